@@ -1,0 +1,151 @@
+import {TradedeskError, ExitCode, usageError} from './errors.js'
+import {PAPER_DEFAULT_BALANCES, PaperExchange} from './exchange/paper.js'
+import type {Store} from './store.js'
+
+export interface Broker {
+  id: number
+  name: string
+  exchange: string
+  sandbox: boolean
+  apiUrl: string | null
+  options: Record<string, string>
+  isDefault: boolean
+}
+
+export interface NewBroker {
+  name: string
+  exchange: string
+  sandbox?: boolean
+  apiUrl?: string | null
+  options?: Record<string, string>
+  makeDefault?: boolean
+  balances?: Record<string, string>
+}
+
+export const PAPER = 'paper'
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/
+
+/** The brokers (exchange accounts) of one profile. No method reads or writes another profile's. */
+export class BrokerService {
+  constructor(
+    private readonly store: Store,
+    readonly profile: string,
+  ) {}
+
+  async list(): Promise<Broker[]> {
+    await this.ensureBuiltIn()
+    const rows = await this.store.db('brokers').where({profile: this.profile}).orderBy('name')
+    return rows.map(toBroker)
+  }
+
+  /** The broker a command works on: the named one, else the default. */
+  async resolve(name?: string): Promise<Broker> {
+    const brokers = await this.list()
+    if (name) {
+      const broker = brokers.find((b) => b.name === name)
+      if (!broker) throw unknownBroker(name, brokers)
+      return broker
+    }
+
+    const fallback = brokers.find((b) => b.isDefault)
+    if (!fallback) throw usageError('no default broker: choose one with `tradedesk broker default NAME`', 'NO_DEFAULT_BROKER')
+    return fallback
+  }
+
+  async add(input: NewBroker): Promise<Broker> {
+    if (!NAME.test(input.name)) {
+      throw usageError(`invalid broker name "${input.name}": 1-32 letters, digits, "_" or "-", starting with a letter or digit`)
+    }
+
+    const isPaper = input.exchange === PAPER
+    if (isPaper && (input.sandbox || input.apiUrl)) throw usageError('--sandbox and --api-url do not apply to the paper exchange')
+    if (!isPaper && input.balances && Object.keys(input.balances).length > 0) {
+      throw usageError('--balance only applies to paper brokers (--exchange paper)')
+    }
+
+    await this.ensureBuiltIn()
+    return this.store.write(async (tx) => {
+      const taken = await tx('brokers').where({profile: this.profile, name: input.name}).first('id')
+      if (taken) throw usageError(`a broker named "${input.name}" already exists`, 'BROKER_EXISTS')
+      if (input.makeDefault) await tx('brokers').where({profile: this.profile}).update({is_default: false})
+      const [{id}] = await tx('brokers')
+        .insert({
+          profile: this.profile,
+          name: input.name,
+          exchange: input.exchange,
+          sandbox: Boolean(input.sandbox),
+          api_url: input.apiUrl ?? null,
+          options: input.options && Object.keys(input.options).length > 0 ? JSON.stringify(input.options) : null,
+          is_default: Boolean(input.makeDefault),
+          created_at: new Date().toISOString(),
+        })
+        .returning('id')
+      if (isPaper) await PaperExchange.fund(tx, id, input.balances && Object.keys(input.balances).length > 0 ? input.balances : PAPER_DEFAULT_BALANCES)
+      return toBroker(await tx('brokers').where({id}).first())
+    })
+  }
+
+  async remove(name: string): Promise<Broker> {
+    const broker = await this.resolve(name)
+    if (broker.isDefault) {
+      throw usageError(`"${name}" is the default broker; make another the default first (tradedesk broker default NAME)`, 'BROKER_IS_DEFAULT')
+    }
+
+    await this.store.write(async (tx) => {
+      await tx('brokers').where({id: broker.id, profile: this.profile}).delete()
+      // A paper account's simulated state goes with it; the journal of its trades stays.
+      await tx('paper_balances').where({broker_id: broker.id}).delete()
+      await tx('paper_orders').where({broker_id: broker.id}).delete()
+      await tx('paper_fills').where({broker_id: broker.id}).delete()
+    })
+    return broker
+  }
+
+  async setDefault(name: string): Promise<Broker> {
+    const broker = await this.resolve(name)
+    await this.store.write(async (tx) => {
+      await tx('brokers').where({profile: this.profile}).update({is_default: false})
+      await tx('brokers').where({id: broker.id}).update({is_default: true})
+    })
+    return {...broker, isDefault: true}
+  }
+
+  /** A profile seen for the first time gets the built-in paper broker, as its default. */
+  private async ensureBuiltIn(): Promise<void> {
+    const any = await this.store.db('brokers').where({profile: this.profile}).first('id')
+    if (any) return
+    try {
+      await this.createBuiltIn()
+    } catch (error) {
+      // Another process created it first (PostgreSQL runs both transactions at once).
+      if (!/unique|duplicate/i.test(String((error as Error).message))) throw error
+    }
+  }
+
+  private async createBuiltIn(): Promise<void> {
+    await this.store.write(async (tx) => {
+      if (await tx('brokers').where({profile: this.profile}).first('id')) return
+      const [{id}] = await tx('brokers')
+        .insert({profile: this.profile, name: PAPER, exchange: PAPER, sandbox: false, is_default: true, created_at: new Date().toISOString()})
+        .returning('id')
+      await PaperExchange.fund(tx, id, PAPER_DEFAULT_BALANCES)
+    })
+  }
+}
+
+function toBroker(row: Record<string, unknown>): Broker {
+  return {
+    id: Number(row.id),
+    name: String(row.name),
+    exchange: String(row.exchange),
+    sandbox: Boolean(row.sandbox),
+    apiUrl: (row.api_url as string | null) ?? null,
+    options: row.options ? JSON.parse(String(row.options)) : {},
+    isDefault: Boolean(row.is_default),
+  }
+}
+
+function unknownBroker(name: string, brokers: Broker[]): TradedeskError {
+  const known = brokers.map((b) => b.name).join(', ') || 'none'
+  return new TradedeskError('UNKNOWN_BROKER', `unknown broker "${name}" (brokers: ${known})`, ExitCode.USAGE)
+}

@@ -1,0 +1,51 @@
+/** Exit codes of the SPEC, in one place. */
+export const ExitCode = {
+  OK: 0,
+  INTERNAL: 1,
+  USAGE: 2,
+  ORDER_INVALID: 3,
+  CREDENTIALS: 4,
+  UNAVAILABLE: 5,
+  OUTCOME_UNKNOWN: 6,
+  DECLINED: 7,
+  INTERRUPTED: 130,
+} as const
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
+
+/**
+ * Every failure a user can see is a TradedeskError: a stable code for scripts, a message for people,
+ * the exit code, and whether trying again may help. Services throw them; the base command renders them.
+ */
+export class TradedeskError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly exitCode: ExitCodeValue,
+    readonly retryable = false,
+    readonly details?: unknown,
+  ) {
+    super(message)
+    this.name = 'TradedeskError'
+  }
+}
+
+export const usageError = (message: string, code = 'USAGE') => new TradedeskError(code, message, ExitCode.USAGE)
+
+export const invalidOrder = (message: string, code = 'ORDER_INVALID', details?: unknown) =>
+  new TradedeskError(code, message, ExitCode.ORDER_INVALID, false, details)
+
+export const credentialsError = (message: string, code = 'CREDENTIALS') =>
+  new TradedeskError(code, message, ExitCode.CREDENTIALS)
+
+export const unavailable = (message: string, code = 'EXCHANGE_UNAVAILABLE') =>
+  new TradedeskError(code, message, ExitCode.UNAVAILABLE, true)
+
+export const internalError = (message: string, code = 'INTERNAL') => new TradedeskError(code, message, ExitCode.INTERNAL)
+
+/** The exchange (or the paper exchange) refused the order for good: the journal row becomes `rejected`. */
+export const orderRejected = (message: string, code = 'ORDER_REJECTED') =>
+  new TradedeskError(code, message, ExitCode.ORDER_INVALID)
+
+/** Raised before an order left the machine: the journal row becomes `failed`. */
+export class NotSentError extends TradedeskError {}

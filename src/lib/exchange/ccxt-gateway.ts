@@ -1,0 +1,407 @@
+import {existsSync, readdirSync} from 'node:fs'
+import {fileURLToPath} from 'node:url'
+
+import type {Exchange, Order} from 'ccxt'
+
+import type {Broker} from '../brokers.js'
+import type {Credentials} from '../credentials.js'
+import {secretValues} from '../credentials.js'
+import {Decimal, optStr, str} from '../decimal.js'
+import {ExitCode, TradedeskError, credentialsError, usageError} from '../errors.js'
+import {MarketCache} from '../markets.js'
+import type {Store} from '../store.js'
+import {errorClassChain, mapCcxtError, notSent} from './ccxt-errors.js'
+import type {
+  BalanceRow,
+  Capability,
+  ExchangeGateway,
+  ExchangeOrder,
+  ExchangeOrderStatus,
+  Market,
+  OrderRequest,
+  Ticker,
+} from './types.js'
+
+const CCXT_SRC = new URL('./src/', import.meta.resolve('ccxt'))
+const MARKETS_TTL_MS = 24 * 60 * 60 * 1000
+const DEFAULT_TIMEOUT_MS = 10_000
+const READ_ATTEMPTS = 3
+const TICK_SIZE = 4
+const DECIMAL_PLACES = 2
+
+type ExchangeClass = new (config?: Record<string, unknown>) => Exchange
+
+/** Every exchange id CCXT supports: one module per exchange in ccxt's src folder, as ccxt.exchanges lists them. */
+export function ccxtExchangeIds(): string[] {
+  return readdirSync(fileURLToPath(CCXT_SRC))
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => f.slice(0, -3))
+    .sort()
+}
+
+/** Imports one exchange's class only, not the whole library (which costs about a second). */
+export async function loadExchangeClass(id: string): Promise<ExchangeClass> {
+  const file = new URL(`./${id}.js`, CCXT_SRC)
+  if (!/^[a-z0-9]+$/.test(id) || !existsSync(fileURLToPath(file))) {
+    throw usageError(`unknown exchange "${id}": see \`tradedesk exchange-info --list\``, 'UNKNOWN_EXCHANGE')
+  }
+
+  return (await import(file.href)).default as ExchangeClass
+}
+
+/** Parses --option key=value pairs; dotted keys nest ("options.defaultType=spot"), true/false/numbers are typed. */
+export function parseOptionFlags(values: string[]): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const v of values) {
+    const i = v.indexOf('=')
+    if (i <= 0) throw usageError(`--option takes key=value (got "${v}")`)
+    const key = v.slice(0, i).trim()
+    if (!/^[A-Za-z_][\w.]*$/.test(key)) throw usageError(`--option key "${key}" is not a valid name`)
+    if (/^(apiKey|secret|password|uid|privateKey|walletAddress|token)$/i.test(key)) {
+      throw usageError(`--option ${key}: credentials never go on the command line; use TRADEDESK_<BROKER>_API_KEY/_SECRET or credentials.json`)
+    }
+
+    out[key] = v.slice(i + 1)
+  }
+
+  return out
+}
+
+function constructorConfig(options: Record<string, string>): Record<string, unknown> {
+  const config: Record<string, unknown> = {}
+  for (const [key, raw] of Object.entries(options)) {
+    const value: unknown = raw === 'true' ? true : raw === 'false' ? false : /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw
+    const path = key.split('.')
+    let node = config
+    for (const p of path.slice(0, -1)) node = (node[p] ??= {}) as Record<string, unknown>
+    node[path.at(-1)!] = value
+  }
+
+  return config
+}
+
+/** Points every URL of an exchange's API at another origin (regional endpoints, proxies, tests). */
+function rewriteOrigins(node: unknown, origin: string): unknown {
+  if (typeof node === 'string') return node.replace(/^https?:\/\/[^/]+/, origin)
+  if (Array.isArray(node)) return node.map((n) => rewriteOrigins(n, origin))
+  if (node && typeof node === 'object') {
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, rewriteOrigins(v, origin)]))
+  }
+
+  return node
+}
+
+/**
+ * The one place that owns CCXT instances: builds the broker's exchange (only its class), points it
+ * at a sandbox or another origin, caches its spot markets in the database, retries reads on network
+ * failures with jittered backoff, never retries an order, and maps every CCXT error once.
+ */
+export class CcxtGateway implements ExchangeGateway {
+  private summary?: Market[]
+  private loaded = false
+  private readonly secrets: string[]
+
+  private constructor(
+    private readonly exchange: Exchange,
+    private readonly broker: Broker,
+    private readonly credentials: Credentials,
+    private readonly cache: MarketCache,
+  ) {
+    this.secrets = secretValues(credentials)
+  }
+
+  get exchangeId(): string {
+    return this.broker.exchange
+  }
+
+  get name(): string {
+    return String(this.exchange.name ?? this.broker.exchange)
+  }
+
+  get has(): Record<string, Capability> {
+    return this.exchange.has as Record<string, Capability>
+  }
+
+  static async create(broker: Broker, credentials: Credentials, store: Store): Promise<CcxtGateway> {
+    const Exchange = await loadExchangeClass(broker.exchange)
+    const user = constructorConfig(broker.options)
+    const userOptions = (user.options ?? {}) as Record<string, unknown>
+    const spotOnly: Record<string, unknown> = broker.exchange.startsWith('binance')
+      ? {fetchMarkets: {types: ['spot']}, fetchCurrencies: false, fetchMargins: false}
+      : {}
+    const exchange = new Exchange({
+      timeout: DEFAULT_TIMEOUT_MS,
+      enableRateLimit: true,
+      ...user,
+      ...credentials,
+      options: {defaultType: 'spot', fetchOpenOrders: {warnWithoutSymbol: false}, ...spotOnly, ...userOptions},
+    })
+    if (broker.sandbox) {
+      if (!exchange.has.sandbox) {
+        throw usageError(`${broker.exchange} has no sandbox (testnet) in CCXT; remove --sandbox from broker ${broker.name}`, 'NO_SANDBOX')
+      }
+
+      exchange.setSandboxMode(true)
+    }
+
+    if (broker.apiUrl) {
+      const origin = new URL(broker.apiUrl).origin
+      exchange.urls.api = rewriteOrigins(exchange.urls.api, origin) as typeof exchange.urls.api
+    }
+
+    return new CcxtGateway(exchange, broker, credentials, new MarketCache(store))
+  }
+
+  private get cacheKey(): string {
+    return [this.broker.exchange, this.broker.sandbox ? 'sandbox' : '', this.broker.apiUrl ?? ''].join('|')
+  }
+
+  async markets(options: {refresh?: boolean} = {}): Promise<Market[]> {
+    if (this.summary && !options.refresh) return this.summary
+    const cached = options.refresh ? null : await this.cache.get(this.cacheKey, MARKETS_TTL_MS)
+    if (cached) {
+      this.summary = cached.markets
+      return this.summary
+    }
+
+    await this.read(() => this.exchange.loadMarkets(true))
+    this.loaded = true
+    const spot = Object.values(this.exchange.markets ?? {}).filter((m) => m && (m.spot || m.type === 'spot'))
+    // A garbled exchangeInfo can load as zero markets: never cache that as the truth.
+    if (spot.length === 0) {
+      throw new TradedeskError('BAD_EXCHANGE_ANSWER', `${this.exchangeId}: the exchange listed no spot markets`, ExitCode.UNAVAILABLE, true)
+    }
+
+    this.summary = spot.map((m) => this.toMarket(m)).sort((a, b) => a.symbol.localeCompare(b.symbol))
+    const raw = JSON.stringify({markets: Object.fromEntries(spot.map((m) => [m.symbol, m])), currencies: this.exchange.currencies ?? {}})
+    await this.cache.put(this.cacheKey, this.summary, raw)
+    return this.summary
+  }
+
+  /** Gives the CCXT instance its markets, from the cache when possible, before any market call. */
+  private async ensureLoaded(): Promise<void> {
+    if (this.loaded) return
+    const cached = await this.cache.get(this.cacheKey, MARKETS_TTL_MS, {withRaw: true})
+    if (cached?.raw) {
+      const {markets, currencies} = JSON.parse(cached.raw)
+      this.exchange.setMarkets(markets, currencies)
+      this.summary ??= cached.markets
+      this.loaded = true
+      return
+    }
+
+    await this.markets({refresh: true})
+  }
+
+  async fetchTicker(symbol: string): Promise<Ticker> {
+    await this.ensureLoaded()
+    return toTicker(await this.read(() => this.exchange.fetchTicker(symbol)))
+  }
+
+  async fetchTickers(symbols?: string[]): Promise<Map<string, Ticker>> {
+    await this.ensureLoaded()
+    const result = new Map<string, Ticker>()
+    if (this.has.fetchTickers) {
+      const tickers = await this.read(() => this.exchange.fetchTickers(symbols))
+      for (const t of Object.values(tickers)) if (t?.symbol) result.set(t.symbol, toTicker(t))
+    } else {
+      for (const s of symbols ?? []) result.set(s, await this.fetchTicker(s))
+    }
+
+    return result
+  }
+
+  async fetchBalance(): Promise<BalanceRow[]> {
+    this.requireCredentials()
+    await this.ensureLoaded()
+    const balance = await this.read(() => this.exchange.fetchBalance())
+    // A garbled answer can come back as an empty balance: never read that as "no funds".
+    if (!balance || typeof balance !== 'object' || !balance.info || typeof balance.info !== 'object') {
+      throw new TradedeskError('BAD_EXCHANGE_ANSWER', `${this.exchangeId}: the balance answer could not be read`, ExitCode.UNAVAILABLE, true)
+    }
+
+    const total = (balance.total ?? {}) as unknown as Record<string, number | undefined>
+    const free = (balance.free ?? {}) as unknown as Record<string, number | undefined>
+    const used = (balance.used ?? {}) as unknown as Record<string, number | undefined>
+    return Object.keys(total)
+      .sort()
+      .map((asset) => {
+        const f = optStr(free[asset]) ?? '0'
+        const u = optStr(used[asset]) ?? '0'
+        return {asset, free: f, used: u, total: optStr(total[asset]) ?? str(new Decimal(f).plus(u))}
+      })
+  }
+
+  async createOrder(request: OrderRequest): Promise<ExchangeOrder> {
+    try {
+      this.requireCredentials()
+      await this.ensureLoaded()
+    } catch (error) {
+      throw notSent(mapCcxtError(error, 'read', this.exchangeId, this.secrets))
+    }
+
+    const params = this.exchangeId.startsWith('coinbase') ? {client_order_id: request.clientOrderId} : {clientOrderId: request.clientOrderId}
+    try {
+      // Amounts go as the exact strings validated and recorded; CCXT's precision helpers accept them.
+      const order = await this.exchange.createOrder(
+        request.symbol,
+        request.type,
+        request.side,
+        request.amount as unknown as number,
+        (request.price ?? undefined) as unknown as number | undefined,
+        params,
+      )
+      return this.toOrder(order, request)
+    } catch (error) {
+      throw mapCcxtError(error, 'order', this.exchangeId, this.secrets)
+    }
+  }
+
+  async fetchOrder(ref: {id: string | null; clientOrderId: string; symbol: string}): Promise<ExchangeOrder | null> {
+    this.requireCredentials()
+    await this.ensureLoaded()
+    try {
+      const order = ref.id
+        ? await this.read(() => this.exchange.fetchOrder(ref.id!, ref.symbol))
+        : await this.read(() => this.exchange.fetchOrderWithClientOrderId(ref.clientOrderId, ref.symbol))
+      return this.toOrder(order)
+    } catch (error) {
+      if (error instanceof TradedeskError && error.code === 'ORDER_NOT_FOUND') return null
+      throw error
+    }
+  }
+
+  async cancelOrder(id: string, symbol: string): Promise<ExchangeOrder> {
+    this.requireCredentials()
+    await this.ensureLoaded()
+    try {
+      return this.toOrder(await this.exchange.cancelOrder(id, symbol))
+    } catch (error) {
+      throw mapCcxtError(error, 'read', this.exchangeId, this.secrets)
+    }
+  }
+
+  async fetchOpenOrders(symbol?: string): Promise<ExchangeOrder[]> {
+    this.requireCredentials()
+    await this.ensureLoaded()
+    const orders = await this.read(() => this.exchange.fetchOpenOrders(symbol))
+    return orders.map((o) => this.toOrder(o))
+  }
+
+  async close(): Promise<void> {
+    await this.exchange.close?.()
+  }
+
+  private requireCredentials(): void {
+    if (!this.credentials.apiKey || !this.credentials.secret) {
+      const prefix = `TRADEDESK_${this.broker.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_`
+      throw credentialsError(
+        `broker ${this.broker.name} has no credentials: set ${prefix}API_KEY and ${prefix}SECRET, or add them to credentials.json`,
+        'CREDENTIALS_MISSING',
+      )
+    }
+  }
+
+  /** A read, retried on transient network failures (not on rate limits) with jittered backoff. */
+  private async read<T>(call: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call()
+      } catch (error) {
+        const chain = errorClassChain(error)
+        const transient = chain.includes('NetworkError') && !chain.includes('DDoSProtection') && !chain.includes('RateLimitExceeded')
+        if (!transient || attempt >= READ_ATTEMPTS) throw mapCcxtError(error, 'read', this.exchangeId, this.secrets)
+        await new Promise((r) => setTimeout(r, 200 * 2 ** (attempt - 1) * (0.5 + Math.random())))
+      }
+    }
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private toMarket(m: any): Market {
+    const step = (p: unknown): string | null => {
+      if (p === undefined || p === null) return null
+      if (this.exchange.precisionMode === TICK_SIZE) return optStr(p as number)
+      if (this.exchange.precisionMode === DECIMAL_PLACES) return str(new Decimal(10).pow(-Number(p)))
+      return null
+    }
+
+    const info = (m.info ?? {}) as Record<string, unknown>
+    const orderTypes = Array.isArray(info.orderTypes)
+      ? (info.orderTypes as string[]).map((t) => t.toLowerCase())
+      : null
+    const notional = Array.isArray(info.filters) ? (info.filters as {filterType: string; applyMinToMarket?: boolean}[]).find((f) => f.filterType === 'NOTIONAL') : undefined
+    return {
+      symbol: m.symbol,
+      id: String(m.id),
+      base: m.base,
+      quote: m.quote,
+      active: m.active !== false,
+      amountStep: step(m.precision?.amount),
+      priceTick: step(m.precision?.price),
+      minAmount: optStr(m.limits?.amount?.min),
+      maxAmount: optStr(m.limits?.amount?.max),
+      marketMinAmount: optStr((m.limits as Record<string, {min?: number; max?: number}>)?.market?.min),
+      marketMaxAmount: optStr((m.limits as Record<string, {min?: number; max?: number}>)?.market?.max),
+      minPrice: optStr(m.limits?.price?.min),
+      maxPrice: optStr(m.limits?.price?.max),
+      minCost: optStr(m.limits?.cost?.min),
+      maxCost: optStr(m.limits?.cost?.max),
+      minCostAppliesToMarket: notional ? notional.applyMinToMarket !== false : true,
+      takerFee: optStr(m.taker),
+      orderTypes,
+    }
+  }
+
+  private toOrder(o: Order, request?: OrderRequest): ExchangeOrder {
+    const fee = feeOf(o)
+    return {
+      id: String(o.id),
+      clientOrderId: o.clientOrderId ?? request?.clientOrderId ?? null,
+      symbol: o.symbol ?? request?.symbol ?? '',
+      side: (o.side ?? request?.side) as 'buy' | 'sell',
+      type: o.type ?? request?.type ?? 'market',
+      status: toStatus(o.status),
+      amount: optStr(o.amount) ?? request?.amount ?? '0',
+      price: optStr(o.price) ?? request?.price ?? null,
+      filled: optStr(o.filled) ?? '0',
+      average: optStr(o.average),
+      cost: optStr(o.cost),
+      fee: fee.cost,
+      feeCurrency: fee.currency,
+      timestamp: o.lastTradeTimestamp ?? o.timestamp ?? null,
+    }
+  }
+}
+
+function toStatus(status: string | undefined): ExchangeOrderStatus {
+  switch (status) {
+    case 'closed':
+    case 'canceled':
+    case 'expired':
+    case 'rejected':
+      return status
+    default:
+      return 'open'
+  }
+}
+
+function feeOf(o: Order): {cost: string | null; currency: string | null} {
+  if (o.fee?.cost !== undefined && o.fee?.cost !== null) return {cost: optStr(o.fee.cost), currency: o.fee.currency ?? null}
+  type Fee = {cost?: number; currency?: string}
+  const fees = (((o as {fees?: Fee[]}).fees ?? []) as Fee[]).filter((f) => f?.cost !== undefined && f?.cost !== null)
+  if (fees.length === 0) return {cost: null, currency: null}
+  const currency = fees[0].currency ?? null
+  const same = fees.filter((f) => (f.currency ?? null) === currency)
+  return {cost: str(same.reduce((sum, f) => sum.plus(String(f.cost)), new Decimal(0))), currency}
+}
+
+function toTicker(t: {symbol?: string; last?: number; bid?: number; ask?: number; percentage?: number; timestamp?: number}): Ticker {
+  return {
+    symbol: t.symbol ?? '',
+    last: optStr(t.last),
+    bid: optStr(t.bid),
+    ask: optStr(t.ask),
+    changePct: optStr(t.percentage),
+    timestamp: t.timestamp ?? null,
+  }
+}

@@ -1,0 +1,365 @@
+import {Decimal, ZERO, dec, isOnStep, roundToTick, str} from '../decimal.js'
+import {TradedeskError, ExitCode, orderRejected, usageError} from '../errors.js'
+import {MarketCache, findMarket} from '../markets.js'
+import type {Store, Tx} from '../store.js'
+import {PAPER_TAKER_FEE, SNAPSHOT_ID, loadSnapshotMarkets, loadSnapshotTickers} from './snapshot.js'
+import type {
+  BalanceRow,
+  Capability,
+  ExchangeGateway,
+  ExchangeOrder,
+  ExchangeOrderStatus,
+  Market,
+  OrderRequest,
+  Ticker,
+} from './types.js'
+
+/** What the paper exchange can do, in CCXT's `has` vocabulary. */
+export const PAPER_HAS: Record<string, Capability> = {
+  spot: true,
+  margin: false,
+  swap: false,
+  future: false,
+  option: false,
+  sandbox: false,
+  CORS: false,
+  ws: false,
+  createOrder: true,
+  createMarketOrder: true,
+  createLimitOrder: true,
+  createStopOrder: false,
+  createStopLimitOrder: false,
+  fetchBalance: true,
+  fetchTicker: true,
+  fetchTickers: true,
+  fetchOrderBook: false,
+  fetchOHLCV: false,
+  fetchTrades: false,
+  fetchOrder: true,
+  fetchOrders: true,
+  fetchOpenOrders: true,
+  cancelOrder: true,
+  cancelAllOrders: false,
+}
+
+export const PAPER_DEFAULT_BALANCES: Record<string, string> = {USDT: '10000'}
+
+interface PaperOrderRow {
+  id: number
+  broker_id: number
+  client_order_id: string
+  symbol: string
+  side: 'buy' | 'sell'
+  type: string
+  amount: string
+  price: string | null
+  status: ExchangeOrderStatus
+  filled: string
+  cost: string
+  fee: string
+  fee_currency: string
+  reserved_asset: string | null
+  reserved_amount: string | null
+  created_at: string
+  updated_at: string
+}
+
+/**
+ * A simulated spot exchange on real Binance market data. It enforces the market's real rules,
+ * charges a 0.1% taker fee in the quote asset, fills market orders at the ask (buy) or bid (sell),
+ * fills a crossing limit order at once at the book price and rests any other one, reserving its
+ * funds until it is cancelled. Its balances and orders live in the journal's database, per broker.
+ */
+export class PaperExchange implements ExchangeGateway {
+  readonly exchangeId = 'paper'
+  readonly name = 'Paper (simulated Binance spot)'
+  readonly has = PAPER_HAS
+  private marketList?: Market[]
+  private tickerMap?: Map<string, Omit<Ticker, 'symbol'>>
+
+  constructor(
+    private readonly store: Store,
+    private readonly brokerId: number,
+  ) {}
+
+  /** Gives a new paper account its starting balances. */
+  static async fund(tx: Tx, brokerId: number, balances: Record<string, string>): Promise<void> {
+    for (const [asset, amount] of Object.entries(balances)) {
+      await tx('paper_balances').insert({broker_id: brokerId, asset, free: str(amount), used: '0'})
+    }
+  }
+
+  async markets(): Promise<Market[]> {
+    if (this.marketList) return this.marketList
+    const cache = new MarketCache(this.store)
+    const key = `paper:${SNAPSHOT_ID}`
+    const cached = await cache.get(key, Number.POSITIVE_INFINITY)
+    if (cached) {
+      this.marketList = cached.markets
+    } else {
+      this.marketList = loadSnapshotMarkets()
+      await cache.put(key, this.marketList, null)
+    }
+
+    return this.marketList
+  }
+
+  async fetchTicker(symbol: string): Promise<Ticker> {
+    const market = await this.market(symbol)
+    const ticker = this.tickers().get(market.id)
+    if (!ticker) {
+      throw new TradedeskError('PRICE_UNAVAILABLE', `${market.symbol} has no price in the paper market snapshot`, ExitCode.ORDER_INVALID)
+    }
+
+    return {symbol: market.symbol, ...ticker}
+  }
+
+  async fetchTickers(symbols?: string[]): Promise<Map<string, Ticker>> {
+    const markets = await this.markets()
+    const wanted = symbols ? new Set(symbols) : null
+    const result = new Map<string, Ticker>()
+    const tickers = this.tickers()
+    for (const m of markets) {
+      if (wanted && !wanted.has(m.symbol)) continue
+      const t = tickers.get(m.id)
+      if (t) result.set(m.symbol, {symbol: m.symbol, ...t})
+    }
+
+    return result
+  }
+
+  async fetchBalance(): Promise<BalanceRow[]> {
+    const rows = await this.store.db('paper_balances').where({broker_id: this.brokerId}).orderBy('asset')
+    return rows.map((r) => ({asset: r.asset, free: r.free, used: r.used, total: str(new Decimal(r.free).plus(r.used))}))
+  }
+
+  async createOrder(request: OrderRequest): Promise<ExchangeOrder> {
+    const market = await this.market(request.symbol)
+    const ticker = this.tickers().get(market.id)
+    const amount = new Decimal(request.amount)
+    const limitPrice = request.price === null ? null : new Decimal(request.price)
+    this.checkRules(market, request, amount, limitPrice, ticker)
+    const tick = dec(market.priceTick)
+    const bid = ticker?.bid ? roundToTick(new Decimal(ticker.bid), tick) : null
+    const ask = ticker?.ask ? roundToTick(new Decimal(ticker.ask), tick) : null
+    const last = roundToTick(new Decimal(ticker!.last!), tick)
+    const book = request.side === 'buy' ? (ask ?? last) : (bid ?? last)
+    // A limit order fills at once when it crosses the book, at the book's price; otherwise it rests.
+    const crosses = limitPrice === null || (request.side === 'buy' ? limitPrice.gte(book) : limitPrice.lte(book))
+    const feeRate = new Decimal(PAPER_TAKER_FEE)
+    const now = new Date().toISOString()
+
+    return this.store.write(async (tx) => {
+      const existing = await tx<PaperOrderRow>('paper_orders')
+        .where({broker_id: this.brokerId, client_order_id: request.clientOrderId})
+        .first()
+      if (existing) throw orderRejected(`duplicate client order id ${request.clientOrderId}`, 'DUPLICATE_ORDER')
+
+      const base = await this.lockBalance(tx, market.base)
+      const quote = await this.lockBalance(tx, market.quote)
+      const row: Omit<PaperOrderRow, 'id'> = {
+        broker_id: this.brokerId,
+        client_order_id: request.clientOrderId,
+        symbol: market.symbol,
+        side: request.side,
+        type: request.type,
+        amount: str(amount),
+        price: limitPrice ? str(limitPrice) : null,
+        status: 'open',
+        filled: '0',
+        cost: '0',
+        fee: '0',
+        fee_currency: market.quote,
+        reserved_asset: null,
+        reserved_amount: null,
+        created_at: now,
+        updated_at: now,
+      }
+
+      if (crosses) {
+        const cost = amount.mul(book)
+        const fee = cost.mul(feeRate)
+        if (request.side === 'buy') {
+          this.requireFunds(quote, cost.plus(fee), market.quote)
+          quote.free = quote.free.minus(cost).minus(fee)
+          base.free = base.free.plus(amount)
+        } else {
+          this.requireFunds(base, amount, market.base)
+          base.free = base.free.minus(amount)
+          quote.free = quote.free.plus(cost).minus(fee)
+        }
+
+        Object.assign(row, {status: 'closed', filled: str(amount), cost: str(cost), fee: str(fee)})
+        const [{id}] = await tx('paper_orders').insert(row).returning('id')
+        await tx('paper_fills').insert({
+          order_id: id,
+          broker_id: this.brokerId,
+          price: str(book),
+          amount: str(amount),
+          cost: str(cost),
+          fee: str(fee),
+          fee_currency: market.quote,
+          created_at: now,
+        })
+        await this.saveBalances(tx, base, quote)
+        return toExchangeOrder({...row, id})
+      }
+
+      // Resting: reserve what a fill would take, fee included, so the fill can always be paid.
+      const reserved = request.side === 'buy' ? amount.mul(limitPrice!).mul(feeRate.plus(1)) : amount
+      const account = request.side === 'buy' ? quote : base
+      this.requireFunds(account, reserved, account.asset)
+      account.free = account.free.minus(reserved)
+      account.used = account.used.plus(reserved)
+      Object.assign(row, {reserved_asset: account.asset, reserved_amount: str(reserved)})
+      const [{id}] = await tx('paper_orders').insert(row).returning('id')
+      await this.saveBalances(tx, base, quote)
+      return toExchangeOrder({...row, id})
+    })
+  }
+
+  async fetchOrder(ref: {id: string | null; clientOrderId: string; symbol: string}): Promise<ExchangeOrder | null> {
+    const query = this.store.db<PaperOrderRow>('paper_orders').where({broker_id: this.brokerId})
+    const row = ref.id ? await query.andWhere({id: Number(ref.id)}).first() : await query.andWhere({client_order_id: ref.clientOrderId}).first()
+    return row ? toExchangeOrder(row) : null
+  }
+
+  async cancelOrder(id: string, _symbol: string): Promise<ExchangeOrder> {
+    return this.store.write(async (tx) => {
+      const row = await this.store.forUpdate(tx<PaperOrderRow>('paper_orders').where({broker_id: this.brokerId, id: Number(id)})).first()
+      if (!row) throw new TradedeskError('ORDER_NOT_FOUND', `order ${id} does not exist on the paper exchange`, ExitCode.ORDER_INVALID)
+      if (row.status !== 'open') {
+        throw new TradedeskError('ORDER_NOT_OPEN', `order ${id} is ${row.status}, it cannot be cancelled`, ExitCode.ORDER_INVALID)
+      }
+
+      if (row.reserved_asset && row.reserved_amount) {
+        const account = await this.lockBalance(tx, row.reserved_asset)
+        account.free = account.free.plus(row.reserved_amount)
+        account.used = account.used.minus(row.reserved_amount)
+        await this.saveBalances(tx, account)
+      }
+
+      const updated = {...row, status: 'canceled' as const, updated_at: new Date().toISOString(), reserved_amount: '0'}
+      await tx('paper_orders').where({id: row.id}).update({status: updated.status, updated_at: updated.updated_at, reserved_amount: '0'})
+      return toExchangeOrder(updated)
+    })
+  }
+
+  async fetchOpenOrders(symbol?: string): Promise<ExchangeOrder[]> {
+    const query = this.store.db<PaperOrderRow>('paper_orders').where({broker_id: this.brokerId, status: 'open'})
+    if (symbol) query.andWhere({symbol})
+    return (await query.orderBy('id')).map((r) => toExchangeOrder(r))
+  }
+
+  async close(): Promise<void> {}
+
+  private tickers(): Map<string, Omit<Ticker, 'symbol'>> {
+    this.tickerMap ??= loadSnapshotTickers()
+    return this.tickerMap
+  }
+
+  private async market(symbol: string): Promise<Market> {
+    const market = findMarket(await this.markets(), symbol)
+    if (!market) throw new TradedeskError('UNKNOWN_SYMBOL', `unknown symbol ${symbol} on the paper exchange`, ExitCode.ORDER_INVALID)
+    return market
+  }
+
+  /** The exchange's own checks, as Binance makes them: the last line of defence behind validation. */
+  private checkRules(market: Market, req: OrderRequest, amount: Decimal, price: Decimal | null, ticker: Omit<Ticker, 'symbol'> | undefined) {
+    if (!market.active) throw orderRejected(`${market.symbol} is not trading`, 'MARKET_INACTIVE')
+    if (market.orderTypes && !market.orderTypes.includes(req.type)) {
+      throw orderRejected(`${req.type} orders are not allowed on ${market.symbol}`, 'ORDER_TYPE_UNSUPPORTED')
+    }
+
+    if (!ticker?.last) throw orderRejected(`${market.symbol} has no price in the paper market snapshot`, 'PRICE_UNAVAILABLE')
+    if (!amount.isFinite() || amount.lte(0) || !isOnStep(amount, dec(market.amountStep))) {
+      throw orderRejected(`Filter failure: LOT_SIZE (amount ${str(amount)}, step ${market.amountStep})`, 'AMOUNT_INVALID')
+    }
+
+    const min = dec(market.minAmount)
+    const max = dec(req.type === 'market' ? (market.marketMaxAmount ?? market.maxAmount) : market.maxAmount)
+    if ((min && amount.lt(min)) || (max && amount.gt(max))) {
+      throw orderRejected(`Filter failure: LOT_SIZE (amount ${str(amount)} outside ${market.minAmount}..${max ? str(max) : ''})`, 'AMOUNT_INVALID')
+    }
+
+    if (req.type === 'limit') {
+      if (!price || price.lte(0) || !isOnStep(price, dec(market.priceTick))) {
+        throw orderRejected(`Filter failure: PRICE_FILTER (price ${price ? str(price) : 'missing'}, tick ${market.priceTick})`, 'PRICE_INVALID')
+      }
+
+      const minPrice = dec(market.minPrice)
+      const maxPrice = dec(market.maxPrice)
+      if ((minPrice && price.lt(minPrice)) || (maxPrice && price.gt(maxPrice))) {
+        throw orderRejected(`Filter failure: PRICE_FILTER (price ${str(price)})`, 'PRICE_INVALID')
+      }
+    }
+
+    const minCost = dec(market.minCost)
+    const notional = amount.mul(price ?? new Decimal(ticker.last))
+    if (minCost && notional.lt(minCost) && (req.type === 'limit' || market.minCostAppliesToMarket)) {
+      throw orderRejected(`Filter failure: NOTIONAL (value ${str(notional)} below ${market.minCost})`, 'COST_TOO_SMALL')
+    }
+  }
+
+  private requireFunds(account: Account, needed: Decimal, asset: string) {
+    if (account.free.lt(needed)) {
+      throw orderRejected(
+        `Account has insufficient balance for requested action: ${str(needed)} ${asset} needed, ${str(account.free)} free`,
+        'INSUFFICIENT_FUNDS',
+      )
+    }
+  }
+
+  private async lockBalance(tx: Tx, asset: string): Promise<Account> {
+    const row = await this.store.forUpdate(tx('paper_balances').where({broker_id: this.brokerId, asset})).first()
+    if (row) return {asset, free: new Decimal(row.free), used: new Decimal(row.used), exists: true}
+    return {asset, free: ZERO, used: ZERO, exists: false}
+  }
+
+  private async saveBalances(tx: Tx, ...accounts: Account[]) {
+    for (const a of accounts) {
+      const values = {free: str(a.free), used: str(a.used)}
+      if (a.exists) await tx('paper_balances').where({broker_id: this.brokerId, asset: a.asset}).update(values)
+      else await tx('paper_balances').insert({broker_id: this.brokerId, asset: a.asset, ...values})
+      a.exists = true
+    }
+  }
+}
+
+interface Account {
+  asset: string
+  free: Decimal
+  used: Decimal
+  exists: boolean
+}
+
+function toExchangeOrder(row: Omit<PaperOrderRow, 'id'> & {id: number}): ExchangeOrder {
+  const filled = new Decimal(row.filled)
+  return {
+    id: String(row.id),
+    clientOrderId: row.client_order_id,
+    symbol: row.symbol,
+    side: row.side,
+    type: row.type,
+    status: row.status,
+    amount: row.amount,
+    price: row.price,
+    filled: row.filled,
+    average: filled.isZero() ? null : str(new Decimal(row.cost).div(filled)),
+    cost: row.cost,
+    fee: row.fee,
+    feeCurrency: row.fee_currency,
+    timestamp: Date.parse(row.updated_at),
+  }
+}
+
+export function parseBalanceFlag(values: string[]): Record<string, string> {
+  const balances: Record<string, string> = {}
+  for (const v of values) {
+    const m = /^([A-Za-z0-9]{1,20})=(\d+(?:\.\d+)?)$/.exec(v.trim())
+    if (!m) throw usageError(`--balance takes ASSET=AMOUNT, e.g. USDT=10000 (got "${v}")`)
+    balances[m[1].toUpperCase()] = str(m[2])
+  }
+
+  return balances
+}

@@ -1,0 +1,100 @@
+/**
+ * The gateway interface: what the services know of an exchange. The paper exchange and every CCXT
+ * exchange implement it, so a service cannot tell them apart. Every number is an exact decimal string.
+ */
+
+export type Side = 'buy' | 'sell'
+export type OrderType = 'market' | 'limit'
+
+/** One spot market and its trading rules, normalised from the exchange's own description. */
+export interface Market {
+  symbol: string
+  id: string
+  base: string
+  quote: string
+  active: boolean
+  /** amount precision as a step (TICK_SIZE), null when the exchange gives none */
+  amountStep: string | null
+  /** price precision as a tick, null when the exchange gives none */
+  priceTick: string | null
+  minAmount: string | null
+  maxAmount: string | null
+  /** market orders may have their own amount limits (Binance MARKET_LOT_SIZE) */
+  marketMinAmount: string | null
+  marketMaxAmount: string | null
+  minPrice: string | null
+  maxPrice: string | null
+  minCost: string | null
+  maxCost: string | null
+  /** whether the cost minimum also applies to market orders (Binance NOTIONAL applyMinToMarket) */
+  minCostAppliesToMarket: boolean
+  takerFee: string | null
+  /** order types the market allows ('market', 'limit', ...), null when the exchange does not say */
+  orderTypes: string[] | null
+}
+
+export interface Ticker {
+  symbol: string
+  last: string | null
+  bid: string | null
+  ask: string | null
+  changePct: string | null
+  timestamp: number | null
+}
+
+export interface BalanceRow {
+  asset: string
+  free: string
+  used: string
+  total: string
+}
+
+export type ExchangeOrderStatus = 'open' | 'closed' | 'canceled' | 'expired' | 'rejected'
+
+export interface ExchangeOrder {
+  id: string
+  clientOrderId: string | null
+  symbol: string
+  side: Side
+  type: string
+  status: ExchangeOrderStatus
+  amount: string
+  price: string | null
+  filled: string
+  average: string | null
+  cost: string | null
+  fee: string | null
+  feeCurrency: string | null
+  timestamp: number | null
+}
+
+export interface OrderRequest {
+  symbol: string
+  side: Side
+  type: OrderType
+  /** already truncated to the market's step */
+  amount: string
+  /** limit price, already rounded to the tick; null for market orders */
+  price: string | null
+  clientOrderId: string
+}
+
+export type Capability = boolean | 'emulated' | undefined
+
+export interface ExchangeGateway {
+  readonly exchangeId: string
+  readonly name: string
+  readonly has: Record<string, Capability>
+  /** The spot markets, from the cache when it is fresh; refresh forces a download. */
+  markets(options?: {refresh?: boolean}): Promise<Market[]>
+  fetchTicker(symbol: string): Promise<Ticker>
+  /** All tickers in one request (or only these symbols, still one request where the exchange allows). */
+  fetchTickers(symbols?: string[]): Promise<Map<string, Ticker>>
+  fetchBalance(): Promise<BalanceRow[]>
+  createOrder(request: OrderRequest): Promise<ExchangeOrder>
+  /** Looks an order up by exchange id, or by client order id when the id is unknown; null when absent. */
+  fetchOrder(ref: {id: string | null; clientOrderId: string; symbol: string}): Promise<ExchangeOrder | null>
+  cancelOrder(id: string, symbol: string): Promise<ExchangeOrder>
+  fetchOpenOrders(symbol?: string): Promise<ExchangeOrder[]>
+  close(): Promise<void>
+}

@@ -1,0 +1,43 @@
+import {usageError} from './errors.js'
+import {type HistoryFilter, TRADE_FIELDS, TRADE_STATUSES, type TradeRecord, type TradeStatus} from './journal.js'
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?$/
+
+/** An ISO date or date-time as a UTC instant; a bare date given as --until covers that whole day. */
+export function parseIsoDate(text: string, flag: string, endOfDay = false): string {
+  const t = text.trim()
+  if (!DATE_ONLY.test(t) && !DATE_TIME.test(t)) throw usageError(`--${flag} must be an ISO date like 2026-01-31 or 2026-01-31T12:00:00Z (got "${text}")`)
+  const ms = Date.parse(DATE_ONLY.test(t) ? `${t}T00:00:00Z` : t)
+  if (Number.isNaN(ms)) throw usageError(`--${flag} is not a real date: "${text}"`)
+  return new Date(DATE_ONLY.test(t) && endOfDay ? ms + 86_400_000 : ms).toISOString()
+}
+
+export function historyFilter(flags: {symbol?: string; side?: string; status?: string; since?: string; until?: string; limit: number; broker?: string}): HistoryFilter {
+  if (!Number.isInteger(flags.limit) || flags.limit < 1) throw usageError('--limit must be a whole number from 1')
+  if (flags.status && !TRADE_STATUSES.includes(flags.status as TradeStatus)) {
+    throw usageError(`--status must be one of ${TRADE_STATUSES.join(', ')}`)
+  }
+
+  return {
+    symbol: flags.symbol?.trim().toUpperCase(),
+    side: flags.side as HistoryFilter['side'],
+    status: flags.status as TradeStatus | undefined,
+    since: flags.since ? parseIsoDate(flags.since, 'since') : undefined,
+    until: flags.until ? parseIsoDate(flags.until, 'until', true) : undefined,
+    broker: flags.broker,
+    limit: flags.limit,
+  }
+}
+
+/** RFC 4180 CSV; a cell that a spreadsheet would run as a formula is prefixed with '. */
+export function toCsv(trades: TradeRecord[]): string {
+  const cell = (v: unknown) => {
+    if (v === null || v === undefined) return ''
+    let s = String(v)
+    if (/^[=+\-@\t\r]/.test(s) && !/^-?\d/.test(s)) s = `'${s}`
+    return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s
+  }
+
+  return [TRADE_FIELDS.join(','), ...trades.map((t) => TRADE_FIELDS.map((f) => cell(t[f])).join(','))].join('\n')
+}

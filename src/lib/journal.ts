@@ -1,0 +1,193 @@
+import {randomBytes} from 'node:crypto'
+
+import {Decimal, str} from './decimal.js'
+import type {ExchangeOrder, OrderType, Side} from './exchange/types.js'
+import type {Store} from './store.js'
+
+export type TradeStatus = 'pending' | 'open' | 'filled' | 'cancelled' | 'expired' | 'rejected' | 'failed' | 'unknown'
+export const TRADE_STATUSES: TradeStatus[] = ['pending', 'open', 'filled', 'cancelled', 'expired', 'rejected', 'failed', 'unknown']
+/** Statuses whose outcome is settled: `order sync` leaves them alone. */
+export const FINAL_STATUSES: TradeStatus[] = ['filled', 'cancelled', 'expired', 'rejected', 'failed']
+
+/** One row of the journal, as the SPEC's trade record. */
+export interface TradeRecord {
+  id: number
+  broker: string
+  trade_type: string
+  symbol: string
+  side: Side
+  order_type: OrderType
+  quantity: string
+  price: string | null
+  total_value: string | null
+  status: TradeStatus
+  filled_quantity: string | null
+  filled_price: string | null
+  fees: string | null
+  fee_currency: string | null
+  client_order_id: string
+  exchange_order_id: string | null
+  created_at: string
+  executed_at: string | null
+  error_message: string | null
+  notes: string | null
+}
+
+export const TRADE_FIELDS: (keyof TradeRecord)[] = [
+  'id', 'broker', 'trade_type', 'symbol', 'side', 'order_type', 'quantity', 'price', 'total_value', 'status',
+  'filled_quantity', 'filled_price', 'fees', 'fee_currency', 'client_order_id', 'exchange_order_id', 'created_at',
+  'executed_at', 'error_message', 'notes',
+]
+
+export interface NewTrade {
+  broker: string
+  symbol: string
+  side: Side
+  order_type: OrderType
+  quantity: string
+  price: string | null
+  total_value: string | null
+  notes: string | null
+}
+
+export interface HistoryFilter {
+  symbol?: string
+  side?: Side
+  status?: TradeStatus
+  since?: string
+  until?: string
+  broker?: string
+  limit?: number
+}
+
+/** A client order id every exchange accepts: letters and digits only, 26 characters. */
+export function newClientOrderId(): string {
+  return `td${randomBytes(12).toString('hex')}`
+}
+
+/**
+ * The journal of every order this tool sent or tried to send, for one profile. Rows are never
+ * deleted; each is written before its order leaves the machine and updated with what came back.
+ */
+export class TradeJournal {
+  constructor(
+    private readonly store: Store,
+    readonly profile: string,
+  ) {}
+
+  async recordPending(trade: NewTrade): Promise<TradeRecord> {
+    const now = new Date().toISOString()
+    const row = {
+      ...trade,
+      profile: this.profile,
+      trade_type: 'manual',
+      status: 'pending',
+      client_order_id: newClientOrderId(),
+      created_at: now,
+      updated_at: now,
+    }
+    const id = await this.store.write(async (tx) => {
+      const [inserted] = await tx('trades').insert(row).returning('id')
+      return inserted.id as number
+    })
+    return (await this.get(id))!
+  }
+
+  /** Records what the exchange says of the order: status, fills, average price, fees. */
+  async recordOrder(id: number, order: ExchangeOrder): Promise<TradeRecord> {
+    const status = tradeStatusOf(order)
+    const filled = new Decimal(order.filled || '0')
+    const average = order.average ?? (order.cost && !filled.isZero() ? str(new Decimal(order.cost).div(filled)) : null)
+    const now = new Date().toISOString()
+    await this.store.write(async (tx) => {
+      const current = await tx('trades').where({id, profile: this.profile}).first('executed_at')
+      await tx('trades')
+        .where({id, profile: this.profile})
+        .update({
+          status,
+          exchange_order_id: order.id,
+          filled_quantity: str(filled),
+          filled_price: filled.isZero() ? null : average,
+          fees: order.fee ?? null,
+          fee_currency: order.feeCurrency ?? null,
+          executed_at: current?.executed_at ?? (filled.isZero() ? null : order.timestamp ? new Date(order.timestamp).toISOString() : now),
+          error_message: null,
+          updated_at: now,
+        })
+    })
+    return (await this.get(id))!
+  }
+
+  async recordProblem(id: number, status: 'rejected' | 'failed' | 'unknown', message: string): Promise<TradeRecord> {
+    await this.store.write(async (tx) => {
+      await tx('trades')
+        .where({id, profile: this.profile})
+        .update({status, error_message: message, updated_at: new Date().toISOString()})
+    })
+    return (await this.get(id))!
+  }
+
+  async get(id: number): Promise<TradeRecord | null> {
+    const row = await this.store.db('trades').where({id, profile: this.profile}).first(TRADE_FIELDS)
+    return row ? toRecord(row) : null
+  }
+
+  async list(filter: HistoryFilter): Promise<TradeRecord[]> {
+    const q = this.store.db('trades').where({profile: this.profile}).select(TRADE_FIELDS)
+    if (filter.broker) q.andWhere({broker: filter.broker})
+    if (filter.symbol) q.andWhere({symbol: filter.symbol})
+    if (filter.side) q.andWhere({side: filter.side})
+    if (filter.status) q.andWhere({status: filter.status})
+    if (filter.since) q.andWhere('created_at', '>=', filter.since)
+    if (filter.until) q.andWhere('created_at', '<', filter.until)
+    q.orderBy([{column: 'created_at', order: 'desc'}, {column: 'id', order: 'desc'}])
+    if (filter.limit) q.limit(filter.limit)
+    return (await q).map(toRecord)
+  }
+
+  /** Rows of a broker whose outcome is not settled: open, unknown, and pending older than graceMs. */
+  async unsettled(broker: string, pendingGraceMs: number): Promise<TradeRecord[]> {
+    const cutoff = new Date(Date.now() - pendingGraceMs).toISOString()
+    const rows = await this.store.db('trades')
+      .where({profile: this.profile, broker})
+      .andWhere((w) => {
+        w.whereIn('status', ['open', 'unknown']).orWhere((p) => p.where('status', 'pending').andWhere('created_at', '<', cutoff))
+      })
+      .orderBy('id')
+      .select(TRADE_FIELDS)
+    return rows.map(toRecord)
+  }
+
+  /** Filled buys and sells of a broker, oldest first: the basis of average cost. */
+  async fills(broker: string): Promise<TradeRecord[]> {
+    const rows = await this.store.db('trades')
+      .where({profile: this.profile, broker})
+      .whereNotNull('filled_price')
+      .whereIn('status', ['filled', 'open', 'cancelled', 'expired'])
+      .orderBy([{column: 'executed_at', order: 'asc'}, {column: 'id', order: 'asc'}])
+      .select(TRADE_FIELDS)
+    return rows.map(toRecord)
+  }
+}
+
+export function tradeStatusOf(order: ExchangeOrder): TradeStatus {
+  switch (order.status) {
+    case 'open':
+      return 'open'
+    case 'closed':
+      return new Decimal(order.filled || '0').isZero() ? 'cancelled' : 'filled'
+    case 'canceled':
+      return 'cancelled'
+    case 'expired':
+      return 'expired'
+    case 'rejected':
+      return 'rejected'
+  }
+}
+
+function toRecord(row: Record<string, unknown>): TradeRecord {
+  const record = {} as Record<string, unknown>
+  for (const f of TRADE_FIELDS) record[f] = row[f] ?? null
+  record.id = Number(row.id)
+  return record as unknown as TradeRecord
+}

@@ -1,0 +1,38 @@
+import {Args, Flags} from '@oclif/core'
+
+import type {Validation} from './trading.js'
+import type {Ui} from './ui.js'
+
+/** SIDE and SYMBOL, shared by validate and trade. */
+export const orderArgs = {
+  side: Args.string({description: 'buy or sell', options: ['buy', 'sell']}),
+  symbol: Args.string({description: 'Market symbol, e.g. BTC/USDT'}),
+}
+
+/** The order's shape and size, shared by validate and trade. */
+export const orderFlags = {
+  type: Flags.string({description: 'Order type.', options: ['market', 'limit'], default: 'market'}),
+  quantity: Flags.string({description: 'Size in base units (e.g. 0.01 BTC).', exclusive: ['usd', 'percent']}),
+  usd: Flags.string({description: 'Size as a value in USD.', exclusive: ['quantity', 'percent']}),
+  percent: Flags.string({description: 'Size as a percent of the free balance the order spends (sell 100 = everything).', exclusive: ['quantity', 'usd']}),
+  price: Flags.string({description: 'Limit price (required with --type limit).'}),
+  note: Flags.string({description: 'A note kept with the trade in the journal.'}),
+}
+
+export function renderValidation(v: Validation, ui: Ui): string {
+  const o = v.order
+  const lines = [
+    ui.pairs([
+      ['broker', o.broker],
+      ['order', `${ui.side(o.side)} ${o.quantity ?? '?'} ${o.symbol} ${o.order_type}${o.order_type === 'limit' ? ` @ ${o.price ?? '?'}` : ''}`],
+      ['price', o.price],
+      ['value', o.total_value === null ? null : `${o.total_value} ${o.fee_currency ?? ''}`],
+      ['estimated fee', o.estimated_fee === null ? null : `${o.estimated_fee} ${o.fee_currency ?? ''}`],
+      ['balance', v.balance.asset ? `${v.balance.free} ${v.balance.asset} free, ${v.balance.required ?? '?'} required` : null],
+    ]),
+  ]
+  for (const w of v.warnings) lines.push(ui.yellow(`warning: ${w}`))
+  if (v.valid) lines.push(ui.green('valid: the order can be placed'))
+  for (const e of v.errors) lines.push(ui.red(`${e.code}: ${e.message}`))
+  return lines.join('\n')
+}

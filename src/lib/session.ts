@@ -1,0 +1,64 @@
+import {BrokerService, PAPER, type Broker} from './brokers.js'
+import {ensureHome, resolveProfile} from './config.js'
+import {loadCredentials, secretValues} from './credentials.js'
+import {PaperExchange} from './exchange/paper.js'
+import type {ExchangeGateway} from './exchange/types.js'
+import {TradeJournal} from './journal.js'
+import {Store} from './store.js'
+
+/**
+ * What one command run works with: the store, the profile, its brokers and journal, and the
+ * exchange gateways it opened. Closing it releases them all.
+ */
+export class Session {
+  readonly brokers: BrokerService
+  readonly journal: TradeJournal
+  /** secret values loaded in this run, so that any output can be scrubbed of them */
+  readonly secrets: string[] = []
+  private readonly gateways = new Map<number, ExchangeGateway>()
+
+  private constructor(
+    readonly store: Store,
+    readonly profile: string,
+    readonly home: string,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {
+    this.brokers = new BrokerService(store, profile)
+    this.journal = new TradeJournal(store, profile)
+  }
+
+  static async open(options: {profile?: string; env?: NodeJS.ProcessEnv} = {}): Promise<Session> {
+    const env = options.env ?? process.env
+    const profile = resolveProfile(options.profile, env)
+    const home = ensureHome(env)
+    const store = await Store.open(env)
+    return new Session(store, profile, home, env)
+  }
+
+  async broker(name?: string): Promise<Broker> {
+    return this.brokers.resolve(name)
+  }
+
+  /** The gateway of a broker: the paper exchange, or the broker's CCXT exchange (loaded on demand). */
+  async gateway(broker: Broker): Promise<ExchangeGateway> {
+    const open = this.gateways.get(broker.id)
+    if (open) return open
+    let gateway: ExchangeGateway
+    if (broker.exchange === PAPER) {
+      gateway = new PaperExchange(this.store, broker.id)
+    } else {
+      const credentials = loadCredentials(broker.name, this.home, this.env)
+      this.secrets.push(...secretValues(credentials))
+      const {CcxtGateway} = await import('./exchange/ccxt-gateway.js')
+      gateway = await CcxtGateway.create(broker, credentials, this.store)
+    }
+
+    this.gateways.set(broker.id, gateway)
+    return gateway
+  }
+
+  async close(): Promise<void> {
+    for (const g of this.gateways.values()) await g.close()
+    await this.store.close()
+  }
+}

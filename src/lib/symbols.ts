@@ -1,0 +1,53 @@
+import {usageError} from './errors.js'
+import type {Market} from './exchange/types.js'
+
+export interface SymbolQuery {
+  /** quote assets to keep; null keeps every quote */
+  quotes: string[] | null
+  search?: string
+  page: number
+  pageSize: number
+}
+
+export interface SymbolPage {
+  symbols: string[]
+  total: number
+  page: number
+  page_size: number
+  has_next: boolean
+}
+
+export const MAX_PAGE_SIZE = 5000
+
+/** Which quotes the flags select: --all for every one, else the ones named, else USDT. */
+export function quoteFilter(flags: {all?: boolean; usdt?: boolean; usdc?: boolean; quote?: string[]}): string[] | null {
+  if (flags.all) return null
+  const quotes = new Set<string>()
+  if (flags.usdt) quotes.add('USDT')
+  if (flags.usdc) quotes.add('USDC')
+  for (const q of flags.quote ?? []) quotes.add(q.trim().toUpperCase())
+  return quotes.size > 0 ? [...quotes] : ['USDT']
+}
+
+/** The tradable (active) markets, filtered by quote and a case-insensitive search, one page of them. */
+export function listSymbols(markets: Market[], query: SymbolQuery): SymbolPage {
+  if (!Number.isInteger(query.page) || query.page < 1) throw usageError('--page must be a whole number from 1')
+  if (!Number.isInteger(query.pageSize) || query.pageSize < 1 || query.pageSize > MAX_PAGE_SIZE) {
+    throw usageError(`--page-size must be a whole number from 1 to ${MAX_PAGE_SIZE}`)
+  }
+
+  const quotes = query.quotes ? new Set(query.quotes) : null
+  const needle = query.search?.trim().toUpperCase()
+  const matching = markets
+    .filter((m) => m.active && (!quotes || quotes.has(m.quote)) && (!needle || m.symbol.toUpperCase().includes(needle)))
+    .map((m) => m.symbol)
+    .sort()
+  const start = (query.page - 1) * query.pageSize
+  return {
+    symbols: matching.slice(start, start + query.pageSize),
+    total: matching.length,
+    page: query.page,
+    page_size: query.pageSize,
+    has_next: start + query.pageSize < matching.length,
+  }
+}

@@ -1,0 +1,331 @@
+import type {Broker} from './brokers.js'
+import {Decimal, dec, parsePlainDecimal, roundToTick, str, truncateToStep} from './decimal.js'
+import {ExitCode, NotSentError, TradedeskError, invalidOrder, usageError} from './errors.js'
+import type {ExchangeGateway, Market, OrderType, Side, Ticker} from './exchange/types.js'
+import type {TradeJournal, TradeRecord} from './journal.js'
+import {findMarket} from './markets.js'
+import {isUsdStable, usdQuotes} from './usd.js'
+
+export const VALIDATION_CODES = [
+  'UNKNOWN_SYMBOL',
+  'MARKET_INACTIVE',
+  'ORDER_TYPE_UNSUPPORTED',
+  'AMOUNT_TOO_SMALL',
+  'AMOUNT_TOO_LARGE',
+  'COST_TOO_SMALL',
+  'PRICE_OUT_OF_RANGE',
+  'INSUFFICIENT_FUNDS',
+  'PRICE_REQUIRED',
+  'PRICE_UNAVAILABLE',
+] as const
+export type ValidationCode = (typeof VALIDATION_CODES)[number]
+
+/** What a user asks for, as typed: sizes are strings until parsed here. */
+export interface OrderInput {
+  side: string
+  symbol: string
+  type?: string
+  quantity?: string
+  usd?: string
+  percent?: string
+  price?: string
+  note?: string
+}
+
+export interface ComputedOrder {
+  broker: string
+  symbol: string
+  side: Side
+  order_type: OrderType
+  quantity: string | null
+  price: string | null
+  total_value: string | null
+  estimated_fee: string | null
+  fee_currency: string | null
+}
+
+export interface Validation {
+  valid: boolean
+  errors: {code: ValidationCode; message: string}[]
+  warnings: string[]
+  order: ComputedOrder
+  balance: {asset: string | null; free: string | null; required: string | null}
+}
+
+/** A validated order and what placing it needs. */
+export interface PreparedOrder extends Validation {
+  market: Market | null
+  note: string | null
+}
+
+interface ParsedInput {
+  side: Side
+  type: OrderType
+  size: {kind: 'quantity' | 'usd' | 'percent'; value: Decimal}
+  price: Decimal | null
+}
+
+/** Checks the flags' shape; anything wrong here is a usage error (exit 2), before any lookup. */
+export function parseOrderInput(input: OrderInput): ParsedInput {
+  const side = input.side?.toLowerCase()
+  if (side !== 'buy' && side !== 'sell') throw usageError(`SIDE must be buy or sell (got "${input.side}")`)
+  const type = (input.type ?? 'market').toLowerCase()
+  if (type !== 'market' && type !== 'limit') throw usageError(`--type must be market or limit (got "${input.type}")`)
+  if (!input.symbol || !input.symbol.trim()) throw usageError('SYMBOL is required, e.g. BTC/USDT')
+
+  const given = (['quantity', 'usd', 'percent'] as const).filter((k) => input[k] !== undefined)
+  if (given.length !== 1) {
+    throw usageError(given.length === 0 ? 'give the order size: --quantity, --usd or --percent' : `give only one of --quantity, --usd, --percent (got ${given.map((g) => `--${g}`).join(', ')})`)
+  }
+
+  const kind = given[0]
+  const value = parsePlainDecimal(input[kind]!)
+  if (value === null) throw usageError(`--${kind} must be a plain non-negative decimal number like 0.05 (got "${input[kind]}")`, 'BAD_NUMBER')
+  if (kind === 'percent' && (value.lte(0) || value.gt(100))) throw usageError(`--percent must be more than 0 and at most 100 (got "${input.percent}")`, 'BAD_NUMBER')
+
+  let price: Decimal | null = null
+  if (input.price !== undefined) {
+    price = parsePlainDecimal(input.price)
+    if (price === null) throw usageError(`--price must be a plain non-negative decimal number like 27000.5 (got "${input.price}")`, 'BAD_NUMBER')
+    if (type === 'market') throw usageError('--price applies to limit orders only (add --type limit)')
+  }
+
+  return {side, type, size: {kind, value}, price}
+}
+
+/**
+ * Computes the order exactly as the exchange will see it (amount truncated to the step, price
+ * rounded to the tick) and checks it against the market's rules and the free balance, reporting
+ * every failing rule. Reads only: nothing is sent.
+ */
+export async function prepareOrder(gateway: ExchangeGateway, broker: Broker, input: OrderInput): Promise<PreparedOrder> {
+  const parsed = parseOrderInput(input)
+  const result: PreparedOrder = {
+    valid: false,
+    errors: [],
+    warnings: [],
+    order: {
+      broker: broker.name,
+      symbol: input.symbol.trim().toUpperCase(),
+      side: parsed.side,
+      order_type: parsed.type,
+      quantity: null,
+      price: null,
+      total_value: null,
+      estimated_fee: null,
+      fee_currency: null,
+    },
+    balance: {asset: null, free: null, required: null},
+    market: null,
+    note: input.note ?? null,
+  }
+  const fail = (code: ValidationCode, message: string) => result.errors.push({code, message})
+
+  const market = findMarket(await gateway.markets(), input.symbol)
+  if (!market) {
+    fail('UNKNOWN_SYMBOL', `${result.order.symbol} is not a spot market of ${broker.name}`)
+    return result
+  }
+
+  result.market = market
+  result.order.symbol = market.symbol
+  result.order.fee_currency = market.quote
+  if (!market.active) fail('MARKET_INACTIVE', `${market.symbol} is not trading now`)
+  if (!supportsType(gateway, market, parsed.type)) fail('ORDER_TYPE_UNSUPPORTED', `${parsed.type} orders are not supported on ${market.symbol}`)
+
+  const ticker = await tickerOrNull(gateway, market.symbol)
+  const tick = dec(market.priceTick)
+  let price: Decimal | null = null
+  if (parsed.type === 'limit') {
+    if (parsed.price === null) {
+      fail('PRICE_REQUIRED', 'a limit order needs --price')
+    } else {
+      price = roundToTick(parsed.price, tick)
+      if (!price.eq(parsed.price)) result.warnings.push(`price ${str(parsed.price)} rounded to the tick ${market.priceTick}: ${str(price)}`)
+    }
+  } else {
+    const book = parsed.side === 'buy' ? (ticker?.ask ?? ticker?.last) : (ticker?.bid ?? ticker?.last)
+    price = book ? new Decimal(book) : null
+  }
+
+  // A size in USD or percent needs a price to become a quantity, and so does the cost of any order.
+  const needsReference = price === null && result.errors.every((e) => e.code !== 'PRICE_REQUIRED')
+  if (needsReference) fail('PRICE_UNAVAILABLE', `${market.symbol} has no current price, so it cannot be priced or traded`)
+
+  result.order.price = price ? str(price) : null
+  const feeRate = new Decimal(market.takerFee ?? '0.001')
+  const balances = await gateway.fetchBalance()
+  const spendAsset = parsed.side === 'buy' ? market.quote : market.base
+  const free = new Decimal(balances.find((b) => b.asset === spendAsset)?.free ?? '0')
+  result.balance = {asset: spendAsset, free: str(free), required: null}
+
+  let amount: Decimal | null = null
+  const step = dec(market.amountStep)
+  const {kind, value} = parsed.size
+  if (kind === 'quantity') {
+    amount = truncateToStep(value, step)
+  } else if (price) {
+    if (kind === 'usd') {
+      const quoteUsd = await quoteUsdPrice(gateway, market.quote)
+      if (quoteUsd === null) fail('PRICE_UNAVAILABLE', `no USD price for ${market.quote}, so --usd cannot be converted`)
+      else amount = truncateToStep(value.div(quoteUsd).div(price), step)
+    } else if (free.isZero()) {
+      fail('INSUFFICIENT_FUNDS', `no free ${spendAsset} to ${parsed.side === 'buy' ? 'spend' : 'sell'}`)
+    } else if (parsed.side === 'buy') {
+      amount = truncateToStep(free.mul(value).div(100).div(price.mul(feeRate.plus(1))), step)
+    } else {
+      amount = truncateToStep(free.mul(value).div(100), step)
+    }
+  }
+
+  if (amount !== null) {
+    if (kind === 'quantity' && !amount.eq(value)) result.warnings.push(`quantity ${str(value)} truncated to the step ${market.amountStep}: ${str(amount)}`)
+    result.order.quantity = str(amount)
+    checkAmount(result, market, parsed.type, amount)
+  }
+
+  if (price !== null && parsed.type === 'limit') checkPrice(result, market, price, ticker, parsed.side)
+  if (amount !== null && price !== null) {
+    const cost = amount.mul(price)
+    const fee = cost.mul(feeRate)
+    result.order.total_value = str(cost)
+    result.order.estimated_fee = str(fee)
+    const minCost = dec(market.minCost)
+    if (minCost && cost.lt(minCost) && amount.gt(0) && (parsed.type === 'limit' || market.minCostAppliesToMarket)) {
+      fail('COST_TOO_SMALL', `order value ${str(cost)} ${market.quote} is below the market minimum ${market.minCost} ${market.quote}`)
+    }
+
+    const required = parsed.side === 'buy' ? cost.plus(fee) : amount
+    result.balance.required = str(required)
+    if (free.lt(required)) {
+      fail('INSUFFICIENT_FUNDS', `${str(required)} ${spendAsset} needed, ${str(free)} ${spendAsset} free`)
+    }
+  }
+
+  result.valid = result.errors.length === 0
+  return result
+}
+
+function checkAmount(result: PreparedOrder, market: Market, type: OrderType, amount: Decimal) {
+  const min = dec(type === 'market' ? (market.marketMinAmount ?? market.minAmount) : market.minAmount)
+  const max = dec(type === 'market' ? (market.marketMaxAmount ?? market.maxAmount) : market.maxAmount)
+  if (amount.lte(0)) {
+    result.errors.push({code: 'AMOUNT_TOO_SMALL', message: `the quantity is 0 after rounding to the step ${market.amountStep ?? ''}`.trim()})
+  } else if (min && amount.lt(min)) {
+    result.errors.push({code: 'AMOUNT_TOO_SMALL', message: `quantity ${str(amount)} ${market.base} is below the minimum ${str(min)}`})
+  }
+
+  if (max && amount.gt(max)) {
+    result.errors.push({code: 'AMOUNT_TOO_LARGE', message: `quantity ${str(amount)} ${market.base} is above the maximum ${str(max)}`})
+  }
+}
+
+function checkPrice(result: PreparedOrder, market: Market, price: Decimal, ticker: Ticker | null, side: Side) {
+  const min = dec(market.minPrice)
+  const max = dec(market.maxPrice)
+  if (price.lte(0) || (min && price.lt(min)) || (max && price.gt(max))) {
+    const range = `${market.minPrice ?? '0'} to ${market.maxPrice ?? 'no maximum'}`
+    result.errors.push({code: 'PRICE_OUT_OF_RANGE', message: `limit price ${str(price)} is outside ${range}`})
+    return
+  }
+
+  const book = side === 'buy' ? ticker?.ask : ticker?.bid
+  if (book && (side === 'buy' ? price.gte(book) : price.lte(book))) {
+    result.warnings.push(`limit price ${str(price)} crosses the book (${side === 'buy' ? 'ask' : 'bid'} ${book}): it will fill at once`)
+  }
+}
+
+function supportsType(gateway: ExchangeGateway, market: Market, type: OrderType): boolean {
+  if (market.orderTypes) return market.orderTypes.includes(type)
+  const flag = gateway.has[type === 'market' ? 'createMarketOrder' : 'createLimitOrder']
+  return flag !== false
+}
+
+async function tickerOrNull(gateway: ExchangeGateway, symbol: string): Promise<Ticker | null> {
+  try {
+    return await gateway.fetchTicker(symbol)
+  } catch (error) {
+    if (error instanceof TradedeskError && error.code === 'PRICE_UNAVAILABLE') return null
+    throw error
+  }
+}
+
+/** USD value of one unit of a quote asset: 1 for stables, else its USDT or USDC market's last price. */
+async function quoteUsdPrice(gateway: ExchangeGateway, quote: string): Promise<Decimal | null> {
+  if (isUsdStable(quote)) return new Decimal(1)
+  const markets = await gateway.markets()
+  for (const usd of usdQuotes) {
+    const m = markets.find((x) => x.base === quote && x.quote === usd)
+    if (!m) continue
+    const t = await tickerOrNull(gateway, m.symbol)
+    if (t?.last) return new Decimal(t.last)
+  }
+
+  return null
+}
+
+export function describeFailures(v: Validation): string {
+  return `order invalid: ${v.errors.map((e) => `${e.code}: ${e.message}`).join('; ')}`
+}
+
+/**
+ * Places a prepared, valid, confirmed order. The journal row and its client order id are committed
+ * before the order leaves; whatever happens next is recorded on that row, and nothing is ever resent.
+ */
+export async function placeOrder(gateway: ExchangeGateway, journal: TradeJournal, prepared: PreparedOrder): Promise<TradeRecord> {
+  if (!prepared.valid || !prepared.market || prepared.order.quantity === null) {
+    throw invalidOrder(describeFailures(prepared), 'ORDER_INVALID', prepared.errors)
+  }
+
+  const {order} = prepared
+  const limitPrice = order.order_type === 'limit' ? order.price : null
+  const trade = await journal.recordPending({
+    broker: order.broker,
+    symbol: order.symbol,
+    side: order.side,
+    order_type: order.order_type,
+    quantity: order.quantity!,
+    price: order.price,
+    total_value: order.total_value,
+    notes: prepared.note,
+  })
+
+  let sent
+  try {
+    sent = await gateway.createOrder({
+      symbol: order.symbol,
+      side: order.side,
+      type: order.order_type,
+      amount: order.quantity!,
+      price: limitPrice,
+      clientOrderId: trade.client_order_id,
+    })
+  } catch (error) {
+    throw await recordSendError(journal, trade, error)
+  }
+
+  return journal.recordOrder(trade.id, sent)
+}
+
+async function recordSendError(journal: TradeJournal, trade: TradeRecord, error: unknown): Promise<TradedeskError> {
+  if (error instanceof NotSentError) {
+    await journal.recordProblem(trade.id, 'failed', error.message)
+    return error
+  }
+
+  if (error instanceof TradedeskError && error.exitCode !== ExitCode.OUTCOME_UNKNOWN) {
+    await journal.recordProblem(trade.id, 'rejected', error.message)
+    return error
+  }
+
+  // Anything else may have reached the exchange: never resend, settle it with `order sync`.
+  const message = error instanceof Error ? error.message : String(error)
+  await journal.recordProblem(trade.id, 'unknown', message)
+  return new TradedeskError(
+    'ORDER_OUTCOME_UNKNOWN',
+    `order ${trade.id} (client id ${trade.client_order_id}) was sent but not confirmed: ${message}. Run \`tradedesk order sync\` to settle it; do not resend`,
+    ExitCode.OUTCOME_UNKNOWN,
+    false,
+    {trade_id: trade.id},
+  )
+}

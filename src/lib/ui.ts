@@ -1,0 +1,61 @@
+import type Table from 'cli-table3'
+
+type HorizontalTable = InstanceType<typeof Table>
+
+/**
+ * How human output looks: color only on a terminal and never with NO_COLOR, tables that drop their
+ * decoration when piped. Loaded only when a command prints for a person, never for --json.
+ */
+export class Ui {
+  private constructor(
+    readonly color: boolean,
+    readonly tty: boolean,
+    private readonly Table: new (options: object) => HorizontalTable,
+  ) {}
+
+  static async create(stream: NodeJS.WriteStream = process.stdout, env: NodeJS.ProcessEnv = process.env): Promise<Ui> {
+    const tty = Boolean(stream.isTTY)
+    const color = tty && env.NO_COLOR === undefined && env.TERM !== 'dumb'
+    const {default: Table} = await import('cli-table3')
+    return new Ui(color, tty, Table as unknown as new (options: object) => HorizontalTable)
+  }
+
+  private paint(code: number, text: string): string {
+    return this.color ? `\u001B[${code}m${text}\u001B[39m` : text
+  }
+
+  green = (text: string) => this.paint(32, text)
+  red = (text: string) => this.paint(31, text)
+  yellow = (text: string) => this.paint(33, text)
+  dim = (text: string) => (this.color ? `\u001B[2m${text}\u001B[22m` : text)
+  bold = (text: string) => (this.color ? `\u001B[1m${text}\u001B[22m` : text)
+
+  side = (side: string) => (side === 'buy' ? this.green(side) : side === 'sell' ? this.red(side) : side)
+
+  /** Green when positive, red when negative. */
+  signed = (value: string | null) => {
+    if (value === null) return '-'
+    return value.startsWith('-') ? this.red(value) : value === '0' ? value : this.green(value)
+  }
+
+  table(head: string[], rows: (string | number | null | undefined)[][], align?: ('left' | 'right')[]): string {
+    const chars = this.tty
+      ? {}
+      : {top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  '}
+    const table = new this.Table({
+      head: head.map((h) => this.bold(h)),
+      chars,
+      style: {head: [], border: [], compact: true, 'padding-left': this.tty ? 1 : 0, 'padding-right': this.tty ? 1 : 0},
+      ...(align ? {colAligns: align} : {}),
+    })
+    for (const r of rows) table.push(r.map((c) => (c === null || c === undefined ? '-' : String(c))))
+    const text = table.toString()
+    return this.tty ? text : text.split('\n').map((l) => l.trimEnd()).join('\n')
+  }
+
+  /** Two columns of label and value. */
+  pairs(entries: [string, string | number | boolean | null | undefined][]): string {
+    const width = Math.max(...entries.map(([k]) => k.length))
+    return entries.map(([k, v]) => `${this.dim(k.padEnd(width))}  ${v === null || v === undefined ? '-' : String(v)}`).join('\n')
+  }
+}
