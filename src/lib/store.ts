@@ -36,13 +36,14 @@ export class Store {
         throw new TradedeskError('BAD_DATABASE_URL', 'TRADEDESK_DATABASE_URL must be a postgres:// URL', ExitCode.USAGE)
       }
 
-      store = new Store(knex({client: 'pg', connection: url, pool: {min: 0, max: 4}}), 'postgres', redactUrl(url))
+      store = new Store(knex({client: 'pg', connection: url, pool: {min: 0, max: 4}, log: QUIET}), 'postgres', redactUrl(url))
     } else {
       const file = join(ensureHome(env), 'tradedesk.sqlite')
       const db = knex({
         client: 'sqlite3',
         connection: {filename: file},
         useNullAsDefault: true,
+        log: QUIET,
         pool: {
           min: 1,
           max: 1,
@@ -199,5 +200,8 @@ function redactUrl(url: string): string {
     return 'the PostgreSQL database'
   }
 }
+
+/** knex's own console warnings would duplicate (or garble) the errors this module reports. */
+const QUIET = {warn() {}, error() {}, deprecate() {}, debug() {}}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
