@@ -28,7 +28,7 @@ export default class Symbols extends BaseCommand<typeof Symbols> {
   async execute(): Promise<Result<{broker: string} & SymbolPage>> {
     const session = await this.session()
     const broker = await session.broker(this.flags.broker)
-    const markets = await (await session.gateway(broker)).markets({refresh: this.flags.refresh})
+    const markets = await session.markets(broker, {refresh: this.flags.refresh})
     const page = listSymbols(markets, {
       quotes: quoteFilter(this.flags),
       search: this.flags.search,

@@ -1,5 +1,14 @@
+import type {Broker} from './brokers.js'
 import type {Market} from './exchange/types.js'
 import type {Store} from './store.js'
+
+/** How long downloaded markets are trusted. */
+export const MARKETS_TTL_MS = 24 * 60 * 60 * 1000
+
+/** One cache entry per exchange and endpoint: a sandbox or another origin lists other markets. */
+export function marketsCacheKey(broker: Pick<Broker, 'exchange' | 'sandbox' | 'apiUrl'>): string {
+  return [broker.exchange, broker.sandbox ? 'sandbox' : '', broker.apiUrl ?? ''].join('|')
+}
 
 export interface CachedMarkets {
   markets: Market[]

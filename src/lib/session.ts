@@ -2,8 +2,9 @@ import {BrokerService, PAPER, type Broker} from './brokers.js'
 import {ensureHome, resolveProfile} from './config.js'
 import {loadCredentials, secretValues} from './credentials.js'
 import {PaperExchange} from './exchange/paper.js'
-import type {ExchangeGateway} from './exchange/types.js'
+import type {ExchangeGateway, Market} from './exchange/types.js'
 import {TradeJournal} from './journal.js'
+import {MARKETS_TTL_MS, MarketCache, marketsCacheKey} from './markets.js'
 import {Store} from './store.js'
 
 /**
@@ -55,6 +56,19 @@ export class Session {
 
     this.gateways.set(broker.id, gateway)
     return gateway
+  }
+
+  /**
+   * The broker's markets, straight from the database cache when it is fresh, so that a command that
+   * only lists markets never loads the exchange library; otherwise through the gateway.
+   */
+  async markets(broker: Broker, options: {refresh?: boolean} = {}): Promise<Market[]> {
+    if (broker.exchange !== PAPER && !options.refresh && !this.gateways.has(broker.id)) {
+      const cached = await new MarketCache(this.store).get(marketsCacheKey(broker), MARKETS_TTL_MS)
+      if (cached) return cached.markets
+    }
+
+    return (await this.gateway(broker)).markets(options)
   }
 
   async close(): Promise<void> {

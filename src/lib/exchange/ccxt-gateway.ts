@@ -8,7 +8,7 @@ import type {Credentials} from '../credentials.js'
 import {secretValues} from '../credentials.js'
 import {Decimal, optStr, str} from '../decimal.js'
 import {ExitCode, TradedeskError, credentialsError, usageError} from '../errors.js'
-import {MarketCache} from '../markets.js'
+import {MARKETS_TTL_MS, MarketCache, marketsCacheKey} from '../markets.js'
 import type {Store} from '../store.js'
 import {errorClassChain, mapCcxtError, notSent} from './ccxt-errors.js'
 import type {
@@ -23,7 +23,6 @@ import type {
 } from './types.js'
 
 const CCXT_SRC = new URL('./src/', import.meta.resolve('ccxt'))
-const MARKETS_TTL_MS = 24 * 60 * 60 * 1000
 const DEFAULT_TIMEOUT_MS = 10_000
 const READ_ATTEMPTS = 3
 const TICK_SIZE = 4
@@ -153,7 +152,7 @@ export class CcxtGateway implements ExchangeGateway {
   }
 
   private get cacheKey(): string {
-    return [this.broker.exchange, this.broker.sandbox ? 'sandbox' : '', this.broker.apiUrl ?? ''].join('|')
+    return marketsCacheKey(this.broker)
   }
 
   async markets(options: {refresh?: boolean} = {}): Promise<Market[]> {
