@@ -5,16 +5,21 @@ import {ExitCode, TradedeskError, usageError} from '../lib/errors.js'
 import type {TradeRecord} from '../lib/journal.js'
 import {orderArgs, orderFlags, renderValidation} from '../lib/order-flags.js'
 import {renderTrade} from '../lib/render/trade.js'
-import {type PreparedOrder, type Validation, describeFailures, placeOrder, prepareOrder} from '../lib/trading.js'
+import {OrderTicket, inquirerPrompts} from '../lib/ticket.js'
+import {type OrderInput, type PreparedOrder, type Validation, type ValidationCode, describeFailures, placeOrder, prepareOrder} from '../lib/trading.js'
 import {Ui} from '../lib/ui.js'
 
+/** Failures the order ticket answers by asking for the size again. */
+const SIZE_CODES = new Set<ValidationCode>(['AMOUNT_TOO_SMALL', 'AMOUNT_TOO_LARGE', 'COST_TOO_SMALL', 'INSUFFICIENT_FUNDS'])
+
 export default class Trade extends BaseCommand<typeof Trade> {
-  static override summary = 'Validate, confirm, send and record an order.'
+  static override summary = 'Validate, confirm, send and record an order; on a terminal, ask for what is missing.'
   static override description = `Sizes the order by --quantity, --usd or --percent, validates it against the market's rules and the free balance, asks for confirmation on a terminal (or takes --yes), records it in the journal with a client order id, sends it, and records the outcome.
 
-Without a terminal, --yes is required: nothing is sent without it.`
+With SIDE, SYMBOL or the size left out, on a terminal, it opens an order ticket that asks for them: broker, symbol (type to search), side, type, limit price, and size in coins or USD with the other side computed as you type. Without a terminal, a missing piece is a usage error (exit 2) and --yes is required: nothing is sent without it.`
 
   static override examples = [
+    '<%= config.bin %> trade                     # the order ticket',
     '<%= config.bin %> trade buy BTC/USDT --usd 100',
     '<%= config.bin %> trade sell ETH/USDT --percent 100 --yes',
     '<%= config.bin %> trade buy BTC/USDT --type limit --price 25000 --quantity 0.01 --note "dip buy"',
@@ -29,17 +34,44 @@ Without a terminal, --yes is required: nothing is sent without it.`
   }
 
   async execute(): Promise<Result<TradeRecord | Validation>> {
-    if (!this.args.side || !this.args.symbol) throw usageError('trade needs SIDE and SYMBOL, e.g. `tradedesk trade buy BTC/USDT --usd 100`')
-    const dryRun = this.flags['dry-run']
+    const {flags, args} = this
+    const dryRun = flags['dry-run']
     const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY)
-    if (!dryRun && !this.flags.yes && !interactive) {
+    const missing = [
+      !args.side && 'SIDE',
+      !args.symbol && 'SYMBOL',
+      flags.quantity === undefined && flags.usd === undefined && flags.percent === undefined && 'the size (--quantity, --usd or --percent)',
+      flags.type === 'limit' && flags.price === undefined && '--price',
+    ].filter((m): m is string => typeof m === 'string')
+    if (missing.length > 0 && !interactive) {
+      throw usageError(`missing ${missing.join(', ')}; with no terminal to ask on, give them on the command line, e.g. \`tradedesk trade buy BTC/USDT --usd 100 --yes\``, 'MISSING_ARGUMENT')
+    }
+
+    if (!dryRun && !flags.yes && !interactive) {
       throw usageError('no terminal to confirm the order: pass --yes to send it (nothing was sent)', 'CONFIRMATION_REQUIRED')
     }
 
     const session = await this.session()
-    const broker = await session.broker(this.flags.broker)
+    const start = {...flags, side: args.side, symbol: args.symbol}
+    let ticket: OrderTicket | undefined
+    let broker
+    let input: OrderInput
+    if (missing.length > 0) {
+      ticket = new OrderTicket(await inquirerPrompts(), await session.brokers.list(), (b) => session.gateway(b))
+      ;({broker, input} = await ticket.fill(start))
+    } else {
+      broker = await session.broker(flags.broker)
+      input = start as OrderInput
+    }
+
     const gateway = await session.gateway(broker)
-    const prepared = await prepareOrder(gateway, broker, {...this.flags, side: this.args.side, symbol: this.args.symbol})
+    let prepared = await prepareOrder(gateway, broker, input)
+    // On the ticket, a size the market or the balance refuses is asked again with the reasons.
+    while (ticket && !prepared.valid && prepared.market && prepared.errors.every((e) => SIZE_CODES.has(e.code))) {
+      input = await ticket.resize(gateway, prepared.market, input, prepared.errors.map((e) => e.message))
+      prepared = await prepareOrder(gateway, broker, input)
+    }
+
     if (dryRun) {
       const {market: _market, note: _note, ...validation} = prepared
       return {data: validation, human: (d, ui) => renderValidation(d as Validation, ui), exitCode: validation.valid ? 0 : ExitCode.ORDER_INVALID}

@@ -168,7 +168,7 @@ export async function prepareOrder(gateway: ExchangeGateway, broker: Broker, inp
     if (kind === 'usd') {
       const quoteUsd = await quoteUsdPrice(gateway, market.quote)
       if (quoteUsd === null) fail('PRICE_UNAVAILABLE', `no USD price for ${market.quote}, so --usd cannot be converted`)
-      else amount = truncateToStep(value.div(quoteUsd).div(price), step)
+      else amount = quantityForUsd(value, quoteUsd, price, step)
     } else if (free.isZero()) {
       fail('INSUFFICIENT_FUNDS', `no free ${spendAsset} to ${parsed.side === 'buy' ? 'spend' : 'sell'}`)
     } else if (parsed.side === 'buy') {
@@ -241,7 +241,7 @@ function supportsType(gateway: ExchangeGateway, market: Market, type: OrderType)
   return flag !== false
 }
 
-async function tickerOrNull(gateway: ExchangeGateway, symbol: string): Promise<Ticker | null> {
+export async function tickerOrNull(gateway: ExchangeGateway, symbol: string): Promise<Ticker | null> {
   try {
     return await gateway.fetchTicker(symbol)
   } catch (error) {
@@ -250,8 +250,18 @@ async function tickerOrNull(gateway: ExchangeGateway, symbol: string): Promise<T
   }
 }
 
+/** The quantity ↔ USD calculator: how much base a USD value buys at a price, truncated to the step. */
+export function quantityForUsd(usd: Decimal, quoteUsd: Decimal, price: Decimal, step: Decimal | null): Decimal {
+  return truncateToStep(usd.div(quoteUsd).div(price), step)
+}
+
+/** The other way: the USD value of a quantity at a price. */
+export function usdForQuantity(quantity: Decimal, quoteUsd: Decimal, price: Decimal): Decimal {
+  return quantity.mul(price).mul(quoteUsd)
+}
+
 /** USD value of one unit of a quote asset: 1 for stables, else its USDT or USDC market's last price. */
-async function quoteUsdPrice(gateway: ExchangeGateway, quote: string): Promise<Decimal | null> {
+export async function quoteUsdPrice(gateway: ExchangeGateway, quote: string): Promise<Decimal | null> {
   if (isUsdStable(quote)) return new Decimal(1)
   const markets = await gateway.markets()
   for (const usd of usdQuotes) {
