@@ -1,4 +1,5 @@
 import {BaseCommand, type Result} from '../lib/base-command.js'
+import {Decimal} from '../lib/decimal.js'
 import {type Portfolio as PortfolioView, buildPortfolio} from '../lib/portfolio.js'
 
 export default class Portfolio extends BaseCommand<typeof Portfolio> {
@@ -17,10 +18,10 @@ export default class Portfolio extends BaseCommand<typeof Portfolio> {
         const lines = [
           ui.table(
             ['Asset', 'Quantity', 'Price USD', 'Value USD', 'Alloc %', '', 'Avg cost', 'Unrealized P&L'],
-            d.positions.map((p) => [p.asset, p.quantity, p.price_usd, p.value_usd, p.allocation_pct, bar(p.allocation_pct), p.avg_cost_usd, ui.signed(p.unrealized_pnl_usd)]),
+            d.positions.map((p) => [p.asset, p.quantity, p.price_usd, usd(p.value_usd), p.allocation_pct, bar(p.allocation_pct), p.avg_cost_usd, ui.signed(usd(p.unrealized_pnl_usd))]),
             ['left', 'right', 'right', 'right', 'right', 'left', 'right', 'right'],
           ),
-          `Total value: ${ui.bold(d.total_value_usd)} USD`,
+          `Total value: ${ui.bold(usd(d.total_value_usd)!)} USD`,
         ]
         if (d.unpriced.length > 0) lines.push(`No USD price for: ${d.unpriced.map((u) => `${u.asset} (${u.quantity})`).join(', ')}`)
         return lines.join('\n')
@@ -29,6 +30,12 @@ export default class Portfolio extends BaseCommand<typeof Portfolio> {
   }
 }
 
+/** Allocation as a bar of up to 10 blocks. */
 function bar(pct: string): string {
-  return '█'.repeat(Math.round(Number(pct) / 10))
+  return '█'.repeat(new Decimal(pct).div(10).toDecimalPlaces(0).toNumber())
+}
+
+/** USD amounts to the cent for people; --json keeps every digit. */
+function usd(value: string | null): string | null {
+  return value === null ? null : new Decimal(value).toFixed(2)
 }

@@ -57,6 +57,7 @@ With SIDE, SYMBOL or the size left out, on a terminal, it opens an order ticket 
     let broker
     let input: OrderInput
     if (missing.length > 0) {
+      this.spinner?.stop()
       ticket = new OrderTicket(await inquirerPrompts(), await session.brokers.list(), (b) => session.gateway(b))
       ;({broker, input} = await ticket.fill(start))
     } else {
@@ -88,6 +89,7 @@ With SIDE, SYMBOL or the size left out, on a terminal, it opens an order ticket 
 
   /** Shows the order and asks; on stderr, so stdout carries only the result. */
   private async confirm(prepared: PreparedOrder): Promise<boolean> {
+    this.spinner?.stop()
     process.stderr.write(`${renderValidation(prepared, await Ui.create(process.stderr))}\n`)
     const {confirm} = await import('@inquirer/prompts')
     return confirm({message: 'Send this order?', default: false}, {output: process.stderr})

@@ -3,7 +3,7 @@ import {Command, Flags, type Interfaces} from '@oclif/core'
 import {ExitCode, TradedeskError} from './errors.js'
 import {scrub} from './exchange/ccxt-errors.js'
 import {Session} from './session.js'
-import {Ui} from './ui.js'
+import {Spinner, Ui} from './ui.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
@@ -27,6 +27,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     profile: Flags.string({description: 'Whose journal (default: your OS user name).', env: 'TRADEDESK_PROFILE', helpGroup: 'GLOBAL'}),
   }
 
+  /** shown on stderr while a command waits (on a terminal only); stop it before prompting */
+  protected spinner?: Spinner
   protected flags!: CommandFlags<T>
   protected args!: CommandArgs<T>
   private openedSession?: Session
@@ -47,7 +49,14 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   async run(): Promise<void> {
-    const result = await this.execute()
+    this.spinner = new Spinner('working…').start()
+    let result: Result<unknown>
+    try {
+      result = await this.execute()
+    } finally {
+      this.spinner.stop()
+    }
+
     if (this.wantsJson()) {
       this.write(`${JSON.stringify(result.data, null, 2)}\n`)
     } else {
@@ -74,6 +83,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   override async catch(error: Error & {exitCode?: number}): Promise<void> {
+    this.spinner?.stop()
     const e = toTradedeskError(error)
     process.exitCode = e.exitCode
     if (this.wantsJson()) {

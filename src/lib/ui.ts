@@ -2,6 +2,50 @@ import type Table from 'cli-table3'
 
 type HorizontalTable = InstanceType<typeof Table>
 
+const BORDERLESS = {
+  top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
+  left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ',
+}
+
+const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']
+
+/**
+ * A progress spinner on stderr, only when stderr is a terminal, shown only when the wait is long
+ * enough to notice. Stopping it erases it, so nothing of it stays on the screen or in a pipe.
+ */
+export class Spinner {
+  private timer?: NodeJS.Timeout
+  private frame = 0
+  private shown = false
+
+  constructor(
+    private readonly text: string,
+    private readonly stream: NodeJS.WriteStream = process.stderr,
+  ) {}
+
+  start(delayMs = 250): this {
+    if (!this.stream.isTTY || this.timer) return this
+    this.timer = setTimeout(() => {
+      this.timer = setInterval(() => this.draw(), 80)
+      this.draw()
+    }, delayMs)
+    this.timer.unref()
+    return this
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = undefined
+    if (this.shown) this.stream.write('\r\u001B[K')
+    this.shown = false
+  }
+
+  private draw() {
+    this.shown = true
+    this.stream.write(`\r${FRAMES[this.frame++ % FRAMES.length]} ${this.text}`)
+  }
+}
+
 /**
  * How human output looks: color only on a terminal and never with NO_COLOR, tables that drop their
  * decoration when piped. Loaded only when a command prints for a person, never for --json.
@@ -38,19 +82,20 @@ export class Ui {
     return value.startsWith('-') ? this.red(value) : value === '0' ? value : this.green(value)
   }
 
+  /** A table without borders (it fits 80 columns and pastes cleanly), bold headings on a terminal. */
   table(head: string[], rows: (string | number | null | undefined)[][], align?: ('left' | 'right')[]): string {
-    const chars = this.tty
-      ? {}
-      : {top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  '}
     const table = new this.Table({
       head: head.map((h) => this.bold(h)),
-      chars,
-      style: {head: [], border: [], compact: true, 'padding-left': this.tty ? 1 : 0, 'padding-right': this.tty ? 1 : 0},
+      chars: BORDERLESS,
+      style: {head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 0},
       ...(align ? {colAligns: align} : {}),
     })
     for (const r of rows) table.push(r.map((c) => (c === null || c === undefined ? '-' : String(c))))
-    const text = table.toString()
-    return this.tty ? text : text.split('\n').map((l) => l.trimEnd()).join('\n')
+    return table
+      .toString()
+      .split('\n')
+      .map((l) => l.trimEnd())
+      .join('\n')
   }
 
   /** Two columns of label and value. */
