@@ -100,7 +100,7 @@ export class TradeJournal {
     const average = order.average ?? (order.cost && !filled.isZero() ? str(new Decimal(order.cost).div(filled)) : null)
     const now = new Date().toISOString()
     await this.store.write(async (tx) => {
-      const current = await tx('trades').where({id, profile: this.profile}).first('executed_at')
+      const current = await tx('trades').where({id, profile: this.profile}).first('executed_at', 'fees', 'fee_currency')
       await tx('trades')
         .where({id, profile: this.profile})
         .update({
@@ -108,8 +108,9 @@ export class TradeJournal {
           exchange_order_id: order.id,
           filled_quantity: str(filled),
           filled_price: filled.isZero() ? null : average,
-          fees: order.fee ?? null,
-          fee_currency: order.feeCurrency ?? null,
+          // An answer without fees (some lookups carry none) never erases fees already known.
+          fees: order.fee ?? current?.fees ?? null,
+          fee_currency: order.fee === null ? (current?.fee_currency ?? null) : order.feeCurrency,
           executed_at: current?.executed_at ?? (filled.isZero() ? null : order.timestamp ? new Date(order.timestamp).toISOString() : now),
           error_message: null,
           updated_at: now,
@@ -128,6 +129,8 @@ export class TradeJournal {
   }
 
   async get(id: number): Promise<TradeRecord | null> {
+    // Not an id the table can hold: PostgreSQL would fail on an out-of-range integer, SQLite finds nothing.
+    if (!isRowId(id)) return null
     const row = await this.store.db('trades').where({id, profile: this.profile}).first(TRADE_FIELDS)
     return row ? toRecord(row) : null
   }
@@ -168,6 +171,11 @@ export class TradeJournal {
       .select(TRADE_FIELDS)
     return rows.map(toRecord)
   }
+}
+
+/** An id an `increments()` column can hold (a 32-bit integer on PostgreSQL): 1 to 2^31 - 1. */
+export function isRowId(id: number): boolean {
+  return Number.isSafeInteger(id) && id >= 1 && id <= 2_147_483_647
 }
 
 export function tradeStatusOf(order: ExchangeOrder): TradeStatus {

@@ -535,6 +535,81 @@ describe('fake-binance (driven by the real ccxt.binance)', function () {
     });
   });
 
+  describe('faults for N requests or always, clearFaults, onRequest, port', () => {
+    const ping = async (f: FakeBinance) => (await fetch(`${f.url}/api/v3/ping`)).status;
+
+    it('times: N applies to the next N matching requests, then the fault is consumed', async () => {
+      fake.injectFault({ method: 'GET', path: '/api/v3/ping', kind: 'html-503', times: 3 });
+      expect([await ping(fake), await ping(fake), await ping(fake), await ping(fake)]).to.deep.equal([503, 503, 503, 200]);
+      expect(fake.countRequests('GET', '/api/v3/ping')).to.equal(4);
+    });
+
+    it("times: 'always' applies until clearFaults(); a 3-attempt read retry cannot get past it", async () => {
+      const ex = await ready(fake);
+      fake.injectFault({ method: 'GET', path: '/api/v3/ticker/24hr', kind: 'html-503', times: 'always' });
+      for (let attempt = 0; attempt < 3; attempt++) {
+        expect(await rejection(ex.fetchTicker('BTC/USDT'))).to.be.instanceOf(ccxt.ExchangeNotAvailable);
+      }
+      expect(fake.countRequests('GET', '/api/v3/ticker/24hr')).to.equal(3);
+      expect(await ping(fake)).to.equal(200); // other paths are untouched
+      fake.clearFaults();
+      expect((await ex.fetchTicker('BTC/USDT')).last).to.equal(27910.38);
+    });
+
+    it('the default is still the next matching request only', async () => {
+      fake.injectFault({ path: '/api/v3/ping', kind: 'server-error-500' });
+      expect([await ping(fake), await ping(fake)]).to.deep.equal([500, 200]);
+    });
+
+    it('clearFaults(filter) removes only the faults of that path (and method)', async () => {
+      fake.injectFault({ method: 'GET', path: '/api/v3/ping', kind: 'html-503', times: 'always' });
+      fake.injectFault({ method: 'GET', path: '/api/v3/time', kind: 'html-503', times: 'always' });
+      fake.clearFaults({ method: 'POST', path: '/api/v3/ping' }); // other method: nothing removed
+      expect(await ping(fake)).to.equal(503);
+      fake.clearFaults({ path: '/api/v3/ping' });
+      expect(await ping(fake)).to.equal(200);
+      expect((await fetch(`${fake.url}/api/v3/time`)).status).to.equal(503);
+      fake.clearFaults();
+      expect((await fetch(`${fake.url}/api/v3/time`)).status).to.equal(200);
+    });
+
+    it('faults apply in the order injected; a counted one gives way to the next when used up', async () => {
+      fake.injectFault({ path: '/api/v3/ping', kind: 'server-error-500', times: 2 });
+      fake.injectFault({ path: '/api/v3/ping', kind: 'html-503', times: 'always' });
+      expect([await ping(fake), await ping(fake), await ping(fake), await ping(fake)]).to.deep.equal([500, 500, 503, 503]);
+    });
+
+    it('refuses a times that is not a positive integer or always', () => {
+      for (const times of [0, -1, 1.5, Number.NaN]) {
+        expect(() => fake.injectFault({ path: '/api/v3/ping', kind: 'hang', times }), String(times)).to.throw(/times/);
+      }
+    });
+
+    it('onRequest runs before routing (a hook can move the market under an order) and can be removed', async () => {
+      const ex = await ready(fake);
+      const seen: string[] = [];
+      const off = fake.onRequest((r) => {
+        seen.push(`${r.method} ${r.path}`);
+        if (r.method === 'POST' && r.path === '/api/v3/order') fake.setTicker('BTCUSDT', { askPrice: '30000', bidPrice: '29999' });
+      });
+      const o = await ex.createOrder('BTC/USDT', 'market', 'buy', 0.001);
+      expect(o.info.fills[0].price).to.equal('30000.00000000'); // filled at the price set by the hook
+      expect(seen).to.deep.equal(['POST /api/v3/order']);
+      off();
+      await ex.fetchTicker('BTC/USDT');
+      expect(seen).to.have.length(1);
+    });
+
+    it('port: a new server can take over the port of a closed one', async () => {
+      const first = await startFakeBinance();
+      const port = Number(new URL(first.url).port);
+      await first.close();
+      const second = await start({ port });
+      expect(second.url).to.equal(first.url);
+      expect(await ping(second)).to.equal(200);
+    });
+  });
+
   describe('standalone', () => {
     it('node --import tsx test/support/fake-binance.ts --port 0 prints its URL and stops on SIGTERM', async () => {
       const file = fileURLToPath(new URL('./fake-binance.ts', import.meta.url));

@@ -5,7 +5,8 @@
  * `exchange.urls.api` to `FakeBinance.url`. It serves real exchangeInfo / 24hr-ticker snapshots
  * (data/binance-spot/), checks HMAC-SHA256 signatures like Binance, runs a tiny matching engine
  * against the ticker's bid/ask with exact decimal arithmetic (decimal.js), answers with Binance's
- * real error codes/messages, and can inject transport faults into the next matching request.
+ * real error codes/messages, and can inject transport faults into the next matching request, the
+ * next N matching requests, or every matching request until the faults are cleared.
  *
  * Only node built-ins and decimal.js are used.
  *
@@ -31,12 +32,24 @@ export interface FakeBinanceOptions {
   tickerPath?: string;
   fillRatio?: string; // fraction of a crossing order that fills immediately (default '1')
   takerFee?: string; // default '0.001', charged in the quote asset (commissionAsset = quote)
+  port?: number; // default 0 (any free port); a fixed port lets a test restart "the same" exchange
 }
 
 export interface FakeFault {
   method?: string;
   path: string;
   kind: 'accept-then-hang' | 'hang' | 'html-503' | 'rate-limit-429' | 'malformed-json' | 'server-error-500';
+  /**
+   * How many matching requests the fault applies to: a positive integer (default 1: the next
+   * matching request only), or 'always': every matching request until clearFaults().
+   */
+  times?: number | 'always';
+}
+
+/** Which faults clearFaults() removes: all of them, or those of one path (and method). */
+export interface FaultFilter {
+  method?: string;
+  path?: string;
 }
 
 export interface RecordedRequest {
@@ -82,7 +95,20 @@ export interface FakeBinance {
   url: string; // 'http://127.0.0.1:PORT'
   requests: RecordedRequest[]; // every request received, in order
   countRequests(method: string, path: string): number;
-  injectFault(fault: FakeFault): void; // applies to the NEXT request matching method+path, then is consumed
+  /**
+   * Applies to the next `times` requests matching method+path (default: the NEXT one only), then is
+   * consumed; with times: 'always' it applies to every matching request until clearFaults().
+   * When several faults match a request, the one injected first applies.
+   */
+  injectFault(fault: FakeFault): void;
+  /** Removes pending faults: all of them, or only those with that path (and method, when given). */
+  clearFaults(filter?: FaultFilter): void;
+  /**
+   * Calls `hook` for every request, after it is recorded in `requests` and before any fault or route
+   * applies, so a test can change the exchange (e.g. setTicker) at the exact moment a request
+   * arrives. Returns a function that removes the hook.
+   */
+  onRequest(hook: (request: RecordedRequest) => void): () => void;
   orders(): FakeOrder[]; // every order the exchange has accepted
   balance(asset: string): { free: string; locked: string };
   setTicker(symbol: string, fields: Partial<{ lastPrice: string; bidPrice: string; askPrice: string }>): void;
@@ -90,7 +116,7 @@ export interface FakeBinance {
 }
 
 export async function startFakeBinance(opts: FakeBinanceOptions = {}): Promise<FakeBinance> {
-  return startOnPort(opts, 0);
+  return startOnPort(opts, opts.port ?? 0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -241,7 +267,9 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
   if (takerFee.lt(0)) throw new Error('takerFee must be >= 0');
 
   const requests: RecordedRequest[] = [];
-  const faults: FakeFault[] = [];
+  /** pending faults, oldest first; `left` counts the matching requests still to fault (Infinity: always) */
+  const faults: { fault: FakeFault; left: number }[] = [];
+  const hooks = new Set<(request: RecordedRequest) => void>();
   const hanging = new Set<http.ServerResponse>();
   const balances = new Map<string, Balance>();
   for (const [asset, amount] of Object.entries(opts.balances ?? { USDT: '10000' })) {
@@ -1033,9 +1061,14 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
   }
 
   function takeFault(method: string, pathname: string): FakeFault | undefined {
-    const i = faults.findIndex((f) => f.path === pathname && (f.method === undefined || f.method.toUpperCase() === method));
+    const i = faults.findIndex(
+      ({ fault: f }) => f.path === pathname && (f.method === undefined || f.method.toUpperCase() === method),
+    );
     if (i < 0) return undefined;
-    return faults.splice(i, 1)[0];
+    const entry = faults[i];
+    entry.left -= 1;
+    if (entry.left <= 0) faults.splice(i, 1);
+    return entry.fault;
   }
 
   function send(res: http.ServerResponse, r: Reply): void {
@@ -1059,7 +1092,9 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
       const rawQuery = q < 0 ? '' : rawUrl.slice(q + 1);
       const rawBody = Buffer.concat(chunks).toString('utf8');
       const p = parseParams(rawQuery, rawBody);
-      requests.push({ method, path: pathname, query: { ...p } });
+      const recorded: RecordedRequest = { method, path: pathname, query: { ...p } };
+      requests.push(recorded);
+      for (const hook of [...hooks]) hook({ ...recorded, query: { ...recorded.query } });
 
       const fault = takeFault(method, pathname);
       switch (fault?.kind) {
@@ -1112,7 +1147,26 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
     requests,
     countRequests: (method, p) => requests.filter((r) => r.method === method.toUpperCase() && r.path === p).length,
     injectFault: (fault) => {
-      faults.push({ ...fault });
+      const times = fault.times ?? 1;
+      if (times !== 'always' && !(Number.isInteger(times) && times > 0)) {
+        throw new Error(`fake-binance: injectFault: times must be a positive integer or 'always' (got ${String(times)})`);
+      }
+      faults.push({ fault: { ...fault }, left: times === 'always' ? Infinity : times });
+    },
+    clearFaults: (filter = {}) => {
+      for (let i = faults.length - 1; i >= 0; i--) {
+        const f = faults[i].fault;
+        const samePath = filter.path === undefined || f.path === filter.path;
+        const sameMethod =
+          filter.method === undefined || (f.method ?? '').toUpperCase() === filter.method.toUpperCase();
+        if (samePath && sameMethod) faults.splice(i, 1);
+      }
+    },
+    onRequest: (hook) => {
+      hooks.add(hook);
+      return () => {
+        hooks.delete(hook);
+      };
     },
     orders: () => orders.map(snapshot),
     balance: (asset) => {

@@ -240,9 +240,10 @@ export class CcxtGateway implements ExchangeGateway {
     }
 
     const params = this.exchangeId.startsWith('coinbase') ? {client_order_id: request.clientOrderId} : {clientOrderId: request.clientOrderId}
+    let order: Order
     try {
       // Amounts go as the exact strings validated and recorded; CCXT's precision helpers accept them.
-      const order = await this.exchange.createOrder(
+      order = await this.exchange.createOrder(
         request.symbol,
         request.type,
         request.side,
@@ -250,9 +251,15 @@ export class CcxtGateway implements ExchangeGateway {
         (request.price ?? undefined) as unknown as number | undefined,
         params,
       )
-      return this.toOrder(order, request)
     } catch (error) {
       throw mapCcxtError(error, 'order', this.exchangeId, this.secrets)
+    }
+
+    try {
+      return this.toOrder(order, request)
+    } catch {
+      // The exchange answered, but not legibly: the order may well exist.
+      throw new TradedeskError('ORDER_OUTCOME_UNKNOWN', `${this.exchangeId}: the answer to the order could not be read`, ExitCode.OUTCOME_UNKNOWN)
     }
   }
 
@@ -263,7 +270,7 @@ export class CcxtGateway implements ExchangeGateway {
       const order = ref.id
         ? await this.read(() => this.exchange.fetchOrder(ref.id!, ref.symbol))
         : await this.read(() => this.exchange.fetchOrderWithClientOrderId(ref.clientOrderId, ref.symbol))
-      return this.toOrder(order)
+      return await this.withFees(this.toOrder(order))
     } catch (error) {
       if (error instanceof TradedeskError && error.code === 'ORDER_NOT_FOUND') return null
       throw error
@@ -276,6 +283,7 @@ export class CcxtGateway implements ExchangeGateway {
     try {
       return this.toOrder(await this.exchange.cancelOrder(id, symbol))
     } catch (error) {
+      if (error instanceof TradedeskError) throw error
       throw mapCcxtError(error, 'read', this.exchangeId, this.secrets)
     }
   }
@@ -285,6 +293,20 @@ export class CcxtGateway implements ExchangeGateway {
     await this.ensureLoaded()
     const orders = await this.read(() => this.exchange.fetchOpenOrders(symbol))
     return orders.map((o) => this.toOrder(o))
+  }
+
+  /**
+   * An order lookup carries no fees on some exchanges (Binance's GET /api/v3/order): for a filled
+   * order, its trades give them, one more request.
+   */
+  private async withFees(order: ExchangeOrder): Promise<ExchangeOrder> {
+    if (order.fee !== null || new Decimal(order.filled).isZero() || !this.has.fetchOrderTrades) return order
+    const trades = await this.read(() => this.exchange.fetchOrderTrades(order.id, order.symbol))
+    const fees = trades.map((t) => t.fee).filter((f): f is NonNullable<typeof f> => f?.cost !== undefined && f?.cost !== null)
+    if (fees.length === 0) return order
+    const currency = fees[0].currency ?? null
+    const total = fees.filter((f) => (f.currency ?? null) === currency).reduce((sum, f) => sum.plus(String(f.cost)), new Decimal(0))
+    return {...order, fee: str(total), feeCurrency: currency}
   }
 
   async close(): Promise<void> {
@@ -352,6 +374,11 @@ export class CcxtGateway implements ExchangeGateway {
   }
 
   private toOrder(o: Order, request?: OrderRequest): ExchangeOrder {
+    // A garbled answer can parse into an order with nothing in it: never record that as a fact.
+    if (!o || typeof o !== 'object' || o.id === undefined || o.id === null || String(o.id) === '' || (!o.symbol && !request)) {
+      throw new TradedeskError('BAD_EXCHANGE_ANSWER', `${this.exchangeId}: the order answer could not be read`, ExitCode.UNAVAILABLE, true)
+    }
+
     const fee = feeOf(o)
     return {
       id: String(o.id),
