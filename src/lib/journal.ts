@@ -148,14 +148,11 @@ export class TradeJournal {
     return (await q).map(toRecord)
   }
 
-  /** Rows of a broker whose outcome is not settled: open, unknown, and pending older than graceMs. */
-  async unsettled(broker: string, pendingGraceMs: number): Promise<TradeRecord[]> {
-    const cutoff = new Date(Date.now() - pendingGraceMs).toISOString()
+  /** Rows of a broker whose outcome is not settled: open, unknown and pending. */
+  async unsettled(broker: string): Promise<TradeRecord[]> {
     const rows = await this.store.db('trades')
       .where({profile: this.profile, broker})
-      .andWhere((w) => {
-        w.whereIn('status', ['open', 'unknown']).orWhere((p) => p.where('status', 'pending').andWhere('created_at', '<', cutoff))
-      })
+      .whereIn('status', ['open', 'unknown', 'pending'])
       .orderBy('id')
       .select(TRADE_FIELDS)
     return rows.map(toRecord)

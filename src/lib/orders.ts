@@ -59,12 +59,13 @@ export async function cancelOrder(gateway: ExchangeGateway, journal: TradeJourna
 }
 
 /**
- * Settles every journal row of the broker whose outcome is not final (open, unknown, and pending
- * for over a minute) from what the exchange says, found by exchange id or by client order id.
- * An order the exchange has never seen, a minute after it was recorded, never left: it is `failed`.
+ * Settles every journal row of the broker whose outcome is not final (open, unknown, pending) from
+ * what the exchange says, found by exchange id or by client order id. An order the exchange has
+ * never seen a minute after it was recorded never left: it is `failed`. A younger one may still be
+ * on its way from another process, so it is left as it is.
  */
 export async function syncOrders(gateway: ExchangeGateway, journal: TradeJournal, broker: Broker): Promise<{checked: number; changed: TradeRecord[]}> {
-  const rows = await journal.unsettled(broker.name, PENDING_GRACE_MS)
+  const rows = await journal.unsettled(broker.name)
   const changed: TradeRecord[] = []
   for (const row of rows) {
     const order = await gateway.fetchOrder({id: row.exchange_order_id, clientOrderId: row.client_order_id, symbol: row.symbol})
