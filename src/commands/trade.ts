@@ -41,8 +41,10 @@ With SIDE, SYMBOL or the size left out, on a terminal, it opens an order ticket 
       !args.side && 'SIDE',
       !args.symbol && 'SYMBOL',
       flags.quantity === undefined && flags.usd === undefined && flags.percent === undefined && 'the size (--quantity, --usd or --percent)',
-      flags.type === 'limit' && flags.price === undefined && '--price',
     ].filter((m): m is string => typeof m === 'string')
+    // A limit order's missing price is a validation failure (PRICE_REQUIRED, exit 3), as in validate;
+    // on a terminal the ticket asks for it.
+    const askPrice = interactive && flags.type === 'limit' && flags.price === undefined
     if (missing.length > 0 && !interactive) {
       throw usageError(`missing ${missing.join(', ')}; with no terminal to ask on, give them on the command line, e.g. \`tradedesk trade buy BTC/USDT --usd 100 --yes\``, 'MISSING_ARGUMENT')
     }
@@ -56,7 +58,7 @@ With SIDE, SYMBOL or the size left out, on a terminal, it opens an order ticket 
     let ticket: OrderTicket | undefined
     let broker
     let input: OrderInput
-    if (missing.length > 0) {
+    if (missing.length > 0 || askPrice) {
       this.spinner?.stop()
       ticket = new OrderTicket(await inquirerPrompts(), await session.brokers.list(), (b) => session.gateway(b))
       ;({broker, input} = await ticket.fill(start))

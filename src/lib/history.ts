@@ -9,7 +9,12 @@ export function parseIsoDate(text: string, flag: string, endOfDay = false): stri
   const t = text.trim()
   if (!DATE_ONLY.test(t) && !DATE_TIME.test(t)) throw usageError(`--${flag} must be an ISO date like 2026-01-31 or 2026-01-31T12:00:00Z (got "${text}")`)
   const ms = Date.parse(DATE_ONLY.test(t) ? `${t}T00:00:00Z` : t)
-  if (Number.isNaN(ms)) throw usageError(`--${flag} is not a real date: "${text}"`)
+  // Date.parse rolls impossible days forward (2026-02-30 becomes March 2): refuse them instead.
+  const [year, month, day] = t.slice(0, 10).split('-').map(Number)
+  const calendar = new Date(Date.UTC(year, month - 1, day))
+  if (Number.isNaN(ms) || calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) {
+    throw usageError(`--${flag} is not a real date: "${text}"`)
+  }
   return new Date(DATE_ONLY.test(t) && endOfDay ? ms + 86_400_000 : ms).toISOString()
 }
 

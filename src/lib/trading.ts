@@ -16,7 +16,6 @@ export const VALIDATION_CODES = [
   'PRICE_OUT_OF_RANGE',
   'INSUFFICIENT_FUNDS',
   'PRICE_REQUIRED',
-  'PRICE_UNAVAILABLE',
 ] as const
 export type ValidationCode = (typeof VALIDATION_CODES)[number]
 
@@ -150,7 +149,8 @@ export async function prepareOrder(gateway: ExchangeGateway, broker: Broker, inp
 
   // A size in USD or percent needs a price to become a quantity, and so does the cost of any order.
   const needsReference = price === null && result.errors.every((e) => e.code !== 'PRICE_REQUIRED')
-  if (needsReference) fail('PRICE_UNAVAILABLE', `${market.symbol} has no current price, so it cannot be priced or traded`)
+  // A market without any price cannot trade: the SPEC's code for that is MARKET_INACTIVE.
+  if (needsReference) fail('MARKET_INACTIVE', `${market.symbol} has no current price, so it cannot be priced or traded`)
 
   result.order.price = price ? str(price) : null
   const feeRate = new Decimal(market.takerFee ?? '0.001')
@@ -167,7 +167,7 @@ export async function prepareOrder(gateway: ExchangeGateway, broker: Broker, inp
   } else if (price) {
     if (kind === 'usd') {
       const quoteUsd = await quoteUsdPrice(gateway, market.quote)
-      if (quoteUsd === null) fail('PRICE_UNAVAILABLE', `no USD price for ${market.quote}, so --usd cannot be converted`)
+      if (quoteUsd === null) fail('MARKET_INACTIVE', `no USD price for ${market.quote}, so --usd cannot be converted`)
       else amount = quantityForUsd(value, quoteUsd, price, step)
     } else if (free.isZero()) {
       fail('INSUFFICIENT_FUNDS', `no free ${spendAsset} to ${parsed.side === 'buy' ? 'spend' : 'sell'}`)

@@ -68,7 +68,7 @@ describe('trading: prepareOrder and placeOrder', () => {
     expect(await codes({type: 'limit', quantity: '0.01', price: '2000000'})).to.include('PRICE_OUT_OF_RANGE')
     expect(await codes({quantity: '1'})).to.deep.equal(['INSUFFICIENT_FUNDS'])
     expect(await codes({side: 'sell', quantity: '0.01'})).to.deep.equal(['INSUFFICIENT_FUNDS'])
-    expect(await codes({symbol: 'ARB/USDT', quantity: '10'})).to.include('PRICE_UNAVAILABLE')
+    expect(await codes({symbol: 'ARB/USDT', quantity: '10'})).to.include('MARKET_INACTIVE')
     const inactive = (await gateway.markets()).find((m) => !m.active)!
     expect(await codes({symbol: inactive.symbol, type: 'limit', quantity: '1', price: '1'})).to.include('MARKET_INACTIVE')
   })
