@@ -1,4 +1,4 @@
-import {readdirSync} from 'node:fs'
+import {closeSync, openSync, readdirSync, rmSync, statSync, writeSync} from 'node:fs'
 import {join} from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 
@@ -11,6 +11,10 @@ const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.ur
 const MIGRATION_ATTEMPTS = 200
 const BUSY_TIMEOUT_MS = 15_000
 const TX_ATTEMPTS = 20
+/** PostgreSQL: how long connecting may take before the database counts as unavailable. */
+const PG_CONNECT_TIMEOUT_MS = 10_000
+/** PostgreSQL: how long a first run waits for another process that is applying the migrations. */
+const PG_MIGRATION_LOCK_TIMEOUT = '120s'
 
 export type Db = Knex
 export type Tx = Knex.Transaction
@@ -25,6 +29,8 @@ export class Store {
     readonly db: Knex,
     readonly dialect: 'sqlite' | 'postgres',
     readonly location: string,
+    /** secrets of the database URL (its password), never to appear in a message */
+    private readonly secrets: string[] = [],
   ) {}
 
   static async open(env: NodeJS.ProcessEnv = process.env): Promise<Store> {
@@ -36,7 +42,14 @@ export class Store {
         throw new TradedeskError('BAD_DATABASE_URL', 'TRADEDESK_DATABASE_URL must be a postgres:// URL', ExitCode.USAGE)
       }
 
-      store = new Store(knex({client: 'pg', connection: url, pool: {min: 0, max: 4}, log: QUIET}), 'postgres', redactUrl(url))
+      const db = knex({
+        client: 'pg',
+        connection: {connectionString: url, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS, application_name: 'tradedesk'},
+        pool: {min: 0, max: 4},
+        acquireConnectionTimeout: PG_CONNECT_TIMEOUT_MS + 5_000,
+        log: QUIET,
+      })
+      store = new Store(db, 'postgres', redactUrl(url), urlSecrets(url))
     } else {
       const file = join(ensureHome(env), 'tradedesk.sqlite')
       const db = knex({
@@ -68,18 +81,60 @@ export class Store {
     return store
   }
 
-  /** Applies pending migrations. Safe when several processes start at once: they retry the lock. */
+  /**
+   * Applies pending migrations. Safe when several processes start at once: on SQLite they retry the
+   * lock; on PostgreSQL they queue on an advisory lock.
+   */
   async migrate(): Promise<void> {
     const names = migrationNames()
     for (let attempt = 1; ; attempt++) {
       try {
         if (await this.isUpToDate(names)) return
-        await this.db.migrate.latest({migrationSource: new DirectoryMigrationSource(names)})
+        if (this.dialect === 'postgres') await this.migrateExclusively(names)
+        else await this.migrateUnderLockFile(names)
         return
       } catch (error) {
         if (attempt >= MIGRATION_ATTEMPTS || !isConcurrentMigrationError(error)) throw error
         await sleep(20 + Math.random() * 80)
       }
+    }
+  }
+
+  /**
+   * PostgreSQL: one process at a time runs knex's migrator, inside a transaction-scoped advisory lock
+   * (released on commit, rollback or a dropped connection); the others wait, then find nothing to do.
+   * knex's own lock is not enough: its lock table is created and its single row inserted without any
+   * lock, so racing first runs can insert two rows, after which no process can ever take the lock
+   * ("Migration table is already locked", for good).
+   */
+  private async migrateExclusively(names: string[]): Promise<void> {
+    await this.db.transaction(async (trx) => {
+      await trx.raw(`SET LOCAL lock_timeout = '${PG_MIGRATION_LOCK_TIMEOUT}'`)
+      await trx.raw(`SELECT pg_advisory_xact_lock(hashtext('tradedesk:migrations'))`)
+      // The migrator runs on other connections of the pool while this one holds the lock.
+      if (await this.isUpToDate(names)) return
+      await this.db.migrate.latest({migrationSource: new DirectoryMigrationSource(names)})
+    })
+  }
+
+  /**
+   * SQLite: one process at a time runs knex's migrator, holding a lock file beside the database. Under
+   * it, knex's own lock table is put right first: a run killed half-way, or racing runs before this
+   * lock existed, can leave it locked or with two rows, which would refuse every later run.
+   */
+  private async migrateUnderLockFile(names: string[]): Promise<void> {
+    const release = await lockFile(`${this.location}.migrate-lock`)
+    try {
+      if (await this.isUpToDate(names)) return
+      if (await this.db.schema.hasTable('knex_migrations_lock')) {
+        const first = await this.db('knex_migrations_lock').min({index: 'index'}).first()
+        await this.db('knex_migrations_lock').whereNot('index', first?.index ?? 0).delete()
+        await this.db('knex_migrations_lock').update({is_locked: 0})
+      }
+
+      await this.db.migrate.latest({migrationSource: new DirectoryMigrationSource(names)})
+    } finally {
+      release()
     }
   }
 
@@ -127,6 +182,11 @@ export class Store {
   /** Turns a driver error into one a user can act on. */
   describe(error: unknown): unknown {
     if (error instanceof TradedeskError) return error
+    if (this.dialect === 'postgres') {
+      const described = this.describePostgres(error)
+      if (described) return described
+    }
+
     const code = (error as {code?: string}).code
     const message = (error as Error).message ?? String(error)
     if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
@@ -146,6 +206,46 @@ export class Store {
     }
 
     return error
+  }
+
+  /**
+   * PostgreSQL connection failures (server down or unreachable, wrong password, no such database,
+   * too many connections, a timeout) as exit 5 with the URL redacted; the password itself is scrubbed
+   * from whatever the driver said.
+   */
+  private describePostgres(error: unknown): TradedeskError | undefined {
+    const code = String((error as {code?: string})?.code ?? '')
+    const name = String((error as Error)?.name ?? '')
+    const message = this.scrub(String((error as Error)?.message ?? error))
+    const where = `the database ${this.location}`
+    if (code === '28P01' || code === '28000' || /^SASL: .*password/.test(message)) {
+      return new TradedeskError('DATABASE_AUTH_FAILED', `cannot log in to ${where}: ${message}`, ExitCode.UNAVAILABLE, false)
+    }
+
+    if (code === '55P03') {
+      return new TradedeskError('DATABASE_BUSY', `${where} stayed locked by another process (${message}); try again`, ExitCode.UNAVAILABLE, true)
+    }
+
+    const unavailable =
+      PG_UNAVAILABLE_CODES.has(code) ||
+      code.startsWith('08') ||
+      name === 'KnexTimeoutError' ||
+      /connection timeout|timeout expired|Connection terminated/i.test(message)
+    if (unavailable) {
+      return new TradedeskError('DATABASE_UNAVAILABLE', `cannot reach ${where}: ${message}`, ExitCode.UNAVAILABLE, true)
+    }
+
+    if (this.secrets.length > 0 && error instanceof Error && this.scrub(error.message) !== error.message) {
+      return new TradedeskError('DATABASE_ERROR', `${where}: ${message}`, ExitCode.INTERNAL)
+    }
+
+    return undefined
+  }
+
+  private scrub(text: string): string {
+    let out = text
+    for (const secret of this.secrets) out = out.split(secret).join('***')
+    return out
   }
 }
 
@@ -191,6 +291,25 @@ function isBusyError(error: unknown): boolean {
   return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === '40001' || code === '40P01'
 }
 
+/** Network and server-state errors that mean "the database is not there right now". */
+const PG_UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EPIPE',
+  '3D000', // database does not exist
+  '53300', // too many connections
+  '57P01', '57P02', '57P03', // shutting down, crashed, starting up
+])
+
+/** The password of a database URL, as written and decoded, so that no message can carry it. */
+function urlSecrets(url: string): string[] {
+  try {
+    const raw = new URL(url).password
+    if (!raw) return []
+    return [...new Set([raw, decodeURIComponent(raw)])].filter((s) => s.length >= 3)
+  } catch {
+    return []
+  }
+}
+
 function redactUrl(url: string): string {
   try {
     const u = new URL(url)
@@ -198,6 +317,40 @@ function redactUrl(url: string): string {
     return u.toString()
   } catch {
     return 'the PostgreSQL database'
+  }
+}
+
+const LOCK_WAIT_MS = 60_000
+const STALE_LOCK_MS = 30_000
+
+/**
+ * Takes an exclusive lock file (created with O_EXCL), waiting while another process holds it; a lock
+ * left behind by a process that died is taken over once it is older than STALE_LOCK_MS.
+ */
+async function lockFile(path: string): Promise<() => void> {
+  const until = Date.now() + LOCK_WAIT_MS
+  for (;;) {
+    try {
+      const fd = openSync(path, 'wx')
+      writeSync(fd, String(process.pid))
+      return () => {
+        closeSync(fd)
+        rmSync(path, {force: true})
+      }
+    } catch (error) {
+      if ((error as {code?: string}).code !== 'EEXIST') throw error
+      try {
+        if (Date.now() - statSync(path).mtimeMs > STALE_LOCK_MS) rmSync(path, {force: true})
+      } catch {
+        // released meanwhile: try again at once
+      }
+
+      if (Date.now() > until) {
+        throw new TradedeskError('DATABASE_BUSY', `another process kept ${path} for over a minute; try again`, ExitCode.UNAVAILABLE, true)
+      }
+
+      await sleep(20 + Math.random() * 50)
+    }
   }
 }
 

@@ -31,7 +31,23 @@ describe('Store', () => {
     expect(applied.map((r) => r.name)).to.deep.equal(['20261129000001_initial'])
   })
 
-  it('migrates safely when eight processes start at once on a fresh database', async () => {
+  it('migrates safely when eight processes start at once on a fresh database (three fresh homes)', async () => {
+    for (let round = 0; round < 3; round++) await raceEight()
+  })
+
+  it('repairs a knex lock table left locked, or with two rows, by an earlier run', async () => {
+    const home = tempHome()
+    const store = await Store.open({TRADEDESK_HOME: home})
+    await store.db('knex_migrations_lock').insert({is_locked: 1})
+    await store.db('knex_migrations_lock').update({is_locked: 1})
+    await store.close()
+    const again = await Store.open({TRADEDESK_HOME: home})
+    const locks = await again.db('knex_migrations_lock').select()
+    await again.close()
+    expect(locks).to.deep.equal([{index: 1, is_locked: 0}])
+  })
+
+  async function raceEight() {
     const home = tempHome()
     const script = `const {Store} = await import(${JSON.stringify(STORE_MODULE)}); const s = await Store.open({TRADEDESK_HOME: ${JSON.stringify(home)}}); await s.close();`
     const runs = await Promise.all(
@@ -47,9 +63,11 @@ describe('Store', () => {
     for (const r of runs) expect(r, r.stderr).to.include({code: 0})
     const store = await Store.open({TRADEDESK_HOME: home})
     const applied = await store.db('knex_migrations').select('name')
+    const locks = await store.db('knex_migrations_lock').select()
     await store.close()
     expect(applied).to.have.length(1)
-  })
+    expect(locks).to.have.length(1)
+  }
 
   it('says clearly when the database file is not SQLite', async () => {
     const home = tempHome()
