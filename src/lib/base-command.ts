@@ -84,7 +84,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   override async catch(error: Error & {exitCode?: number}): Promise<void> {
     this.spinner?.stop()
-    const e = toTradedeskError(error)
+    // A database failure after start-up (a server gone, a disk full) gets the same clear words as one at start.
+    const e = toTradedeskError(this.openedSession ? this.openedSession.store.describe(error) : error)
     process.exitCode = e.exitCode
     if (this.wantsJson()) {
       const envelope = {error: {code: e.code, message: e.message, exit_code: e.exitCode, retryable: e.retryable}}

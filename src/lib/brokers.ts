@@ -35,7 +35,9 @@ export class BrokerService {
   async list(): Promise<Broker[]> {
     await this.ensureBuiltIn()
     const rows = await this.store.db('brokers').where({profile: this.profile}).orderBy('name')
-    return rows.map(toBroker)
+    // By name code unit by code unit, as SQLite sorts: PostgreSQL's order follows the database's
+    // collation (en_US puts "main" before "Paper" and ignores "-" and "_").
+    return rows.map(toBroker).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
   }
 
   /** The broker a command works on: the named one, else the default. */

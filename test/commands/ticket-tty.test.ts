@@ -3,7 +3,7 @@ import {execFileSync, spawnSync} from 'node:child_process'
 
 import {Decimal} from 'decimal.js'
 
-import {BIN, runJson, tempHome} from '../support/cli.js'
+import {BIN, databaseEnv, runJson, tempHome} from '../support/cli.js'
 
 /** The order ticket driven in a real terminal (tmux), keystroke by keystroke, as a person would. */
 const hasTmux = spawnSync('tmux', ['-V']).status === 0
@@ -12,9 +12,15 @@ class Terminal {
   private static count = 0
   readonly name = `td-test-${process.pid}-${Terminal.count++}`
 
-  constructor(home: string, args: string, color = false) {
-    const command = `TRADEDESK_HOME=${home} ${color ? '' : 'NO_COLOR=1 '}${process.execPath} ${BIN} ${args}; echo "EXIT=$?"; sleep 600`
-    execFileSync('tmux', ['new-session', '-d', '-s', this.name, '-x', '100', '-y', '40', command])
+  private constructor() {}
+
+  /** Starts `tradedesk ARGS` in a new tmux session, on the journal of home (SQLite or PostgreSQL). */
+  static async open(home: string, args: string, color = false): Promise<Terminal> {
+    const term = new Terminal()
+    const env = Object.entries(await databaseEnv(home)).map(([k, v]) => `${k}='${v}'`).join(' ')
+    const command = `${env} ${color ? '' : 'NO_COLOR=1 '}${process.execPath} ${BIN} ${args}; echo "EXIT=$?"; sleep 600`
+    execFileSync('tmux', ['new-session', '-d', '-s', term.name, '-x', '100', '-y', '40', command])
+    return term
   }
 
   screen(withEscapes = false): string {
@@ -54,7 +60,7 @@ describe('trade: the order ticket in a terminal', function () {
 
   it('asks for each piece, asks again after a wrong answer, and records the confirmed trade', async () => {
     const home = tempHome()
-    term = new Terminal(home, 'trade')
+    term = await Terminal.open(home, 'trade')
     await term.waitFor(/Markets/)
     term.keys('Enter') // USDT
     await term.waitFor(/Symbol/)
@@ -91,13 +97,13 @@ describe('trade: the order ticket in a terminal', function () {
 
   it('sends nothing when cancelled with Ctrl-C (exit 130) or declined (exit 7)', async () => {
     const home = tempHome()
-    term = new Terminal(home, 'trade buy BTC/USDT')
+    term = await Terminal.open(home, 'trade buy BTC/USDT')
     await term.waitFor(/Order type/)
     term.keys('C-c')
     await term.waitFor(/EXIT=130/)
     term.close()
 
-    term = new Terminal(home, 'trade buy BTC/USDT --usd 20')
+    term = await Terminal.open(home, 'trade buy BTC/USDT --usd 20')
     await term.waitFor(/Send this order\?/)
     term.type('n')
     term.keys('Enter')
@@ -116,7 +122,7 @@ describe('colors in a terminal', function () {
     const home = tempHome()
     await runJson(['trade', 'buy', 'BTC/USDT', '--usd', '20', '--yes'], {home})
     for (const color of [true, false]) {
-      const term = new Terminal(home, 'history', color)
+      const term = await Terminal.open(home, 'history', color)
       try {
         await term.waitFor(/EXIT=0/)
         const screen = term.screen(true)

@@ -1,8 +1,11 @@
 import {spawn} from 'node:child_process'
+import {createHash} from 'node:crypto'
 import {mkdtempSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {basename, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
+
+import type {Knex} from 'knex'
 
 /** The real binary, as a user runs it (built by `npm test`'s pretest). */
 export const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
@@ -22,6 +25,106 @@ export interface CliOptions {
   timeoutMs?: number
 }
 
+/**
+ * PostgreSQL mode: with TRADEDESK_TEST_PG_URL set to an admin URL (a role with CREATEDB, e.g. the one
+ * scripts/postgres.sh prints), every test home gets its own brand-new database on that server, and
+ * runCli/runJson/freshSession pass TRADEDESK_DATABASE_URL for it. Unset: SQLite, as before.
+ */
+const TEST_PG_URL = process.env.TRADEDESK_TEST_PG_URL || undefined
+
+/** True when the suites run on PostgreSQL: a test that reads `tradedesk.sqlite` itself should skip. */
+export function usingPostgres(): boolean {
+  return TEST_PG_URL !== undefined
+}
+
+/**
+ * The environment that points tradedesk at the journal of this home: {TRADEDESK_HOME} on SQLite,
+ * plus TRADEDESK_DATABASE_URL of the home's own (created on first use) database on PostgreSQL.
+ */
+export async function databaseEnv(home: string): Promise<Record<string, string>> {
+  if (!TEST_PG_URL) return {TRADEDESK_HOME: home}
+  return {TRADEDESK_HOME: home, TRADEDESK_DATABASE_URL: await databaseUrlFor(home)}
+}
+
+/** The URL of the database of one test home, created (empty) the first time it is asked for. */
+export function databaseUrlFor(home: string): Promise<string> {
+  if (!TEST_PG_URL) throw new Error('databaseUrlFor: TRADEDESK_TEST_PG_URL is not set')
+  let url = databases.get(home)
+  if (!url) {
+    url = createDatabase(home)
+    databases.set(home, url)
+    // A failed creation is not cached: the next test gets a fresh try and its own error.
+    url.catch(() => databases.delete(home))
+  }
+
+  return url
+}
+
+/**
+ * A knex connection to the journal of a home, whichever database it is on: the home's SQLite file,
+ * or its PostgreSQL database. For tests that read the journal directly; `destroy()` it when done.
+ * (count() and bigint columns come back as strings on PostgreSQL: wrap them in Number().)
+ */
+export async function openJournal(home: string): Promise<Knex> {
+  const {default: knex} = await import('knex')
+  if (TEST_PG_URL) return knex({client: 'pg', connection: await databaseUrlFor(home), pool: {min: 0, max: 1}})
+  return knex({client: 'sqlite3', connection: {filename: join(home, 'tradedesk.sqlite')}, useNullAsDefault: true, pool: {min: 0, max: 1}})
+}
+
+const databases = new Map<string, Promise<string>>()
+let admin: Knex | undefined
+
+async function adminDb(): Promise<Knex> {
+  if (!admin) {
+    const {default: knex} = await import('knex')
+    admin = knex({client: 'pg', connection: TEST_PG_URL, pool: {min: 0, max: 4}})
+  }
+
+  return admin
+}
+
+/** A PostgreSQL name unique to this home: readable (the home's basename) and collision-free (a hash of its path). */
+function databaseName(home: string): string {
+  const readable = basename(home).toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 40)
+  const hash = createHash('sha256').update(home).digest('hex').slice(0, 10)
+  return `td_${readable}_${hash}`
+}
+
+async function createDatabase(home: string): Promise<string> {
+  const name = databaseName(home)
+  const db = await adminDb()
+  // The home was just made, so a database of that name is a leftover of an aborted run: start over.
+  await db.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [name])
+  await db.raw('CREATE DATABASE ??', [name])
+  const url = new URL(TEST_PG_URL!)
+  url.pathname = `/${name}`
+  return url.toString()
+}
+
+/** Drops every database this mocha process created (the server is throwaway, but runs add up). */
+async function dropDatabases(): Promise<void> {
+  if (!admin) return
+  const created = await Promise.allSettled(databases.values())
+  for (const r of created) {
+    if (r.status !== 'fulfilled') continue
+    const name = decodeURIComponent(new URL(r.value).pathname.slice(1))
+    await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [name]).catch(() => {})
+  }
+
+  databases.clear()
+  await admin.destroy()
+  admin = undefined
+}
+
+// A root hook: this module is loaded while mocha loads the test files, outside any describe().
+if (TEST_PG_URL && typeof after === 'function') {
+  after(async function () {
+    this.timeout(120_000)
+    if (process.env.TRADEDESK_TEST_PG_KEEP) await admin?.destroy()
+    else await dropDatabases()
+  })
+}
+
 /** A fresh, empty TRADEDESK_HOME. */
 export function tempHome(prefix = 'tradedesk-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix))
@@ -29,16 +132,22 @@ export function tempHome(prefix = 'tradedesk-test-'): string {
 
 /**
  * Runs bin/run.js with args, stdin and stdout as pipes (no terminal), a clean environment with only
- * PATH, HOME and TRADEDESK_HOME (plus opts.env), and returns its exit code and output.
+ * PATH, HOME and TRADEDESK_HOME (plus opts.env), and returns its exit code and output. On PostgreSQL
+ * (TRADEDESK_TEST_PG_URL) it also sets TRADEDESK_DATABASE_URL to the home's database, unless opts.env
+ * names TRADEDESK_DATABASE_URL itself (a value, or undefined for none).
  */
-export function runCli(args: string[], opts: CliOptions): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const env: Record<string, string> = {PATH: process.env.PATH ?? '', HOME: opts.home, TRADEDESK_HOME: opts.home}
-    for (const [k, v] of Object.entries(opts.env ?? {})) {
-      if (v === undefined) delete env[k]
-      else env[k] = v
-    }
+export async function runCli(args: string[], opts: CliOptions): Promise<CliResult> {
+  const env: Record<string, string> = {PATH: process.env.PATH ?? '', HOME: opts.home, TRADEDESK_HOME: opts.home}
+  for (const [k, v] of Object.entries(opts.env ?? {})) {
+    if (v === undefined) delete env[k]
+    else env[k] = v
+  }
 
+  if (TEST_PG_URL && !(opts.env && 'TRADEDESK_DATABASE_URL' in opts.env)) {
+    env.TRADEDESK_DATABASE_URL = await databaseUrlFor(env.TRADEDESK_HOME ?? env.HOME ?? opts.home)
+  }
+
+  return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {env, stdio: ['pipe', 'pipe', 'pipe']})
     let stdout = ''
     let stderr = ''

@@ -1,5 +1,6 @@
 import {Decimal, ZERO, dec, isOnStep, roundToTick, str} from '../decimal.js'
 import {TradedeskError, ExitCode, orderRejected, usageError} from '../errors.js'
+import {isRowId} from '../journal.js'
 import {MarketCache, findMarket} from '../markets.js'
 import type {Store, Tx} from '../store.js'
 import {PAPER_TAKER_FEE, SNAPSHOT_ID, loadSnapshotMarkets, loadSnapshotTickers} from './snapshot.js'
@@ -130,6 +131,8 @@ export class PaperExchange implements ExchangeGateway {
 
   async fetchBalance(): Promise<BalanceRow[]> {
     const rows = await this.store.db('paper_balances').where({broker_id: this.brokerId}).orderBy('asset')
+    // In SQLite's order (code units) whatever the collation of a PostgreSQL database.
+    rows.sort((a, b) => (a.asset < b.asset ? -1 : a.asset > b.asset ? 1 : 0))
     return rows.map((r) => ({asset: r.asset, free: r.free, used: r.used, total: str(new Decimal(r.free).plus(r.used))}))
   }
 
@@ -219,6 +222,8 @@ export class PaperExchange implements ExchangeGateway {
   }
 
   async fetchOrder(ref: {id: string | null; clientOrderId: string; symbol: string}): Promise<ExchangeOrder | null> {
+    // An id that no order row can have finds nothing (PostgreSQL would fail on it, not SQLite).
+    if (ref.id && !isRowId(Number(ref.id))) return null
     const query = this.store.db<PaperOrderRow>('paper_orders').where({broker_id: this.brokerId})
     const row = ref.id ? await query.andWhere({id: Number(ref.id)}).first() : await query.andWhere({client_order_id: ref.clientOrderId}).first()
     return row ? toExchangeOrder(row) : null
@@ -226,7 +231,9 @@ export class PaperExchange implements ExchangeGateway {
 
   async cancelOrder(id: string, _symbol: string): Promise<ExchangeOrder> {
     return this.store.write(async (tx) => {
-      const row = await this.store.forUpdate(tx<PaperOrderRow>('paper_orders').where({broker_id: this.brokerId, id: Number(id)})).first()
+      const row = isRowId(Number(id))
+        ? await this.store.forUpdate(tx<PaperOrderRow>('paper_orders').where({broker_id: this.brokerId, id: Number(id)})).first()
+        : undefined
       if (!row) throw new TradedeskError('ORDER_NOT_FOUND', `order ${id} does not exist on the paper exchange`, ExitCode.ORDER_INVALID)
       if (row.status !== 'open') {
         throw new TradedeskError('ORDER_NOT_OPEN', `order ${id} is ${row.status}, it cannot be cancelled`, ExitCode.ORDER_INVALID)
