@@ -3,10 +3,9 @@ import {spawn} from 'node:child_process'
 import {readdirSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 
-import {Decimal} from 'decimal.js'
 import type {Knex} from 'knex'
 
-import {type CliResult, databaseUrlFor, openJournal, runCli, runJson, tempHome, usingPostgres} from '../support/cli.js'
+import {databaseUrlFor, openJournal, runCli, runJson, tempHome, usingPostgres} from '../support/cli.js'
 
 const STORE_MODULE = fileURLToPath(new URL('../../dist/lib/store.js', import.meta.url))
 const MIGRATIONS = readdirSync(fileURLToPath(new URL('../../migrations/', import.meta.url)))
@@ -79,45 +78,6 @@ describe('PostgreSQL (TRADEDESK_DATABASE_URL)', function () {
       ])
       expect(await db('paper_balances').select('asset', 'free', 'used')).to.deep.equal([{asset: 'USDT', free: '10000', used: '0'}])
     })
-  })
-
-  it('16 processes x 5 paper trades at once: all filled, 80 rows, unique client order ids, exact USDT balance', async () => {
-    const home = tempHome()
-    const failures: CliResult[] = []
-    const worker = async () => {
-      for (let i = 0; i < 5; i++) {
-        const r = await runCli(['trade', 'buy', 'BTC/USDT', '--quantity', '0.0002', '--yes', '--json'], {home, timeoutMs: 240_000})
-        if (r.code !== 0) failures.push(r)
-      }
-    }
-
-    await Promise.all(Array.from({length: 16}, worker))
-    expect(failures.map((f) => `exit ${f.code}: ${f.stdout}${f.stderr}`)).to.deep.equal([])
-
-    const trades = await withJournal(home, (db) => db('trades').select('*').orderBy('id'))
-    expect(trades).to.have.length(80)
-    expect(new Set(trades.map((t) => t.client_order_id)).size, 'unique client order ids').to.equal(80)
-    let spent = new Decimal(0)
-    let bought = new Decimal(0)
-    for (const t of trades) {
-      expect(t, `trade ${t.id}`).to.include({status: 'filled', symbol: 'BTC/USDT', side: 'buy', quantity: '0.0002', filled_quantity: '0.0002'})
-      spent = spent.plus(new Decimal(t.filled_quantity).mul(t.filled_price).plus(t.fees))
-      bought = bought.plus(t.filled_quantity)
-    }
-
-    const balance = await runJson(['balance'], {home})
-    expect(balance.code, balance.stderr).to.equal(0)
-    const usdt = balance.json.balances.find((b: {asset: string}) => b.asset === 'USDT')
-    const btc = balance.json.balances.find((b: {asset: string}) => b.asset === 'BTC')
-    expect(usdt.free, 'USDT = 10000 - sum(filled_quantity * filled_price + fees)').to.equal(new Decimal(10_000).minus(spent).toFixed())
-    expect(usdt.used).to.equal('0')
-    expect(btc.free).to.equal(bought.toFixed())
-    expect(bought.toFixed()).to.equal('0.016')
-
-    const history = await runJson(['history', '--limit', '1000'], {home})
-    const ids = history.json.trades.map((t: {id: number}) => t.id)
-    const newestFirst = [...trades].sort((a, b) => (a.created_at === b.created_at ? b.id - a.id : a.created_at < b.created_at ? 1 : -1))
-    expect(ids, 'history: newest first').to.deep.equal(newestFirst.map((t) => t.id))
   })
 
   it('a wrong password: exit 5 with a clear message that never shows the password', async () => {
