@@ -3,8 +3,16 @@ import {ExitCode, TradedeskError, usageError} from './errors.js'
 import type {ExchangeGateway} from './exchange/types.js'
 import {type TradeJournal, type TradeRecord, tradeStatusOf} from './journal.js'
 
-/** Rows still `pending` after this long are assumed to have died before or while sending. */
-export const PENDING_GRACE_MS = 60_000
+/**
+ * How long a `pending` row may still be on its way to the exchange from another process: after that,
+ * an order the exchange does not know never left. $TRADEDESK_PENDING_GRACE_SECONDS, default 60.
+ */
+export function pendingGraceMs(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env.TRADEDESK_PENDING_GRACE_SECONDS
+  if (text === undefined || text === '') return 60_000
+  if (!/^\d{1,6}$/.test(text)) throw usageError(`TRADEDESK_PENDING_GRACE_SECONDS must be a whole number of seconds (got "${text}")`)
+  return Number(text) * 1000
+}
 
 export interface OpenOrder {
   id: number | null
@@ -65,6 +73,7 @@ export async function cancelOrder(gateway: ExchangeGateway, journal: TradeJourna
  * on its way from another process, so it is left as it is.
  */
 export async function syncOrders(gateway: ExchangeGateway, journal: TradeJournal, broker: Broker): Promise<{checked: number; changed: TradeRecord[]}> {
+  const graceMs = pendingGraceMs()
   const rows = await journal.unsettled(broker.name)
   const changed: TradeRecord[] = []
   for (const row of rows) {
@@ -73,7 +82,7 @@ export async function syncOrders(gateway: ExchangeGateway, journal: TradeJournal
       const unchanged =
         row.status === tradeStatusOf(order) && row.filled_quantity === order.filled && row.exchange_order_id === order.id
       if (!unchanged) changed.push(await journal.recordOrder(row.id, order))
-    } else if (row.status !== 'open' && Date.now() - Date.parse(row.created_at) > PENDING_GRACE_MS) {
+    } else if (row.status !== 'open' && Date.now() - Date.parse(row.created_at) >= graceMs) {
       changed.push(await journal.recordProblem(row.id, 'failed', 'the exchange has no order with this client order id: it was never placed'))
     }
   }
