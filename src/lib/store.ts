@@ -157,6 +157,8 @@ export class Store {
    * a busy error anyway retries the whole transaction.
    */
   async write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    // The busy timeout bounds the whole wait, not each attempt: a lock held for good fails in time.
+    const deadline = Date.now() + BUSY_TIMEOUT_MS
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.db.transaction(async (tx) => {
@@ -164,7 +166,7 @@ export class Store {
           return fn(tx)
         })
       } catch (error) {
-        if (attempt >= TX_ATTEMPTS || !isBusyError(error)) throw this.describe(error)
+        if (attempt >= TX_ATTEMPTS || !isBusyError(error) || Date.now() >= deadline) throw this.describe(error)
         await sleep(10 + Math.random() * 50 * attempt)
       }
     }
