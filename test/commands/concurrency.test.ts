@@ -1,18 +1,8 @@
 import {expect} from 'chai'
 
 import {Decimal} from 'decimal.js'
-import type {Knex} from 'knex'
 
-import {type CliResult, openJournal, runCli, runJson, tempHome} from '../support/cli.js'
-
-async function withJournal<T>(home: string, fn: (db: Knex) => Promise<T>): Promise<T> {
-  const db = await openJournal(home)
-  try {
-    return await fn(db)
-  } finally {
-    await db.destroy()
-  }
-}
+import {type CliResult, runCli, runJson, tempHome, withJournal} from '../support/cli.js'
 
 /** Concurrent runs of the real binary on one journal: SQLite, or PostgreSQL with TRADEDESK_TEST_PG_URL. */
 describe('concurrent trades', function () {

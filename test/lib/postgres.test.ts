@@ -3,9 +3,8 @@ import {spawn} from 'node:child_process'
 import {readdirSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 
-import type {Knex} from 'knex'
 
-import {databaseUrlFor, openJournal, runCli, runJson, tempHome, usingPostgres} from '../support/cli.js'
+import {databaseUrlFor, runCli, runJson, tempHome, usingPostgres, withJournal} from '../support/cli.js'
 
 const STORE_MODULE = fileURLToPath(new URL('../../dist/lib/store.js', import.meta.url))
 const MIGRATIONS = readdirSync(fileURLToPath(new URL('../../migrations/', import.meta.url)))
@@ -26,15 +25,6 @@ function node(script: string): Promise<{code: number | null; stdout: string; std
     child.on('error', reject)
     child.on('close', (code) => resolve({code, stdout, stderr}))
   })
-}
-
-async function withJournal<T>(home: string, fn: (db: Knex) => Promise<T>): Promise<T> {
-  const db = await openJournal(home)
-  try {
-    return await fn(db)
-  } finally {
-    await db.destroy()
-  }
 }
 
 describe('PostgreSQL (TRADEDESK_DATABASE_URL)', function () {

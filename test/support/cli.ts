@@ -127,6 +127,16 @@ if (TEST_PG_URL && typeof after === 'function') {
   })
 }
 
+/** Runs fn with a knex handle on the journal of home, and closes it. */
+export async function withJournal<T>(home: string, fn: (db: Knex) => Promise<T>): Promise<T> {
+  const db = await openJournal(home)
+  try {
+    return await fn(db)
+  } finally {
+    await db.destroy()
+  }
+}
+
 /** A fresh, empty TRADEDESK_HOME. */
 export function tempHome(prefix = 'tradedesk-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix))
