@@ -6,7 +6,7 @@ import type {TradeRecord} from '../lib/journal.js'
 import {orderArgs, orderFlags, renderValidation} from '../lib/order-flags.js'
 import {renderTrade} from '../lib/render/trade.js'
 import {OrderTicket, inquirerPrompts} from '../lib/ticket.js'
-import {type OrderInput, type PreparedOrder, type Validation, type ValidationCode, describeFailures, placeOrder, prepareOrder} from '../lib/trading.js'
+import {type OrderInput, type PreparedOrder, type Validation, type ValidationCode, describeFailures, placeOrder, prepareOrder, validationOf} from '../lib/trading.js'
 import {Ui} from '../lib/ui.js'
 
 /** Failures the order ticket answers by asking for the size again. */
@@ -76,7 +76,7 @@ With SIDE, SYMBOL or the size left out, on a terminal, it opens an order ticket 
     }
 
     if (dryRun) {
-      const {market: _market, note: _note, ...validation} = prepared
+      const validation = validationOf(prepared)
       return {data: validation, human: (d, ui) => renderValidation(d as Validation, ui), exitCode: validation.valid ? 0 : ExitCode.ORDER_INVALID}
     }
 

@@ -1,7 +1,7 @@
 import {BaseCommand, type Result} from '../lib/base-command.js'
 import {ExitCode, usageError} from '../lib/errors.js'
 import {orderArgs, orderFlags, renderValidation} from '../lib/order-flags.js'
-import {type Validation, prepareOrder} from '../lib/trading.js'
+import {type Validation, prepareOrder, validationOf} from '../lib/trading.js'
 
 export default class Validate extends BaseCommand<typeof Validate> {
   static override summary = 'Check an order as trade would, without sending it: the computed order and every reason it would fail.'
@@ -20,7 +20,7 @@ export default class Validate extends BaseCommand<typeof Validate> {
     const session = await this.session()
     const broker = await session.broker(this.flags.broker)
     const gateway = await session.gateway(broker)
-    const {market: _market, note: _note, ...validation} = await prepareOrder(gateway, broker, {...this.flags, side: this.args.side, symbol: this.args.symbol})
+    const validation = validationOf(await prepareOrder(gateway, broker, {...this.flags, side: this.args.side, symbol: this.args.symbol}))
     return {data: validation, human: renderValidation, exitCode: validation.valid ? 0 : ExitCode.ORDER_INVALID}
   }
 }

@@ -274,6 +274,12 @@ export async function quoteUsdPrice(gateway: ExchangeGateway, quote: string): Pr
   return null
 }
 
+/** What validate (and trade --dry-run) shows of a prepared order: the SPEC's validation result. */
+export function validationOf(prepared: PreparedOrder): Validation {
+  const {valid, errors, warnings, order, balance} = prepared
+  return {valid, errors, warnings, order, balance}
+}
+
 export function describeFailures(v: Validation): string {
   return `order invalid: ${v.errors.map((e) => `${e.code}: ${e.message}`).join('; ')}`
 }
