@@ -41,19 +41,27 @@ const order = (...size: string[]) => ['buy', 'BTC/USDT', ...size]
 const tradeArgs = (c: Case) => ['trade', ...c.args, ...(c.yes === false ? [] : ['--yes'])]
 
 const cases: Case[] = [
-  ...['-1', 'NaN', '1e309', 'abc', '0x10', 'Infinity', ''].map((q): Case => ({
+  ...['-1', 'NaN', '1e309', 'abc', '0x10', 'Infinity', '', '٣', '１２', '1'.repeat(41)].map((q): Case => ({
     name: `--quantity "${q}"`,
     args: order('--quantity', q),
     code: 2,
     mention: /quantity/i,
   })),
+  {name: '--quantity of 40 digits', args: order('--quantity', '9'.repeat(40)), code: 3, mention: /AMOUNT_TOO_LARGE|quantity/i, validationCode: 'AMOUNT_TOO_LARGE'},
+  ...['NaN', 'Infinity', '1e309', '0x10', '', '٣', '-0'].map((p): Case => ({
+    name: `limit --price "${p}"`,
+    args: order('--quantity', '0.001', '--type', 'limit', '--price', p),
+    code: 2,
+    mention: /price/i,
+  })),
+  {name: 'limit --price 0', args: order('--quantity', '0.001', '--type', 'limit', '--price', '0'), code: 3, mention: /PRICE_OUT_OF_RANGE|price/i, validationCode: 'PRICE_OUT_OF_RANGE'},
   {name: '--quantity 0', args: order('--quantity', '0'), code: 3, mention: /AMOUNT_TOO_SMALL|quantity/i, validationCode: 'AMOUNT_TOO_SMALL'},
   {name: '--usd 1e309', args: order('--usd', '1e309'), code: 2, mention: /usd/i},
   {name: '--percent 150', args: order('--percent', '150'), code: 2, mention: /percent/i},
   {name: 'limit --price -5', args: order('--quantity', '0.001', '--type', 'limit', '--price', '-5'), code: 2, mention: /price/i},
   {name: 'unknown symbol', args: ['buy', 'FOO/USDT', '--quantity', '1'], code: 3, mention: /FOO\/USDT/, validationCode: 'UNKNOWN_SYMBOL'},
   {name: 'unknown broker', args: order('--quantity', '0.001', '--broker', 'ghost'), code: 2, mention: /ghost/},
-  {name: 'limit without --price', args: order('--quantity', '0.001', '--type', 'limit'), code: 3, tradeCodes: [2, 3], mention: /price/i, validationCode: 'PRICE_REQUIRED'},
+  {name: 'limit without --price', args: order('--quantity', '0.001', '--type', 'limit'), code: 3, mention: /price/i, validationCode: 'PRICE_REQUIRED'},
   {name: '--price with a market order', args: order('--quantity', '0.001', '--price', '20000'), code: 2, mention: /price/i},
   {name: '--quantity and --usd', args: order('--quantity', '0.001', '--usd', '10'), code: 2, mention: /quantity|usd/i},
   {name: 'no size', args: order(), code: 2, mention: /quantity|usd|percent/i},
