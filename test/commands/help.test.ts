@@ -1,0 +1,43 @@
+/** Help with examples for every command, and shell completion. */
+import {expect} from 'chai'
+import {readFileSync} from 'node:fs'
+import {fileURLToPath} from 'node:url'
+
+import {runCli, tempHome} from '../support/cli.js'
+
+const manifest = JSON.parse(readFileSync(fileURLToPath(new URL('../../oclif.manifest.json', import.meta.url)), 'utf8'))
+const COMMANDS = Object.keys(manifest.commands).map((id) => id.replaceAll(':', ' '))
+
+describe('help and completion', function () {
+  this.timeout(120_000)
+  const home = tempHome()
+
+  it('knows the SPEC commands', () => {
+    expect(COMMANDS).to.include.members([
+      'balance', 'portfolio', 'symbols', 'exchange-info', 'price', 'validate', 'trade', 'history', 'history show',
+      'broker add', 'broker list', 'broker remove', 'broker default', 'broker test', 'order list', 'order cancel', 'order sync',
+    ])
+  })
+
+  it('lists every command and topic in --help', async () => {
+    const r = await runCli(['--help'], {home})
+    expect(r.code).to.equal(0)
+    for (const c of COMMANDS.filter((c) => !c.includes(' '))) expect(r.stdout, c).to.contain(c)
+    for (const topic of ['broker', 'order', 'history']) expect(r.stdout).to.contain(topic)
+  })
+
+  it('shows examples in the help of every command', async () => {
+    for (const command of COMMANDS) {
+      const r = await runCli([...command.split(' '), '--help'], {home})
+      expect(r.code, command).to.equal(0)
+      expect(r.stdout, command).to.contain('EXAMPLES')
+      expect(r.stdout, command).to.contain(`$ tradedesk ${command}`)
+    }
+  })
+
+  it('sets up shell completion', async () => {
+    const r = await runCli(['autocomplete', 'bash'], {home})
+    expect(r.code, r.stderr).to.equal(0)
+    expect(r.stdout).to.contain('tradedesk autocomplete script bash')
+  })
+})
