@@ -38,11 +38,6 @@ export const invalidOrder = (message: string, code = 'ORDER_INVALID', details?: 
 export const credentialsError = (message: string, code = 'CREDENTIALS') =>
   new TradedeskError(code, message, ExitCode.CREDENTIALS)
 
-export const unavailable = (message: string, code = 'EXCHANGE_UNAVAILABLE') =>
-  new TradedeskError(code, message, ExitCode.UNAVAILABLE, true)
-
-export const internalError = (message: string, code = 'INTERNAL') => new TradedeskError(code, message, ExitCode.INTERNAL)
-
 /** The exchange (or the paper exchange) refused the order for good: the journal row becomes `rejected`. */
 export const orderRejected = (message: string, code = 'ORDER_REJECTED') =>
   new TradedeskError(code, message, ExitCode.ORDER_INVALID)

@@ -6,8 +6,6 @@ import type {Store} from './store.js'
 
 export type TradeStatus = 'pending' | 'open' | 'filled' | 'cancelled' | 'expired' | 'rejected' | 'failed' | 'unknown'
 export const TRADE_STATUSES: TradeStatus[] = ['pending', 'open', 'filled', 'cancelled', 'expired', 'rejected', 'failed', 'unknown']
-/** Statuses whose outcome is settled: `order sync` leaves them alone. */
-export const FINAL_STATUSES: TradeStatus[] = ['filled', 'cancelled', 'expired', 'rejected', 'failed']
 
 /** One row of the journal, as the SPEC's trade record. */
 export interface TradeRecord {

@@ -51,10 +51,6 @@ export function errorClassChain(error: unknown): string[] {
   return names
 }
 
-export function isCcxtNetworkError(error: unknown): boolean {
-  return errorClassChain(error).includes('NetworkError')
-}
-
 /**
  * Maps an error from a CCXT call to a TradedeskError: by class, corrected where the class misleads
  * (Binance -2015 can arrive as DDoSProtection). On an order, anything that may have reached the
