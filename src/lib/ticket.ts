@@ -1,5 +1,6 @@
 import type {Broker} from './brokers.js'
 import {Decimal, dec, parsePlainDecimal, roundToTick, str, truncateToStep} from './decimal.js'
+import {usageError} from './errors.js'
 import type {ExchangeGateway, Market, Ticker} from './exchange/types.js'
 import type {OrderInput} from './trading.js'
 import {quantityForUsd, quoteUsdPrice, tickerOrNull, usdForQuantity} from './trading.js'
@@ -89,8 +90,15 @@ export class OrderTicket {
   ) {}
 
   async broker(given: string | undefined): Promise<Broker> {
+    if (given) {
+      // A mistyped --broker must never fall back to another account.
+      const named = this.brokers.find((b) => b.name === given)
+      if (!named) throw usageError(`unknown broker "${given}" (brokers: ${this.brokers.map((b) => b.name).join(', ')})`, 'UNKNOWN_BROKER')
+      return named
+    }
+
     const fallback = this.brokers.find((b) => b.isDefault) ?? this.brokers[0]
-    if (given || this.brokers.length === 1) return this.brokers.find((b) => b.name === given) ?? fallback
+    if (this.brokers.length === 1) return fallback
     const ordered = [fallback, ...this.brokers.filter((b) => b !== fallback)]
     const name = await this.prompts.select({
       message: 'Broker',

@@ -110,6 +110,16 @@ describe('order ticket', () => {
     expect(screens).to.have.length(6)
   })
 
+  it('refuses a mistyped --broker instead of falling back to another account', async () => {
+    const ticket = new OrderTicket(scripted([], []), await session.brokers.list(), (b) => session.gateway(b))
+    try {
+      await ticket.fill({broker: 'papr'})
+      expect.fail('a mistyped broker was accepted')
+    } catch (error) {
+      expect((error as {code: string}).code).to.equal('UNKNOWN_BROKER')
+    }
+  })
+
   it('asks only for what the command line left out, and offers the default broker first', async () => {
     await session.brokers.add({name: 'second', exchange: 'paper'})
     const asked: string[] = []
