@@ -12,8 +12,6 @@ export function marketsCacheKey(broker: Pick<Broker, 'exchange' | 'sandbox' | 'a
 
 export interface CachedMarkets {
   markets: Market[]
-  /** the exchange library's own market structures, for restoring a client without a download */
-  raw: string | null
   fetchedAt: number
 }
 
@@ -21,13 +19,20 @@ export interface CachedMarkets {
 export class MarketCache {
   constructor(private readonly store: Store) {}
 
-  async get(exchangeKey: string, maxAgeMs: number, options: {withRaw?: boolean} = {}): Promise<CachedMarkets | null> {
-    const columns = options.withRaw ? ['summary', 'raw', 'fetched_at'] : ['summary', 'fetched_at']
-    const row = await this.store.db('markets').where({exchange_key: exchangeKey}).first(columns)
-    if (!row) return null
-    const fetchedAt = Number(row.fetched_at)
-    if (Date.now() - fetchedAt > maxAgeMs) return null
-    return {markets: JSON.parse(row.summary), raw: row.raw ?? null, fetchedAt}
+  /** Our summary of the markets, when fresh. */
+  async get(exchangeKey: string, maxAgeMs: number): Promise<CachedMarkets | null> {
+    const row = await this.fresh(exchangeKey, maxAgeMs, 'summary')
+    return row ? {markets: JSON.parse(row.summary), fetchedAt: Number(row.fetched_at)} : null
+  }
+
+  /** The exchange library's own market structures (JSON), when fresh; the summary is not read. */
+  async getRaw(exchangeKey: string, maxAgeMs: number): Promise<string | null> {
+    return (await this.fresh(exchangeKey, maxAgeMs, 'raw'))?.raw ?? null
+  }
+
+  private async fresh(exchangeKey: string, maxAgeMs: number, column: 'summary' | 'raw') {
+    const row = await this.store.db('markets').where({exchange_key: exchangeKey}).first(column, 'fetched_at')
+    return row && Date.now() - Number(row.fetched_at) <= maxAgeMs ? row : null
   }
 
   async put(exchangeKey: string, markets: Market[], raw: string | null): Promise<void> {

@@ -180,11 +180,10 @@ export class CcxtGateway implements ExchangeGateway {
   /** Gives the CCXT instance its markets, from the cache when possible, before any market call. */
   private async ensureLoaded(): Promise<void> {
     if (this.loaded) return
-    const cached = await this.cache.get(this.cacheKey, MARKETS_TTL_MS, {withRaw: true})
-    if (cached?.raw) {
-      const {markets, currencies} = JSON.parse(cached.raw)
+    const raw = await this.cache.getRaw(this.cacheKey, MARKETS_TTL_MS)
+    if (raw) {
+      const {markets, currencies} = JSON.parse(raw)
       this.exchange.setMarkets(markets, currencies)
-      this.summary ??= cached.markets
       this.loaded = true
       return
     }
