@@ -34,7 +34,7 @@ export class BrokerService {
 
   async list(): Promise<Broker[]> {
     await this.ensureBuiltIn()
-    const rows = await this.store.db('brokers').where({profile: this.profile}).orderBy('name')
+    const rows = await this.store.query('SELECT * FROM brokers WHERE profile = ? ORDER BY name', [this.profile])
     // By name code unit by code unit, as SQLite sorts: PostgreSQL's order follows the database's
     // collation (en_US puts "main" before "Paper" and ignores "-" and "_").
     return rows.map(toBroker).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
@@ -114,8 +114,8 @@ export class BrokerService {
 
   /** A profile seen for the first time gets the built-in paper broker, as its default. */
   private async ensureBuiltIn(): Promise<void> {
-    const any = await this.store.db('brokers').where({profile: this.profile}).first('id')
-    if (any) return
+    const any = await this.store.query('SELECT id FROM brokers WHERE profile = ? LIMIT 1', [this.profile])
+    if (any.length > 0) return
     try {
       await this.createBuiltIn()
     } catch (error) {

@@ -37,6 +37,8 @@ export const TRADE_FIELDS: (keyof TradeRecord)[] = [
   'executed_at', 'error_message', 'notes',
 ]
 
+const COLUMNS = TRADE_FIELDS.join(', ')
+
 export interface NewTrade {
   broker: string
   symbol: string
@@ -129,21 +131,39 @@ export class TradeJournal {
   async get(id: number): Promise<TradeRecord | null> {
     // Not an id the table can hold: PostgreSQL would fail on an out-of-range integer, SQLite finds nothing.
     if (!isRowId(id)) return null
-    const row = await this.store.db('trades').where({id, profile: this.profile}).first(TRADE_FIELDS)
+    const [row] = await this.store.query(`SELECT ${COLUMNS} FROM trades WHERE id = ? AND profile = ?`, [id, this.profile])
     return row ? toRecord(row) : null
   }
 
+  /** Newest first; every filter is served by an index that starts with (profile, ...). */
   async list(filter: HistoryFilter): Promise<TradeRecord[]> {
-    const q = this.store.db('trades').where({profile: this.profile}).select(TRADE_FIELDS)
-    if (filter.broker) q.andWhere({broker: filter.broker})
-    if (filter.symbol) q.andWhere({symbol: filter.symbol})
-    if (filter.side) q.andWhere({side: filter.side})
-    if (filter.status) q.andWhere({status: filter.status})
-    if (filter.since) q.andWhere('created_at', '>=', filter.since)
-    if (filter.until) q.andWhere('created_at', '<', filter.until)
-    q.orderBy([{column: 'created_at', order: 'desc'}, {column: 'id', order: 'desc'}])
-    if (filter.limit) q.limit(filter.limit)
-    return (await q).map(toRecord)
+    const where = ['profile = ?']
+    const bindings: unknown[] = [this.profile]
+    const equal = {broker: filter.broker, symbol: filter.symbol, side: filter.side, status: filter.status}
+    for (const [column, value] of Object.entries(equal)) {
+      if (value) {
+        where.push(`${column} = ?`)
+        bindings.push(value)
+      }
+    }
+
+    if (filter.since) {
+      where.push('created_at >= ?')
+      bindings.push(filter.since)
+    }
+
+    if (filter.until) {
+      where.push('created_at < ?')
+      bindings.push(filter.until)
+    }
+
+    let sql = `SELECT ${COLUMNS} FROM trades WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC`
+    if (filter.limit) {
+      sql += ' LIMIT ?'
+      bindings.push(filter.limit)
+    }
+
+    return (await this.store.query(sql, bindings)).map(toRecord)
   }
 
   /** Rows of a broker whose outcome is not settled: open, unknown and pending. */

@@ -1,4 +1,5 @@
-import {closeSync, openSync, readdirSync, rmSync, statSync, writeSync} from 'node:fs'
+import {closeSync, existsSync, openSync, readdirSync, rmSync, statSync, writeSync} from 'node:fs'
+import {createRequire} from 'node:module'
 import {join} from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 
@@ -19,22 +20,32 @@ const PG_MIGRATION_LOCK_TIMEOUT = '120s'
 export type Db = Knex
 export type Tx = Knex.Transaction
 
+const require = createRequire(import.meta.url)
+
 /**
  * The one module that owns the database: knex setup for SQLite (embedded default) or PostgreSQL
  * ($TRADEDESK_DATABASE_URL), migrations applied on first use, and write transactions that survive
  * concurrent processes.
+ *
+ * Start-up is part of the product (tradedesk runs in shell loops), so on an SQLite journal that is
+ * already migrated, plain reads (`query`) go straight through the sqlite3 driver and knex, which
+ * costs more to load than the rest of a read-only command, is only loaded for the first write or
+ * query-builder read (`db`).
  */
 export class Store {
+  private knexDb?: Knex
+
   private constructor(
-    readonly db: Knex,
+    private readonly config: Knex.Config,
     readonly dialect: 'sqlite' | 'postgres',
     readonly location: string,
+    /** the SQLite journal's own connection for plain reads, when the schema is known to be current */
+    private readonly reader?: SqliteReader,
     /** secrets of the database URL (its password), never to appear in a message */
     private readonly secrets: string[] = [],
   ) {}
 
   static async open(env: NodeJS.ProcessEnv = process.env): Promise<Store> {
-    const {default: knex} = await import('knex')
     const url = env.TRADEDESK_DATABASE_URL
     let store: Store
     if (url) {
@@ -42,33 +53,18 @@ export class Store {
         throw new TradedeskError('BAD_DATABASE_URL', 'TRADEDESK_DATABASE_URL must be a postgres:// URL', ExitCode.USAGE)
       }
 
-      const db = knex({
+      const config: Knex.Config = {
         client: 'pg',
         connection: {connectionString: url, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS, application_name: 'tradedesk'},
         pool: {min: 0, max: 4},
         acquireConnectionTimeout: PG_CONNECT_TIMEOUT_MS + 5_000,
         log: QUIET,
-      })
-      store = new Store(db, 'postgres', redactUrl(url), urlSecrets(url))
+      }
+      store = new Store(config, 'postgres', redactUrl(url), undefined, urlSecrets(url))
     } else {
       const file = join(ensureHome(env), 'tradedesk.sqlite')
-      const db = knex({
-        client: 'sqlite3',
-        connection: {filename: file},
-        useNullAsDefault: true,
-        log: QUIET,
-        pool: {
-          min: 1,
-          max: 1,
-          afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: SqliteConnection) => void) {
-            conn.configure('busyTimeout', BUSY_TIMEOUT_MS)
-            conn.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;', (err) =>
-              done(err, conn),
-            )
-          },
-        },
-      })
-      store = new Store(db, 'sqlite', file)
+      const reader = existsSync(file) ? await SqliteReader.open(file).catch(() => undefined) : undefined
+      store = new Store(sqliteConfig(file), 'sqlite', file, reader)
     }
 
     try {
@@ -79,6 +75,26 @@ export class Store {
     }
 
     return store
+  }
+
+  /** knex, for writes and query-builder reads: created on first use. */
+  get db(): Knex {
+    if (!this.knexDb) {
+      const knex = require('knex') as (config: Knex.Config) => Knex
+      this.knexDb = knex(this.config)
+    }
+
+    return this.knexDb
+  }
+
+  /**
+   * A plain read: SQL with `?` bindings that both SQLite and PostgreSQL understand, answered as rows
+   * exactly as the driver returns them (the same values knex's query builder gives).
+   */
+  async query<T = Record<string, unknown>>(sql: string, bindings: readonly unknown[] = []): Promise<T[]> {
+    if (this.reader) return this.reader.all<T>(sql, bindings)
+    const result = await this.db.raw(sql, bindings as Knex.RawBinding[])
+    return (this.dialect === 'postgres' ? result.rows : result) as T[]
   }
 
   /**
@@ -138,17 +154,16 @@ export class Store {
     }
   }
 
+  /** Every migration applied and knex's lock free; plain reads, so an up-to-date start never loads knex. */
   private async isUpToDate(names: string[]): Promise<boolean> {
-    if (!(await this.db.schema.hasTable('knex_migrations'))) return false
-    if (await this.isLocked()) return false
-    const done = new Set((await this.db('knex_migrations').select('name')).map((r: {name: string}) => r.name))
+    const tables = this.dialect === 'postgres'
+      ? "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name IN ('knex_migrations', 'knex_migrations_lock')"
+      : "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('knex_migrations', 'knex_migrations_lock')"
+    if ((await this.query(tables)).length < 2) return false
+    const lock = await this.query<{is_locked: unknown}>('SELECT is_locked FROM knex_migrations_lock')
+    if (lock.length === 0 || lock.some((r) => Boolean(r.is_locked))) return false
+    const done = new Set((await this.query<{name: string}>('SELECT name FROM knex_migrations')).map((r) => r.name))
     return names.every((n) => done.has(n))
-  }
-
-  private async isLocked(): Promise<boolean> {
-    if (!(await this.db.schema.hasTable('knex_migrations_lock'))) return true
-    const row = await this.db('knex_migrations_lock').first('is_locked')
-    return Boolean(row?.is_locked)
   }
 
   /**
@@ -178,7 +193,11 @@ export class Store {
   }
 
   async close(): Promise<void> {
-    await this.db.destroy()
+    try {
+      await this.knexDb?.destroy()
+    } finally {
+      await this.reader?.close()
+    }
   }
 
   /** Turns a driver error into one a user can act on. */
@@ -254,6 +273,56 @@ export class Store {
 interface SqliteConnection {
   configure(option: 'busyTimeout', value: number): void
   exec(sql: string, cb: (err: Error | null) => void): void
+}
+
+function sqliteConfig(file: string): Knex.Config {
+  return {
+    client: 'sqlite3',
+    connection: {filename: file},
+    useNullAsDefault: true,
+    log: QUIET,
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: SqliteConnection) => void) {
+        conn.configure('busyTimeout', BUSY_TIMEOUT_MS)
+        conn.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;', (err) => done(err, conn))
+      },
+    },
+  }
+}
+
+interface SqliteDatabase {
+  configure(option: 'busyTimeout', value: number): void
+  all(sql: string, params: unknown[], cb: (err: Error | null, rows: unknown[]) => void): void
+  close(cb: (err: Error | null) => void): void
+}
+
+/**
+ * A read connection to an existing SQLite journal through the sqlite3 driver alone (no knex). It
+ * never creates the file and never writes; in WAL mode it reads beside any writer.
+ */
+class SqliteReader {
+  private constructor(private readonly conn: SqliteDatabase) {}
+
+  static async open(file: string): Promise<SqliteReader> {
+    const sqlite3 = require('sqlite3') as {Database: new (f: string, mode: number, cb: (err: Error | null) => void) => SqliteDatabase; OPEN_READWRITE: number}
+    const conn = await new Promise<SqliteDatabase>((resolve, reject) => {
+      const db: SqliteDatabase = new sqlite3.Database(file, sqlite3.OPEN_READWRITE, (err) => (err ? reject(err) : resolve(db)))
+    })
+    conn.configure('busyTimeout', BUSY_TIMEOUT_MS)
+    return new SqliteReader(conn)
+  }
+
+  all<T>(sql: string, bindings: readonly unknown[]): Promise<T[]> {
+    return new Promise((resolve, reject) => {
+      this.conn.all(sql, [...bindings], (err, rows) => (err ? reject(err) : resolve(rows as T[])))
+    })
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.conn.close(() => resolve()))
+  }
 }
 
 /** Migration files by name without extension, so the journal never depends on .ts vs .js. */
