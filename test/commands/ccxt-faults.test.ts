@@ -174,6 +174,14 @@ describe('ccxt end to end: faults between tradedesk and fake Binance', function 
       expectError(p, 5, undefined, true) // not a total of 0
     })
 
+    it('a redirect is never followed (the transport refuses it): `price` exits 5 instead of reading elsewhere', async () => {
+      // The fake redirects to the very same URL, so a client that followed redirects would succeed.
+      desk.fake.injectFault({method: 'GET', path: TICKER, kind: 'redirect-302', times: 'always'})
+      const m = desk.mark()
+      expectError(await desk.td(['price', 'BTC/USDT']), 5, undefined, true)
+      expect(count(desk.since(m), 'GET', TICKER), 'three refused attempts, none followed').to.equal(3)
+    })
+
     it('malformed JSON on the ticker read: `price` exits 5', async () => {
       desk.fake.injectFault({method: 'GET', path: TICKER, kind: 'malformed-json', times: 'always'})
       expectError(await desk.td(['price', 'BTC/USDT']), 5, undefined, true)

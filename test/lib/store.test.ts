@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 import {spawn} from 'node:child_process'
-import {writeFileSync} from 'node:fs'
+import {readdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -8,6 +8,8 @@ import {Store} from '../../src/lib/store.js'
 import {tempHome} from '../support/cli.js'
 
 const STORE_MODULE = fileURLToPath(new URL('../../dist/lib/store.js', import.meta.url))
+const MIGRATIONS = fileURLToPath(new URL('../../migrations/', import.meta.url))
+const MIGRATION_NAMES = readdirSync(MIGRATIONS).filter((f) => f.endsWith('.js')).map((f) => f.slice(0, -3)).sort()
 
 describe('Store', () => {
   it('applies the migrations on first use, once', async () => {
@@ -28,7 +30,51 @@ describe('Store', () => {
     const again = await Store.open({TRADEDESK_HOME: home})
     const applied = await again.db('knex_migrations').select('name')
     await again.close()
-    expect(applied.map((r) => r.name)).to.deep.equal(['20261129000001_initial'])
+    expect(applied.map((r) => r.name)).to.deep.equal(MIGRATION_NAMES)
+    expect(MIGRATION_NAMES[0]).to.equal('20261129000001_initial')
+  })
+
+  it('upgrades a journal of the first schema: the market cache is emptied and restructured, nothing else is touched', async () => {
+    const home = tempHome()
+    const store = await Store.open({TRADEDESK_HOME: home})
+    // Back to the first schema, as an earlier tradedesk left it: a cached blob of markets, one trade.
+    const second = await import(join(MIGRATIONS, '20261129000002_market_raw_per_symbol.js'))
+    await second.down(store.db)
+    await store.db('knex_migrations').where({name: '20261129000002_market_raw_per_symbol'}).delete()
+    await store.db('markets').insert({exchange_key: 'binance||', summary: '[]', raw: '{"markets":{}}', fetched_at: Date.now()})
+    await store.db('trades').insert({
+      profile: 'p', broker: 'paper', trade_type: 'manual', symbol: 'BTC/USDT', side: 'buy', order_type: 'market', quantity: '0.001',
+      status: 'filled', client_order_id: 'tdupgrade', created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z',
+    })
+    await store.close()
+
+    const upgraded = await Store.open({TRADEDESK_HOME: home})
+    try {
+      expect((await upgraded.db('knex_migrations').select('name')).map((r) => r.name)).to.deep.equal(MIGRATION_NAMES)
+      expect(await upgraded.db('markets').select()).to.deep.equal([])
+      expect(await upgraded.db.schema.hasColumn('markets', 'raw')).to.equal(false)
+      expect(await upgraded.db.schema.hasColumn('markets', 'currencies')).to.equal(true)
+      expect(await upgraded.db.schema.hasTable('market_raw')).to.equal(true)
+      expect((await upgraded.db('trades').select('client_order_id', 'quantity'))).to.deep.equal([{client_order_id: 'tdupgrade', quantity: '0.001'}])
+    } finally {
+      await upgraded.close()
+    }
+  })
+
+  it('query: plain SQL reads, the same rows as the query builder, on a journal opened without knex', async () => {
+    const home = tempHome()
+    const first = await Store.open({TRADEDESK_HOME: home})
+    await first.write((tx) => tx('store_meta').insert([{key: 'a?', value: "it's"}, {key: 'b', value: '2'}]))
+    await first.close()
+    const store = await Store.open({TRADEDESK_HOME: home})
+    try {
+      const plain = await store.query('SELECT key, value FROM store_meta WHERE key IN (?, ?) ORDER BY key', ['a?', 'b'])
+      expect(plain).to.deep.equal([{key: 'a?', value: "it's"}, {key: 'b', value: '2'}])
+      expect(plain).to.deep.equal(await store.db('store_meta').whereIn('key', ['a?', 'b']).orderBy('key').select('key', 'value'))
+      expect(await store.query('SELECT key FROM store_meta WHERE key = ?', ['none'])).to.deep.equal([])
+    } finally {
+      await store.close()
+    }
   })
 
   it('migrates safely when eight processes start at once on a fresh database (three fresh homes)', async () => {
@@ -65,7 +111,7 @@ describe('Store', () => {
     const applied = await store.db('knex_migrations').select('name')
     const locks = await store.db('knex_migrations_lock').select()
     await store.close()
-    expect(applied).to.have.length(1)
+    expect(applied.map((r) => r.name)).to.deep.equal(MIGRATION_NAMES)
     expect(locks).to.have.length(1)
   }
 

@@ -38,7 +38,7 @@ export interface FakeBinanceOptions {
 export interface FakeFault {
   method?: string;
   path: string;
-  kind: 'accept-then-hang' | 'hang' | 'html-503' | 'rate-limit-429' | 'malformed-json' | 'server-error-500';
+  kind: 'accept-then-hang' | 'hang' | 'html-503' | 'rate-limit-429' | 'malformed-json' | 'server-error-500' | 'redirect-302';
   /**
    * How many matching requests the fault applies to: a positive integer (default 1: the next
    * matching request only), or 'always': every matching request until clearFaults().
@@ -1117,6 +1117,10 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
           );
         case 'server-error-500':
           return send(res, json(500, { code: -1000, msg: 'An unknown error occurred while processing the request.' }));
+        case 'redirect-302':
+          // to the very same URL: a client that follows redirects gets the real answer the second time
+          res.setHeader('Location', rawUrl);
+          return send(res, { status: 302, contentType: 'text/plain', body: 'Found' });
         case 'accept-then-hang':
           route(req, pathname, rawQuery, rawBody, p); // processed: the order exists, balances moved
           return hang(res);
