@@ -17,6 +17,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const BIN = join(ROOT, 'bin/run.js')
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7)
 const KEY = 'bench-key'
+/** libraries a command should load only when it needs them */
+const HEAVY = ['ccxt', '@oclif/core', 'knex', 'undici']
 const SECRET = 'bench-secret'
 
 interface Sample {
@@ -148,9 +150,12 @@ async function main() {
     }
   }
 
-  // Which commands load the exchange library at all.
-  const tripwire = ['--import', join(ROOT, 'bench/ccxt-tripwire.mjs')]
-  const loadsCcxt = async (h: string, args: string[]) => (await run([process.execPath, ...tripwire, BIN, ...args], {TRADEDESK_HOME: h, TRADEDESK_PROFILE: 'bench'})).stderr.includes('CCXT-LOADED')
+  // Which heavy libraries each command loads at all.
+  const tripwire = ['--import', join(ROOT, 'test/support/tripwire.mjs')]
+  const loads = async (h: string, args: string[]) => {
+    const r = await run([process.execPath, ...tripwire, BIN, ...args], {TRADEDESK_HOME: h, TRADEDESK_PROFILE: 'bench', TRIPWIRE: HEAVY.join(',')})
+    return new Set([...r.stderr.matchAll(/^LOADED (\S+)$/gm)].map((m) => m[1]))
+  }
 
   // Requests per command against the loopback exchange.
   const requests = async (label: string, balances: Record<string, string>, args: string[]) => {
@@ -176,7 +181,6 @@ async function main() {
     await requests('portfolio, 50 assets', holding(50), ['portfolio', '--json']),
     await requests('trade buy BTC/USDT --quantity 0.001 --yes', {USDT: '1000'}, ['trade', 'buy', 'BTC/USDT', '--quantity', '0.001', '--yes', '--json']),
   ]
-  for (const f of fakes) await f.close()
 
   const fmt = (x: number) => x.toFixed(3)
   const lines = [
@@ -194,14 +198,18 @@ async function main() {
     lines.push(`| ${c.what} | ${fmt(a)} | ${fmt(b)} | ${ratio.toFixed(2)} | ${c.target!.text} | ${met ? 'yes' : 'no'} |`)
   }
 
-  lines.push('', '| command | loads ccxt |', '|---|---|')
+  lines.push('', `| command | ${HEAVY.map((p) => `loads ${p}`).join(' | ')} |`, `|---|${HEAVY.map(() => '---|').join('')}`)
   for (const [label, h, args] of [
     ['history', h10k, ['history', '--json']],
     ['symbols (warm cache)', hSymbols, ['symbols', '--search', 'btc', '--json']],
     ['broker list', h10k, ['broker', 'list', '--json']],
+    ['price (loopback binance)', hEx, ['price', 'BTC/USDT', '--json']],
   ] as [string, string, string[]][]) {
-    lines.push(`| ${label} | ${(await loadsCcxt(h, args)) ? 'yes' : 'no'} |`)
+    const seen = await loads(h, args)
+    lines.push(`| ${label} | ${HEAVY.map((p) => (seen.has(p) ? 'yes' : 'no')).join(' | ')} |`)
   }
+
+  for (const f of fakes) await f.close()
 
   lines.push('', '| HTTP requests on a warm markets cache | count | requests |', '|---|---|---|')
   for (const r of requestRows) lines.push(`| ${r.label} | ${r.count} | ${r.made.join(', ')} |`)

@@ -1,4 +1,9 @@
 #!/usr/bin/env node
-import {execute} from '@oclif/core'
+// The hot read-only commands (history, symbols, broker list, price) run without loading oclif when
+// their argv is plain; everything else, and anything unusual, goes through oclif.
+import {runFast} from '../dist/fast.js'
 
-await execute({dir: import.meta.url})
+if (!(await runFast(process.argv.slice(2)))) {
+  const {execute} = await import('@oclif/core')
+  await execute({dir: import.meta.url})
+}

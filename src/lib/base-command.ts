@@ -1,37 +1,69 @@
-import {Command, Flags, type Interfaces} from '@oclif/core'
+import {Args, Command, Flags, type Interfaces} from '@oclif/core'
 
-import {ExitCode, TradedeskError} from './errors.js'
-import {scrub} from './exchange/ccxt-errors.js'
-import {Session} from './session.js'
-import {Spinner, Ui} from './ui.js'
+import {Invocation} from './cli/invocation.js'
+import {
+  type Action,
+  type ActionContext,
+  type ArgSpecs,
+  type FlagSpec,
+  type FlagSpecs,
+  GLOBAL_FLAGS,
+  type Result,
+} from './cli/spec.js'
+import type {Session} from './session.js'
+import type {Spinner} from './ui.js'
+
+export type {Result} from './cli/spec.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
 
-/** What a command produced: the data (printed as JSON with --json) and how a person sees it. */
-export interface Result<D> {
-  data: D
-  human: (data: D, ui: Ui) => string
-  /** a non-zero exit code for a result that is not a failure to run (validate: the order is invalid) */
-  exitCode?: number
+/** oclif's flag for a plain declaration (src/lib/cli/spec.ts). */
+function oclifFlag(spec: FlagSpec) {
+  switch (spec.type) {
+    case 'boolean': {
+      const {type: _, ...rest} = spec
+      return Flags.boolean(rest)
+    }
+
+    case 'integer': {
+      const {type: _, ...rest} = spec
+      return Flags.integer(rest)
+    }
+
+    case 'string': {
+      const {type: _, options, multiple, ...rest} = spec
+      const choices = options ? [...options] : undefined
+      return multiple ? Flags.string({...rest, options: choices, multiple: true}) : Flags.string({...rest, options: choices})
+    }
+  }
+}
+
+/** oclif's flags for plain declarations. */
+export function oclifFlags(specs: FlagSpecs): Interfaces.FlagInput {
+  return Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, oclifFlag(spec)])) as Interfaces.FlagInput
+}
+
+/** oclif's arguments for plain declarations. */
+export function oclifArgs(specs: ArgSpecs): Interfaces.ArgInput {
+  return Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, Args.string({...spec})])) as Interfaces.ArgInput
 }
 
 /**
- * Every command's base: the global flags, one run of a session, rendering (JSON on stdout or a
- * human view), and the one mapping from any error to the SPEC's message, JSON envelope and exit code.
+ * Every command's base, the oclif side of a run: the global flags and parsing. What a run does with
+ * its result or its failure (JSON or a human view, the error envelope, exit codes, the session's
+ * lifetime) is the Invocation's, shared with the fast path that skips oclif (src/fast.ts).
  */
 export abstract class BaseCommand<T extends typeof Command> extends Command {
-  static override baseFlags = {
-    json: Flags.boolean({description: 'Print JSON on stdout, for scripts.', helpGroup: 'GLOBAL'}),
-    broker: Flags.string({description: 'Broker to use (default: the default broker).', env: 'TRADEDESK_BROKER', helpGroup: 'GLOBAL'}),
-    profile: Flags.string({description: 'Whose journal (default: your OS user name).', env: 'TRADEDESK_PROFILE', helpGroup: 'GLOBAL'}),
+  static override baseFlags = oclifFlags(GLOBAL_FLAGS) as {
+    json: Interfaces.BooleanFlag<boolean>
+    broker: Interfaces.OptionFlag<string | undefined>
+    profile: Interfaces.OptionFlag<string | undefined>
   }
 
-  /** shown on stderr while a command waits (on a terminal only); stop it before prompting */
-  protected spinner?: Spinner
   protected flags!: CommandFlags<T>
   protected args!: CommandArgs<T>
-  private openedSession?: Session
+  private invocation?: Invocation
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   abstract execute(): Promise<Result<any>>
@@ -46,76 +78,39 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     })
     this.flags = flags as CommandFlags<T>
     this.args = args as CommandArgs<T>
+    this.invocation = new Invocation(Boolean(this.flags.json), this.flags.profile)
   }
 
   async run(): Promise<void> {
-    this.spinner = new Spinner('working…').start()
-    let result: Result<unknown>
-    try {
-      result = await this.execute()
-    } finally {
-      this.spinner.stop()
-    }
+    await this.invocation!.perform(() => this.execute())
+  }
 
-    if (this.wantsJson()) {
-      this.write(`${JSON.stringify(result.data, null, 2)}\n`)
-    } else {
-      const text = result.human(result.data, await Ui.create())
-      if (text) this.write(`${text}\n`)
-    }
-
-    if (result.exitCode) process.exitCode = result.exitCode
+  /** shown on stderr while a command waits (on a terminal only); stop it before prompting */
+  protected get spinner(): Spinner | undefined {
+    return this.invocation?.spinner
   }
 
   /** The session of this run, opened on first use and closed when the command ends. */
-  protected async session(): Promise<Session> {
-    this.openedSession ??= await Session.open({profile: this.flags.profile})
-    return this.openedSession
+  protected session(): Promise<Session> {
+    return this.invocation!.session()
   }
 
-  protected wantsJson(): boolean {
-    return this.flags ? Boolean(this.flags.json) : this.argv.includes('--json')
-  }
-
-  /** Everything printed goes through here, scrubbed of any secret this run loaded. */
-  protected write(text: string, stream: NodeJS.WriteStream = process.stdout): void {
-    stream.write(scrub(text, this.openedSession?.secrets ?? []))
+  /** What an action (a command declared without oclif) gets from this run. */
+  protected context<F extends FlagSpecs, A extends ArgSpecs, D>(_action: Action<F, A, D>): ActionContext<F, A> {
+    return this.invocation!.context<F, A>(this.flags as unknown as ActionContext<F, A>['flags'], this.args as unknown as ActionContext<F, A>['args'])
   }
 
   override async catch(error: Error & {exitCode?: number}): Promise<void> {
-    this.spinner?.stop()
-    // A database failure after start-up (a server gone, a disk full) gets the same clear words as one at start.
-    const e = toTradedeskError(this.openedSession ? this.openedSession.store.describe(error) : error)
-    process.exitCode = e.exitCode
-    if (this.wantsJson()) {
-      const envelope = {error: {code: e.code, message: e.message, exit_code: e.exitCode, retryable: e.retryable}}
-      this.write(`${JSON.stringify(envelope, null, 2)}\n`)
-    } else {
-      this.write(`Error: ${e.message}\n`, process.stderr)
-    }
+    // A parse failure comes before the invocation exists: --json still decides the form.
+    this.invocation ??= new Invocation(this.argv.includes('--json'))
+    this.invocation.fail(error)
   }
 
   override async finally(error: Error | undefined): Promise<void> {
     try {
-      await this.openedSession?.close()
+      await this.invocation?.close()
     } finally {
       await super.finally(error)
     }
   }
-}
-
-/** Any error, from us, oclif's parser, a prompt or a bug, as a TradedeskError. */
-export function toTradedeskError(error: unknown): TradedeskError {
-  if (error instanceof TradedeskError) return error
-  const err = error as Error & {oclif?: {exit?: number}; code?: string}
-  if (err?.name === 'ExitPromptError' || err?.name === 'AbortPromptError') {
-    return new TradedeskError('INTERRUPTED', 'interrupted: nothing was sent', ExitCode.INTERRUPTED)
-  }
-
-  if (err?.oclif?.exit !== undefined || /Parse|Flag|Arg/i.test(err?.constructor?.name ?? '')) {
-    const message = String(err.message ?? err).split('\nSee more help')[0]
-    return new TradedeskError('USAGE', message.trim(), ExitCode.USAGE)
-  }
-
-  return new TradedeskError('INTERNAL', `unexpected error: ${err?.message ?? String(error)}`, ExitCode.INTERNAL)
 }

@@ -1,0 +1,22 @@
+import {type Result, defineAction} from '../lib/cli/spec.js'
+import {historyFilter, toCsv} from '../lib/history.js'
+import {TRADE_STATUSES, type TradeRecord} from '../lib/journal.js'
+import {renderTrades} from '../lib/render/trade.js'
+
+export const history = defineAction({
+  flags: {
+    symbol: {type: 'string', description: 'Only this symbol.'},
+    side: {type: 'string', description: 'Only buys or sells.', options: ['buy', 'sell']},
+    status: {type: 'string', description: 'Only this status.', options: TRADE_STATUSES},
+    since: {type: 'string', description: 'From this ISO date or time (inclusive).'},
+    until: {type: 'string', description: 'Up to this ISO date (the whole day) or time (exclusive).'},
+    limit: {type: 'integer', description: 'At most this many trades.', default: 50},
+    csv: {type: 'boolean', description: 'CSV for spreadsheets.', exclusive: ['json']},
+  },
+  args: {},
+  async run({flags, session}): Promise<Result<{trades: TradeRecord[]}>> {
+    const filter = historyFilter(flags)
+    const trades = await (await session()).journal.list(filter)
+    return {data: {trades}, human: (d, ui) => (flags.csv ? toCsv(d.trades) : renderTrades(d.trades, ui))}
+  },
+})

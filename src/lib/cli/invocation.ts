@@ -1,0 +1,98 @@
+import {ExitCode, TradedeskError} from '../errors.js'
+import {scrub} from '../exchange/ccxt-errors.js'
+import {Session} from '../session.js'
+import {Spinner, Ui} from '../ui.js'
+import type {ActionContext, ArgSpecs, FlagSpecs, Result} from './spec.js'
+
+/**
+ * One run of a command, whichever parser read its argv (oclif, or the fast path): its session,
+ * opened on first use and closed at the end; its spinner; printing its result as JSON or for a
+ * person; and the one mapping from any error to the SPEC's message, JSON envelope and exit code.
+ * Everything printed is scrubbed of any secret the run loaded.
+ */
+export class Invocation {
+  spinner?: Spinner
+  private openedSession?: Session
+
+  constructor(
+    readonly json: boolean,
+    private readonly profile?: string,
+  ) {}
+
+  async session(): Promise<Session> {
+    this.openedSession ??= await Session.open({profile: this.profile})
+    return this.openedSession
+  }
+
+  /** What an action (a command declared without oclif) gets from this run. */
+  context<F extends FlagSpecs, A extends ArgSpecs>(flags: ActionContext<F, A>['flags'], args: ActionContext<F, A>['args']): ActionContext<F, A> {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const invocation = this
+    return {
+      flags,
+      args,
+      session: () => invocation.session(),
+      get spinner() {
+        return invocation.spinner
+      },
+    }
+  }
+
+  /** Runs the command's work with a spinner, then prints its result. */
+  async perform(work: () => Promise<Result<unknown>>): Promise<void> {
+    this.spinner = new Spinner('working…').start()
+    let result: Result<unknown>
+    try {
+      result = await work()
+    } finally {
+      this.spinner.stop()
+    }
+
+    if (this.json) {
+      this.write(`${JSON.stringify(result.data, null, 2)}\n`)
+    } else {
+      const text = result.human(result.data, await Ui.create())
+      if (text) this.write(`${text}\n`)
+    }
+
+    if (result.exitCode) process.exitCode = result.exitCode
+  }
+
+  /** Reports a failure: the message on stderr, or the JSON envelope on stdout; sets the exit code. */
+  fail(error: unknown): void {
+    this.spinner?.stop()
+    // A database failure after start-up (a server gone, a disk full) gets the same clear words as one at start.
+    const e = toTradedeskError(this.openedSession ? this.openedSession.store.describe(error) : error)
+    process.exitCode = e.exitCode
+    if (this.json) {
+      const envelope = {error: {code: e.code, message: e.message, exit_code: e.exitCode, retryable: e.retryable}}
+      this.write(`${JSON.stringify(envelope, null, 2)}\n`)
+    } else {
+      this.write(`Error: ${e.message}\n`, process.stderr)
+    }
+  }
+
+  write(text: string, stream: NodeJS.WriteStream = process.stdout): void {
+    stream.write(scrub(text, this.openedSession?.secrets ?? []))
+  }
+
+  async close(): Promise<void> {
+    await this.openedSession?.close()
+  }
+}
+
+/** Any error, from us, oclif's parser, a prompt or a bug, as a TradedeskError. */
+export function toTradedeskError(error: unknown): TradedeskError {
+  if (error instanceof TradedeskError) return error
+  const err = error as Error & {oclif?: {exit?: number}; code?: string}
+  if (err?.name === 'ExitPromptError' || err?.name === 'AbortPromptError') {
+    return new TradedeskError('INTERRUPTED', 'interrupted: nothing was sent', ExitCode.INTERRUPTED)
+  }
+
+  if (err?.oclif?.exit !== undefined || /Parse|Flag|Arg/i.test(err?.constructor?.name ?? '')) {
+    const message = String(err.message ?? err).split('\nSee more help')[0]
+    return new TradedeskError('USAGE', message.trim(), ExitCode.USAGE)
+  }
+
+  return new TradedeskError('INTERNAL', `unexpected error: ${err?.message ?? String(error)}`, ExitCode.INTERNAL)
+}

@@ -1,0 +1,143 @@
+import {parseArgs} from 'node:util'
+
+import type {Session} from '../session.js'
+import type {Spinner, Ui} from '../ui.js'
+
+/**
+ * Commands declared without oclif: their flags and arguments as plain data, and what they do. oclif
+ * builds its flags from the same declaration (help, completion, every error message), and the fast
+ * start-up path (src/fast.ts) parses them without loading oclif at all. One declaration, two parsers,
+ * and a test that holds them to the same answers (test/commands/fast-path.test.ts).
+ */
+
+interface FlagBase {
+  description: string
+  /** flags that cannot be given together with this one */
+  exclusive?: string[]
+  helpGroup?: string
+}
+
+export type FlagSpec =
+  | (FlagBase & {type: 'boolean'})
+  | (FlagBase & {type: 'string'; options?: readonly string[]; multiple?: boolean; env?: string})
+  | (FlagBase & {type: 'integer'; default?: number})
+
+export interface ArgSpec {
+  description: string
+  required?: boolean
+}
+
+export type FlagSpecs = Record<string, FlagSpec>
+export type ArgSpecs = Record<string, ArgSpec>
+
+type FlagValue<S extends FlagSpec> = S extends {type: 'boolean'}
+  ? boolean | undefined
+  : S extends {type: 'integer'; default: number}
+    ? number
+    : S extends {type: 'integer'}
+      ? number | undefined
+      : S extends {multiple: true}
+        ? string[] | undefined
+        : string | undefined
+
+export type FlagValues<F extends FlagSpecs> = {[K in keyof F]: FlagValue<F[K]>}
+export type ArgValues<A extends ArgSpecs> = {[K in keyof A]: A[K] extends {required: true} ? string : string | undefined}
+
+/** What every command takes. */
+export const GLOBAL_FLAGS = {
+  json: {type: 'boolean', description: 'Print JSON on stdout, for scripts.', helpGroup: 'GLOBAL'},
+  broker: {type: 'string', description: 'Broker to use (default: the default broker).', env: 'TRADEDESK_BROKER', helpGroup: 'GLOBAL'},
+  profile: {type: 'string', description: 'Whose journal (default: your OS user name).', env: 'TRADEDESK_PROFILE', helpGroup: 'GLOBAL'},
+} as const satisfies FlagSpecs
+
+export type GlobalFlags = FlagValues<typeof GLOBAL_FLAGS>
+
+/** What a command produced: the data (printed as JSON with --json) and how a person sees it. */
+export interface Result<D> {
+  data: D
+  human: (data: D, ui: Ui) => string
+  /** a non-zero exit code for a result that is not a failure to run (validate: the order is invalid) */
+  exitCode?: number
+}
+
+export interface ActionContext<F extends FlagSpecs, A extends ArgSpecs> {
+  flags: FlagValues<F> & GlobalFlags
+  args: ArgValues<A>
+  /** the session of this run, opened on first use and closed when the command ends */
+  session(): Promise<Session>
+  /** shown on stderr while the command waits (on a terminal only); stop it before prompting */
+  spinner?: Spinner
+}
+
+/** A command's behaviour, free of oclif: what it takes and what it does. */
+export interface Action<F extends FlagSpecs, A extends ArgSpecs, D> {
+  flags: F
+  args: A
+  run(ctx: ActionContext<F, A>): Promise<Result<D>>
+}
+
+export function defineAction<const F extends FlagSpecs, const A extends ArgSpecs, D>(action: Action<F, A, D>): Action<F, A, D> {
+  return action
+}
+
+/**
+ * Parses argv for an action exactly where oclif would accept it and agree on the result; anything
+ * else (help, an unknown or repeated flag, a bad value, a missing or extra argument) is null, and
+ * oclif handles it with its own words. Defaults and environment values apply as in oclif.
+ */
+export function parseStrict<F extends FlagSpecs, A extends ArgSpecs>(
+  action: Pick<Action<F, A, unknown>, 'flags' | 'args'>,
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): {flags: FlagValues<F> & GlobalFlags; args: ArgValues<A>} | null {
+  const specs: FlagSpecs = {...GLOBAL_FLAGS, ...action.flags}
+  const options = Object.fromEntries(
+    Object.entries(specs).map(([name, s]) => [name, {type: s.type === 'boolean' ? 'boolean' : 'string', multiple: s.type === 'string' && Boolean(s.multiple)}] as const),
+  )
+  let parsed: ReturnType<typeof parseArgs<{options: typeof options; strict: true; allowPositionals: true; tokens: true}>>
+  try {
+    parsed = parseArgs({args: argv, options, strict: true, allowPositionals: true, tokens: true})
+  } catch {
+    return null
+  }
+
+  const given = new Map<string, number>()
+  for (const t of parsed.tokens) {
+    if (t.kind === 'option') given.set(t.name, (given.get(t.name) ?? 0) + 1)
+    // A short option (-h) or anything after "--": oclif's reading is the one that counts.
+    if (t.kind === 'option' && t.rawName !== `--${t.name}`) return null
+    if (t.kind === 'option-terminator') return null
+    // Empty values: left to oclif, whose handling of them is its own.
+    if ((t.kind === 'option' && t.value === '') || (t.kind === 'positional' && t.value === '')) return null
+  }
+
+  const flags: Record<string, unknown> = {}
+  for (const [name, s] of Object.entries(specs)) {
+    const count = given.get(name) ?? 0
+    if (count > 1 && !(s.type === 'string' && s.multiple)) return null
+    if (count > 0 && s.exclusive?.some((other) => given.has(other))) return null
+    const raw = (parsed.values as Record<string, unknown>)[name]
+    if (s.type === 'boolean') {
+      flags[name] = raw === true ? true : undefined
+    } else if (s.type === 'integer') {
+      if (raw === undefined) flags[name] = s.default
+      else if (typeof raw === 'string' && /^-?\d+$/.test(raw)) flags[name] = Number.parseInt(raw, 10)
+      else return null
+    } else {
+      const value = raw ?? (s.env && env[s.env] ? env[s.env] : undefined)
+      const values = value === undefined ? [] : Array.isArray(value) ? value : [value]
+      if (s.options && values.some((v) => !s.options!.includes(v as string))) return null
+      flags[name] = s.multiple && typeof value === 'string' ? [value] : value
+    }
+  }
+
+  const names = Object.keys(action.args)
+  if (parsed.positionals.length > names.length) return null
+  const args: Record<string, string | undefined> = {}
+  for (const [i, name] of names.entries()) {
+    args[name] = parsed.positionals[i]
+    if (action.args[name].required && args[name] === undefined) return null
+  }
+
+  return {flags: flags as FlagValues<F> & GlobalFlags, args: args as ArgValues<A>}
+}

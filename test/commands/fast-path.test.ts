@@ -1,0 +1,139 @@
+/**
+ * The fast start-up path (src/fast.ts): history, symbols, broker list and price run without loading
+ * oclif (or knex, on a migrated SQLite journal). Two things are proven here, end to end on the real
+ * binary: every answer is the same, byte for byte and exit code for exit code, as oclif's for the same
+ * argv (TRADEDESK_NO_FAST_PATH=1 forces oclif); and the fast path is really the one taken.
+ */
+import {fileURLToPath} from 'node:url'
+
+import {expect} from 'chai'
+
+import {type CliResult, runCli, tempHome, usingPostgres} from '../support/cli.js'
+import {type FakeBinance, startFakeBinance} from '../support/fake-binance.js'
+
+const TRIPWIRE = fileURLToPath(new URL('../support/tripwire.mjs', import.meta.url))
+const KEYS = {TRADEDESK_BN_API_KEY: 'fast-key', TRADEDESK_BN_SECRET: 'fast-secret'}
+
+describe('fast path: the hot commands without oclif', function () {
+  this.timeout(120_000)
+  const home = tempHome('tradedesk-fast-')
+  let fake: FakeBinance
+
+  const run = (args: string[], env: Record<string, string> = {}) => runCli(args, {home, env: {...KEYS, ...env}})
+  const viaOclif = (args: string[], env: Record<string, string> = {}) => run(args, {...env, TRADEDESK_NO_FAST_PATH: '1'})
+  const same = (fast: CliResult, oclif: CliResult, label: string) => {
+    expect({code: fast.code, stdout: fast.stdout, stderr: fast.stderr}, label).to.deep.equal({code: oclif.code, stdout: oclif.stdout, stderr: oclif.stderr})
+  }
+
+  before(async () => {
+    fake = await startFakeBinance({apiKey: KEYS.TRADEDESK_BN_API_KEY, secret: KEYS.TRADEDESK_BN_SECRET})
+    const setup = [
+      ['trade', 'buy', 'BTC/USDT', '--quantity', '0.001', '--yes', '--note', 'first'],
+      ['trade', 'sell', 'BTC/USDT', '--quantity', '0.0005', '--yes'],
+      ['trade', 'buy', 'ETH/USDT', '--type', 'limit', '--price', '1000', '--quantity', '0.01', '--yes'],
+      ['broker', 'add', 'bn', '--exchange', 'binance', '--api-url', fake.url],
+      ['broker', 'add', 'p2', '--exchange', 'paper'],
+      ['trade', 'buy', 'ETH/USDT', '--quantity', '0.02', '--yes', '--profile', 'other'],
+    ]
+    for (const args of setup) expect((await run(args)).code, args.join(' ')).to.equal(0)
+  })
+
+  after(async () => {
+    await fake?.close()
+  })
+
+  const cases: {args: string[]; env?: Record<string, string>}[] = [
+    {args: ['history']},
+    {args: ['history', '--json']},
+    {args: ['history', '--limit', '2', '--json']},
+    {args: ['history', '--limit=1']},
+    {args: ['history', '--symbol', 'BTC/USDT', '--side', 'sell', '--json']},
+    {args: ['history', '--status', 'open', '--csv']},
+    {args: ['history', '--since', '2020-01-01', '--until', '2999-12-31', '--json']},
+    {args: ['history', '--json'], env: {TRADEDESK_PROFILE: 'other'}},
+    {args: ['history', '--profile', 'other', '--csv']},
+    // parsed alike, refused by the command itself: the same message and exit code either way
+    {args: ['history', '--limit', '0', '--json']},
+    {args: ['history', '--since', 'yesterday']},
+    // not for the fast path: oclif answers, and the answer is the same
+    {args: ['history', '--status', 'lost', '--json']},
+    {args: ['history', '--csv', '--json']},
+    {args: ['history', '--limit', 'ten']},
+    {args: ['history', '--limit', '1', '--limit', '2']},
+    {args: ['history', '--bogus']},
+    {args: ['history', 'extra']},
+    {args: ['symbols', '--search', 'btc']},
+    {args: ['symbols', '--search', 'btc', '--json']},
+    {args: ['symbols', '--usdc', '--page', '2', '--page-size', '5', '--json']},
+    {args: ['symbols', '--quote', 'btc', '--quote', 'ETH', '--page-size', '7']},
+    {args: ['symbols', '--all', '--search', 'doge', '--json']},
+    {args: ['symbols', '--search', 'btc', '--broker', 'bn', '--json']},
+    {args: ['symbols', '--search', 'eth', '--json'], env: {TRADEDESK_BROKER: 'bn'}},
+    {args: ['symbols', '--page', '0', '--json']},
+    {args: ['symbols', '--broker', 'nosuch', '--json']},
+    {args: ['symbols', '--all', '--usdc']},
+    {args: ['broker', 'list']},
+    {args: ['broker', 'list', '--json']},
+    {args: ['broker', 'list', '--json', '--profile', 'other']},
+    {args: ['broker', 'list', 'extra']},
+    {args: ['price', 'BTC/USDT']},
+    {args: ['price', 'eth/usdt', '--json']},
+    {args: ['price', 'BTCUSDT', '--broker', 'bn', '--json']},
+    {args: ['price', 'NOPE/USDT', '--json']},
+    {args: ['price', 'NOPE/USDT']},
+    {args: ['price', '--json']},
+    {args: ['price', 'BTC/USDT', '-h']},
+    // names that are not commands, including ones every JavaScript object has
+    {args: ['constructor']},
+    {args: ['broker', 'toString']},
+    {args: []},
+  ]
+
+  for (const c of cases) {
+    const label = `${c.env ? `${Object.entries(c.env).map(([k, v]) => `${k}=${v}`).join(' ')} ` : ''}tradedesk ${c.args.join(' ')}`
+    it(`same answer with and without oclif: ${label}`, async () => {
+      const [fast, oclif] = [await run(c.args, c.env), await viaOclif(c.args, c.env)]
+      same(fast, oclif, label)
+    })
+  }
+
+  it('the answers compared above are real ones: trades, symbols, brokers and prices', async () => {
+    const h = JSON.parse((await run(['history', '--json'])).stdout)
+    expect(h.trades.map((t: {side: string; symbol: string}) => `${t.side} ${t.symbol}`)).to.deep.equal(['buy ETH/USDT', 'sell BTC/USDT', 'buy BTC/USDT'])
+    const s = JSON.parse((await run(['symbols', '--search', 'btc', '--broker', 'bn', '--json'])).stdout)
+    expect(s.symbols).to.include('BTC/USDT')
+    const b = JSON.parse((await run(['broker', 'list', '--json'])).stdout)
+    expect(b.brokers.map((x: {name: string}) => x.name)).to.deep.equal(['bn', 'p2', 'paper'])
+    const p = JSON.parse((await run(['price', 'BTCUSDT', '--broker', 'bn', '--json'])).stdout)
+    expect(p).to.include({broker: 'bn', symbol: 'BTC/USDT'})
+    expect(p.last).to.match(/^\d+(\.\d+)?$/)
+  })
+
+  describe('what the fast path never loads', () => {
+    const loaded = async (args: string[], env: Record<string, string> = {}) => {
+      const r = await run(args, {...env, NODE_OPTIONS: `--import ${TRIPWIRE}`, TRIPWIRE: '@oclif/core,knex,ccxt,undici'})
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).to.equal(0)
+      return [...new Set([...r.stderr.matchAll(/^LOADED (\S+)$/gm)].map((m) => m[1]))].sort()
+    }
+
+    it('history, symbols (paper, and a warm cache of a real exchange) and broker list: none of oclif, knex, ccxt', async () => {
+      // On PostgreSQL the journal is always reached through knex (the pg driver); oclif and ccxt stay out.
+      const none = usingPostgres() ? ['knex'] : []
+      expect(await loaded(['history', '--json'])).to.deep.equal(none)
+      expect(await loaded(['history', '--symbol', 'BTC/USDT'])).to.deep.equal(none)
+      expect(await loaded(['symbols', '--search', 'btc'])).to.deep.equal(none)
+      expect(await loaded(['symbols', '--search', 'btc', '--broker', 'bn', '--json'])).to.deep.equal(none)
+      expect(await loaded(['broker', 'list', '--json'])).to.deep.equal(none)
+    })
+
+    it('price on a real exchange loads ccxt, and only ccxt: not oclif, not knex, not the undici package', async () => {
+      const expected = usingPostgres() ? ['ccxt', 'knex'] : ['ccxt']
+      expect(await loaded(['price', 'BTC/USDT', '--broker', 'bn', '--json'])).to.deep.equal(expected)
+    })
+
+    it('the tripwire does see them when they load: a command oclif runs, and a write', async () => {
+      expect(await loaded(['broker', 'list', '--json'], {TRADEDESK_NO_FAST_PATH: '1'})).to.include('@oclif/core')
+      expect(await loaded(['trade', 'buy', 'BTC/USDT', '--quantity', '0.001', '--yes', '--json'])).to.include.members(['@oclif/core', 'knex'])
+    })
+  })
+})

@@ -1,0 +1,65 @@
+import {expect} from 'chai'
+
+import {defineAction, parseStrict} from '../../src/lib/cli/spec.js'
+
+const action = defineAction({
+  flags: {
+    side: {type: 'string', description: 'side', options: ['buy', 'sell']},
+    quote: {type: 'string', description: 'quote', multiple: true},
+    limit: {type: 'integer', description: 'limit', default: 50},
+    page: {type: 'integer', description: 'page'},
+    csv: {type: 'boolean', description: 'csv', exclusive: ['json']},
+  },
+  args: {
+    symbol: {description: 'symbol', required: true},
+    extra: {description: 'optional'},
+  },
+  async run() {
+    return {data: null, human: () => ''}
+  },
+})
+
+const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) => parseStrict(action, argv, env)
+
+describe('parseStrict: argv for the fast path, or null when oclif must answer', () => {
+  it('reads flags in either form, anywhere, with defaults, repeats of a multiple flag and the arguments', () => {
+    expect(parse(['BTC/USDT', '--side', 'buy', '--limit=7', '--quote', 'usdt', '--quote=USDC', '--json'])).to.deep.equal({
+      flags: {json: true, broker: undefined, profile: undefined, side: 'buy', quote: ['usdt', 'USDC'], limit: 7, page: undefined, csv: undefined},
+      args: {symbol: 'BTC/USDT', extra: undefined},
+    })
+    expect(parse(['--csv', 'ETH/USDT', 'more'])).to.deep.include({args: {symbol: 'ETH/USDT', extra: 'more'}})
+    expect(parse(['X', '--page=-2'])?.flags.page).to.equal(-2)
+  })
+
+  it('takes --broker and --profile from the environment when not given, the flag first', () => {
+    const env = {TRADEDESK_BROKER: 'bn', TRADEDESK_PROFILE: 'team'}
+    expect(parse(['X'], env)?.flags).to.include({broker: 'bn', profile: 'team'})
+    expect(parse(['X', '--broker', 'paper'], env)?.flags).to.include({broker: 'paper', profile: 'team'})
+    expect(parse(['X'], {TRADEDESK_BROKER: ''})?.flags.broker).to.equal(undefined)
+  })
+
+  const refused: [string, string[]][] = [
+    ['help', ['X', '--help']],
+    ['a short flag', ['X', '-h']],
+    ['an unknown flag', ['X', '--bogus']],
+    ['a value not among the options', ['X', '--side', 'hold']],
+    ['a non-integer', ['X', '--limit', '1.5']],
+    ['an integer with a sign and letters', ['X', '--limit', '+3']],
+    ['a repeated single flag', ['X', '--limit', '1', '--limit', '2']],
+    ['a repeated boolean', ['X', '--csv', '--csv']],
+    ['exclusive flags together', ['X', '--csv', '--json']],
+    ['a missing required argument', ['--json']],
+    ['an extra argument', ['X', 'Y', 'Z']],
+    ['a flag without its value', ['X', '--side']],
+    ['a value that looks like a flag', ['X', '--side', '--json']],
+    ['a boolean with a value', ['X', '--json=true']],
+    ['the -- terminator', ['--', 'X']],
+    ['an empty argument', ['']],
+    ['an empty flag value', ['X', '--side=']],
+  ]
+  for (const [what, argv] of refused) {
+    it(`refuses ${what}: ${JSON.stringify(argv)}`, () => {
+      expect(parse(argv)).to.equal(null)
+    })
+  }
+})
