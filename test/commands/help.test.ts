@@ -40,4 +40,20 @@ describe('help and completion', function () {
     expect(r.code, r.stderr).to.equal(0)
     expect(r.stdout).to.contain('tradedesk autocomplete script bash')
   })
+  it('an unknown command is a usage error (exit 2) that names the nearest command', async () => {
+    const typo = await runCli(['histroy', '--limit', '5'], {home})
+    expect(typo.code).to.equal(2)
+    expect(typo.stdout).to.equal('')
+    expect(typo.stderr).to.equal('Error: unknown command "histroy": did you mean `tradedesk history`? see `tradedesk --help`\n')
+
+    const nested = await runCli(['broker', 'lst'], {home})
+    expect(nested.code).to.equal(2)
+    expect(nested.stderr).to.contain('did you mean `tradedesk broker list`?')
+
+    const json = await runCli(['frobnicate', '--json'], {home})
+    expect(json.code).to.equal(2)
+    expect(JSON.parse(json.stdout)).to.deep.equal({
+      error: {code: 'UNKNOWN_COMMAND', message: 'unknown command "frobnicate": see `tradedesk --help`', exit_code: 2, retryable: false},
+    })
+  })
 })
