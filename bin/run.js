@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The hot read-only commands (history, symbols, broker list, price) run without loading oclif when
+// The hot read-only commands (history, symbols, broker list, price, balance, portfolio) run without oclif when
 // their argv is plain; everything else, and anything unusual, goes through oclif.
 import {runFast} from '../dist/fast.js'
 

@@ -10,6 +10,8 @@ const FAST = new Map<string, () => Promise<AnyAction>>([
   ['symbols', async () => (await import('./actions/symbols.js')).symbols as AnyAction],
   ['broker list', async () => (await import('./actions/broker-list.js')).brokerList as AnyAction],
   ['price', async () => (await import('./actions/price.js')).price as AnyAction],
+  ['balance', async () => (await import('./actions/balance.js')).balance as AnyAction],
+  ['portfolio', async () => (await import('./actions/portfolio.js')).portfolio as AnyAction],
 ])
 
 /**

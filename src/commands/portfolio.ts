@@ -1,41 +1,14 @@
-import {BaseCommand, type Result} from '../lib/base-command.js'
-import {Decimal} from '../lib/decimal.js'
-import {type Portfolio as PortfolioView, buildPortfolio} from '../lib/portfolio.js'
+import {portfolio} from '../actions/portfolio.js'
+import {BaseCommand, oclifArgs, oclifFlags} from '../lib/base-command.js'
 
 export default class Portfolio extends BaseCommand<typeof Portfolio> {
   static override summary = 'Every holding valued in USD: total, allocation, average cost and unrealized P&L.'
   static override description = 'Stablecoins count at 1 USD; other assets are priced through ASSET/USDT, then ASSET/USDC, then via BTC, all from one tickers request. Average cost comes from the journal. Assets with no price are listed apart.'
   static override examples = ['<%= config.bin %> portfolio', '<%= config.bin %> portfolio --json']
+  static override flags = oclifFlags(portfolio.flags)
+  static override args = oclifArgs(portfolio.args)
 
-  async execute(): Promise<Result<PortfolioView>> {
-    const session = await this.session()
-    const broker = await session.broker(this.flags.broker)
-    const gateway = await session.gateway(broker)
-    const data = await buildPortfolio(gateway, broker, await session.journal.fills(broker.name))
-    return {
-      data,
-      human: (d, ui) => {
-        const lines = [
-          ui.table(
-            ['Asset', 'Quantity', 'Price USD', 'Value USD', 'Alloc %', '', 'Avg cost', 'Unrealized P&L'],
-            d.positions.map((p) => [p.asset, p.quantity, p.price_usd, usd(p.value_usd), p.allocation_pct, bar(p.allocation_pct), p.avg_cost_usd, ui.signed(usd(p.unrealized_pnl_usd))]),
-            ['left', 'right', 'right', 'right', 'right', 'left', 'right', 'right'],
-          ),
-          `Total value: ${ui.bold(usd(d.total_value_usd)!)} USD`,
-        ]
-        if (d.unpriced.length > 0) lines.push(`No USD price for: ${d.unpriced.map((u) => `${u.asset} (${u.quantity})`).join(', ')}`)
-        return lines.join('\n')
-      },
-    }
+  async execute() {
+    return portfolio.run(this.context(portfolio))
   }
-}
-
-/** Allocation as a bar of up to 10 blocks. */
-function bar(pct: string): string {
-  return '█'.repeat(new Decimal(pct).div(10).toDecimalPlaces(0).toNumber())
-}
-
-/** USD amounts to the cent for people; --json keeps every digit. */
-function usd(value: string | null): string | null {
-  return value === null ? null : new Decimal(value).toFixed(2)
 }

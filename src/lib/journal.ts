@@ -168,22 +168,20 @@ export class TradeJournal {
 
   /** Rows of a broker whose outcome is not settled: open, unknown and pending. */
   async unsettled(broker: string): Promise<TradeRecord[]> {
-    const rows = await this.store.db('trades')
-      .where({profile: this.profile, broker})
-      .whereIn('status', ['open', 'unknown', 'pending'])
-      .orderBy('id')
-      .select(TRADE_FIELDS)
+    const rows = await this.store.query(
+      `SELECT ${COLUMNS} FROM trades WHERE profile = ? AND broker = ? AND status IN ('open', 'unknown', 'pending') ORDER BY id`,
+      [this.profile, broker],
+    )
     return rows.map(toRecord)
   }
 
   /** Filled buys and sells of a broker, oldest first: the basis of average cost. */
   async fills(broker: string): Promise<TradeRecord[]> {
-    const rows = await this.store.db('trades')
-      .where({profile: this.profile, broker})
-      .whereNotNull('filled_price')
-      .whereIn('status', ['filled', 'open', 'cancelled', 'expired'])
-      .orderBy([{column: 'executed_at', order: 'asc'}, {column: 'id', order: 'asc'}])
-      .select(TRADE_FIELDS)
+    const rows = await this.store.query(
+      `SELECT ${COLUMNS} FROM trades WHERE profile = ? AND broker = ? AND filled_price IS NOT NULL
+       AND status IN ('filled', 'open', 'cancelled', 'expired') ORDER BY executed_at ASC, id ASC`,
+      [this.profile, broker],
+    )
     return rows.map(toRecord)
   }
 }

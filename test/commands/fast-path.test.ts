@@ -1,6 +1,6 @@
 /**
- * The fast start-up path (src/fast.ts): history, symbols, broker list and price run without loading
- * oclif (or knex, on a migrated SQLite journal). Two things are proven here, end to end on the real
+ * The fast start-up path (src/fast.ts): history, symbols, broker list, price, balance and portfolio run
+ * without loading oclif (or knex, on a migrated SQLite journal). Two things are proven here, end to end on the real
  * binary: every answer is the same, byte for byte and exit code for exit code, as oclif's for the same
  * argv (TRADEDESK_NO_FAST_PATH=1 forces oclif); and the fast path is really the one taken.
  */
@@ -83,6 +83,17 @@ describe('fast path: the hot commands without oclif', function () {
     {args: ['price', 'NOPE/USDT']},
     {args: ['price', '--json']},
     {args: ['price', 'BTC/USDT', '-h']},
+    {args: ['balance']},
+    {args: ['balance', '--json']},
+    {args: ['balance', '--all', '--json']},
+    {args: ['balance', '--broker', 'p2']},
+    {args: ['balance', '--broker', 'bn', '--json']},
+    {args: ['balance', '--all', 'extra']},
+    {args: ['portfolio']},
+    {args: ['portfolio', '--json']},
+    {args: ['portfolio', '--json', '--profile', 'other']},
+    {args: ['portfolio', '--broker', 'bn', '--json']},
+    {args: ['portfolio', '--all']},
     // names that are not commands, including ones every JavaScript object has
     {args: ['constructor']},
     {args: ['broker', 'toString']},
@@ -107,6 +118,10 @@ describe('fast path: the hot commands without oclif', function () {
     const p = JSON.parse((await run(['price', 'BTCUSDT', '--broker', 'bn', '--json'])).stdout)
     expect(p).to.include({broker: 'bn', symbol: 'BTC/USDT'})
     expect(p.last).to.match(/^\d+(\.\d+)?$/)
+    const bal = JSON.parse((await run(['balance', '--json'])).stdout)
+    expect(bal.balances.map((x: {asset: string}) => x.asset)).to.include.members(['BTC', 'USDT'])
+    const pf = JSON.parse((await run(['portfolio', '--json'])).stdout)
+    expect(pf.positions.find((x: {asset: string}) => x.asset === 'BTC')).to.include({quantity: '0.0005'})
   })
 
   describe('what the fast path never loads', () => {
@@ -116,7 +131,7 @@ describe('fast path: the hot commands without oclif', function () {
       return [...new Set([...r.stderr.matchAll(/^LOADED (\S+)$/gm)].map((m) => m[1]))].sort()
     }
 
-    it('history, symbols (paper, and a warm cache of a real exchange) and broker list: none of oclif, knex, ccxt', async () => {
+    it('history, symbols (paper, and a warm cache of a real exchange), broker list, paper balance and portfolio: none of oclif, knex, ccxt', async () => {
       // On PostgreSQL the journal is always reached through knex (the pg driver); oclif and ccxt stay out.
       const none = usingPostgres() ? ['knex'] : []
       expect(await loaded(['history', '--json'])).to.deep.equal(none)
@@ -124,11 +139,14 @@ describe('fast path: the hot commands without oclif', function () {
       expect(await loaded(['symbols', '--search', 'btc'])).to.deep.equal(none)
       expect(await loaded(['symbols', '--search', 'btc', '--broker', 'bn', '--json'])).to.deep.equal(none)
       expect(await loaded(['broker', 'list', '--json'])).to.deep.equal(none)
+      expect(await loaded(['balance', '--json'])).to.deep.equal(none)
+      expect(await loaded(['portfolio'])).to.deep.equal(none)
     })
 
     it('price on a real exchange loads ccxt, and only ccxt: not oclif, not knex, not the undici package', async () => {
       const expected = usingPostgres() ? ['ccxt', 'knex'] : ['ccxt']
       expect(await loaded(['price', 'BTC/USDT', '--broker', 'bn', '--json'])).to.deep.equal(expected)
+      expect(await loaded(['portfolio', '--broker', 'bn', '--json'])).to.deep.equal(expected)
     })
 
     it('the tripwire does see them when they load: a command oclif runs, and a write', async () => {

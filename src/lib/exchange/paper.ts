@@ -130,7 +130,10 @@ export class PaperExchange implements ExchangeGateway {
   }
 
   async fetchBalance(): Promise<BalanceRow[]> {
-    const rows = await this.store.db('paper_balances').where({broker_id: this.brokerId}).orderBy('asset')
+    const rows = await this.store.query<{asset: string; free: string; used: string}>(
+      'SELECT asset, free, used FROM paper_balances WHERE broker_id = ? ORDER BY asset',
+      [this.brokerId],
+    )
     // In SQLite's order (code units) whatever the collation of a PostgreSQL database.
     rows.sort((a, b) => (a.asset < b.asset ? -1 : a.asset > b.asset ? 1 : 0))
     return rows.map((r) => ({asset: r.asset, free: r.free, used: r.used, total: str(new Decimal(r.free).plus(r.used))}))
