@@ -26,16 +26,7 @@ export class Invocation {
 
   /** What an action (a command declared without oclif) gets from this run. */
   context<F extends FlagSpecs, A extends ArgSpecs>(flags: ActionContext<F, A>['flags'], args: ActionContext<F, A>['args']): ActionContext<F, A> {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const invocation = this
-    return {
-      flags,
-      args,
-      session: () => invocation.session(),
-      get spinner() {
-        return invocation.spinner
-      },
-    }
+    return {flags, args, session: () => this.session()}
   }
 
   /** Runs the command's work with a spinner, then prints its result. */

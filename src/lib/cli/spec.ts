@@ -1,7 +1,7 @@
 import {parseArgs} from 'node:util'
 
 import type {Session} from '../session.js'
-import type {Spinner, Ui} from '../ui.js'
+import type {Ui} from '../ui.js'
 
 /**
  * Commands declared without oclif: their flags and arguments as plain data, and what they do. oclif
@@ -65,8 +65,6 @@ export interface ActionContext<F extends FlagSpecs, A extends ArgSpecs> {
   args: ArgValues<A>
   /** the session of this run, opened on first use and closed when the command ends */
   session(): Promise<Session>
-  /** shown on stderr while the command waits (on a terminal only); stop it before prompting */
-  spinner?: Spinner
 }
 
 /** A command's behaviour, free of oclif: what it takes and what it does. */
