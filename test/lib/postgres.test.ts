@@ -4,7 +4,6 @@ import {readdirSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 
 
-import {Store} from '../../src/lib/store.js'
 import {databaseUrlFor, runCli, runJson, tempHome, usingPostgres, withJournal} from '../support/cli.js'
 
 const STORE_MODULE = fileURLToPath(new URL('../../dist/lib/store.js', import.meta.url))
@@ -52,20 +51,6 @@ describe('PostgreSQL (TRADEDESK_DATABASE_URL)', function () {
         expect(locks, `round ${round}: one lock row, free`).to.deep.equal([{is_locked: 0}])
         expect(await db('store_meta').pluck('key')).to.deep.equal(['write_lock'])
       })
-    }
-  })
-
-  it('query: plain SQL with ? bindings reads the same rows as the query builder', async () => {
-    const home = tempHome()
-    const store = await Store.open({TRADEDESK_HOME: home, TRADEDESK_DATABASE_URL: await databaseUrlFor(home)})
-    try {
-      await store.write((tx) => tx('store_meta').insert([{key: 'a?', value: "it's"}, {key: 'b', value: '2'}]))
-      const plain = await store.query('SELECT key, value FROM store_meta WHERE key IN (?, ?) ORDER BY key', ['a?', 'b'])
-      expect(plain).to.deep.equal([{key: 'a?', value: "it's"}, {key: 'b', value: '2'}])
-      expect(plain).to.deep.equal(await store.db('store_meta').whereIn('key', ['a?', 'b']).orderBy('key').select('key', 'value'))
-      expect(await store.query('SELECT key FROM store_meta WHERE key = ?', ['none'])).to.deep.equal([])
-    } finally {
-      await store.close()
     }
   })
 

@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {Store} from '../../src/lib/store.js'
-import {tempHome} from '../support/cli.js'
+import {databaseEnv, tempHome} from '../support/cli.js'
 
 const STORE_MODULE = fileURLToPath(new URL('../../dist/lib/store.js', import.meta.url))
 const MIGRATIONS = fileURLToPath(new URL('../../migrations/', import.meta.url))
@@ -61,12 +61,13 @@ describe('Store', () => {
     }
   })
 
-  it('query: plain SQL reads, the same rows as the query builder, on a journal opened without knex', async () => {
-    const home = tempHome()
-    const first = await Store.open({TRADEDESK_HOME: home})
+  // On the suite's database: SQLite (the second open reads without knex) or PostgreSQL (knex.raw).
+  it('query: plain SQL with ? bindings reads the same rows as the query builder', async () => {
+    const env = await databaseEnv(tempHome())
+    const first = await Store.open(env)
     await first.write((tx) => tx('store_meta').insert([{key: 'a?', value: "it's"}, {key: 'b', value: '2'}]))
     await first.close()
-    const store = await Store.open({TRADEDESK_HOME: home})
+    const store = await Store.open(env)
     try {
       const plain = await store.query('SELECT key, value FROM store_meta WHERE key IN (?, ?) ORDER BY key', ['a?', 'b'])
       expect(plain).to.deep.equal([{key: 'a?', value: "it's"}, {key: 'b', value: '2'}])
