@@ -137,26 +137,18 @@ export class TradeJournal {
 
   /** Newest first; every filter is served by an index that starts with (profile, ...). */
   async list(filter: HistoryFilter): Promise<TradeRecord[]> {
-    const where = ['profile = ?']
-    const bindings: unknown[] = [this.profile]
-    const equal = {broker: filter.broker, symbol: filter.symbol, side: filter.side, status: filter.status}
-    for (const [column, value] of Object.entries(equal)) {
-      if (value) {
-        where.push(`${column} = ?`)
-        bindings.push(value)
-      }
-    }
-
-    if (filter.since) {
-      where.push('created_at >= ?')
-      bindings.push(filter.since)
-    }
-
-    if (filter.until) {
-      where.push('created_at < ?')
-      bindings.push(filter.until)
-    }
-
+    const conditions: [string, unknown][] = [
+      ['profile = ?', this.profile],
+      ['broker = ?', filter.broker],
+      ['symbol = ?', filter.symbol],
+      ['side = ?', filter.side],
+      ['status = ?', filter.status],
+      ['created_at >= ?', filter.since],
+      ['created_at < ?', filter.until],
+    ]
+    const given = conditions.filter(([, value]) => value)
+    const where = given.map(([clause]) => clause)
+    const bindings = given.map(([, value]) => value)
     let sql = `SELECT ${COLUMNS} FROM trades WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC`
     if (filter.limit) {
       sql += ' LIMIT ?'
