@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, type Result} from '../lib/base-command.js'
-import {ExitCode, TradedeskError, usageError} from '../lib/errors.js'
+import {ExitCode, TradedeskError, invalidOrder, usageError} from '../lib/errors.js'
 import type {TradeRecord} from '../lib/journal.js'
 import {orderArgs, orderFlags, renderValidation} from '../lib/order-flags.js'
 import {renderTrade} from '../lib/render/trade.js'
@@ -80,7 +80,7 @@ With SIDE, SYMBOL or the size left out, on a terminal, it opens an order ticket 
       return {data: validation, human: (d, ui) => renderValidation(d as Validation, ui), exitCode: validation.valid ? 0 : ExitCode.ORDER_INVALID}
     }
 
-    if (!prepared.valid) throw new TradedeskError('ORDER_INVALID', describeFailures(prepared), ExitCode.ORDER_INVALID)
+    if (!prepared.valid) throw invalidOrder(describeFailures(prepared), prepared.errors)
     if (!this.flags.yes && !(await this.confirm(prepared))) {
       throw new TradedeskError('DECLINED', 'order not confirmed: nothing was sent', ExitCode.DECLINED)
     }

@@ -3,11 +3,25 @@ import {join} from 'node:path'
 
 import {credentialsError} from './errors.js'
 
-export interface Credentials {
-  apiKey?: string
-  secret?: string
-  password?: string
-}
+/**
+ * Every credential CCXT knows (its `requiredCredentials` keys), with the environment variable
+ * suffix that carries it: TRADEDESK_<BROKER>_API_KEY, ..._PASSWORD (OKX's passphrase), ..._UID.
+ */
+export const CREDENTIAL_KEYS = {
+  apiKey: 'API_KEY',
+  secret: 'SECRET',
+  password: 'PASSWORD',
+  uid: 'UID',
+  login: 'LOGIN',
+  twofa: 'TWOFA',
+  privateKey: 'PRIVATE_KEY',
+  walletAddress: 'WALLET_ADDRESS',
+  token: 'TOKEN',
+} as const
+
+export type CredentialKey = keyof typeof CREDENTIAL_KEYS
+export type Credentials = Partial<Record<CredentialKey, string>>
+const KEYS = Object.keys(CREDENTIAL_KEYS) as CredentialKey[]
 
 /** TRADEDESK_<BROKER>_API_KEY: the broker name upper-cased, every other character as "_". */
 export function envPrefix(broker: string): string {
@@ -20,8 +34,8 @@ export function envPrefix(broker: string): string {
  */
 export function loadCredentials(broker: string, home: string, env: NodeJS.ProcessEnv = process.env): Credentials {
   const prefix = envPrefix(broker)
-  const fromEnv = clean({apiKey: env[`${prefix}API_KEY`], secret: env[`${prefix}SECRET`], password: env[`${prefix}PASSWORD`]})
-  if (fromEnv.apiKey || fromEnv.secret) return fromEnv
+  const fromEnv = clean(Object.fromEntries(KEYS.map((k) => [k, env[`${prefix}${CREDENTIAL_KEYS[k]}`]])))
+  if (Object.keys(fromEnv).length > 0) return fromEnv
 
   const file = join(home, 'credentials.json')
   let mode: number
@@ -56,20 +70,37 @@ export function loadCredentials(broker: string, home: string, env: NodeJS.Proces
     throw credentialsError(`${file}: the entry for "${broker}" must be an object with apiKey and secret`, 'CREDENTIALS_FILE_INVALID')
   }
 
-  const e = entry as Record<string, unknown>
-  const pick = (k: string) => (typeof e[k] === 'string' ? (e[k] as string) : undefined)
-  return clean({apiKey: pick('apiKey'), secret: pick('secret'), password: pick('password')})
+  return clean(entry as Record<string, unknown>)
 }
 
-function clean(c: Credentials): Credentials {
+function clean(c: Record<string, unknown>): Credentials {
   const out: Credentials = {}
-  if (c.apiKey) out.apiKey = c.apiKey
-  if (c.secret) out.secret = c.secret
-  if (c.password) out.password = c.password
+  for (const k of KEYS) if (typeof c[k] === 'string' && c[k] !== '') out[k] = c[k] as string
   return out
 }
 
 /** Every secret value this process knows for a broker, so output can be scrubbed of them. */
 export function secretValues(c: Credentials): string[] {
-  return [c.apiKey, c.secret, c.password].filter((v): v is string => typeof v === 'string' && v.length >= 4)
+  return Object.values(c).filter((v): v is string => typeof v === 'string' && v.length >= 4)
+}
+
+/** One credential an exchange requires: its credentials.json key, its variable, and whether it is set. */
+export interface CredentialStatus {
+  key: CredentialKey
+  env: string
+  present: boolean
+}
+
+/** The credentials an exchange requires (ccxt's `requiredCredentials`), and which of them the broker has. */
+export function credentialStatus(broker: string, required: Record<string, unknown>, have: Credentials): CredentialStatus[] {
+  return KEYS.filter((k) => required[k] === true).map((k) => ({key: k, env: `${envPrefix(broker)}${CREDENTIAL_KEYS[k]}`, present: Boolean(have[k])}))
+}
+
+/** Exactly what to set, for a broker that lacks required credentials. */
+export function describeMissing(broker: string, exchange: string, statuses: CredentialStatus[]): string {
+  const missing = statuses.filter((s) => !s.present)
+  const needs = statuses.map((s) => s.key).join(', ')
+  const vars = missing.map((s) => s.env).join(', ')
+  const keys = missing.map((s) => `"${s.key}"`).join(', ')
+  return `broker ${broker} (${exchange}) needs ${needs}; missing: ${missing.map((s) => s.key).join(', ')}. Set ${vars}, or add ${keys} under "${broker}" in credentials.json`
 }

@@ -23,7 +23,8 @@ export class TradedeskError extends Error {
     message: string,
     readonly exitCode: ExitCodeValue,
     readonly retryable = false,
-    readonly details?: unknown,
+    /** the validation failures, when an order was refused by our checks (SPEC: the envelope's `errors`) */
+    readonly errors?: {code: string; message: string}[],
   ) {
     super(message)
     this.name = 'TradedeskError'
@@ -32,8 +33,8 @@ export class TradedeskError extends Error {
 
 export const usageError = (message: string, code = 'USAGE') => new TradedeskError(code, message, ExitCode.USAGE)
 
-export const invalidOrder = (message: string, code = 'ORDER_INVALID', details?: unknown) =>
-  new TradedeskError(code, message, ExitCode.ORDER_INVALID, false, details)
+export const invalidOrder = (message: string, errors: {code: string; message: string}[]) =>
+  new TradedeskError('ORDER_INVALID', message, ExitCode.ORDER_INVALID, false, errors)
 
 export const credentialsError = (message: string, code = 'CREDENTIALS') =>
   new TradedeskError(code, message, ExitCode.CREDENTIALS)

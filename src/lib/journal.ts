@@ -1,5 +1,3 @@
-import {randomBytes} from 'node:crypto'
-
 import {Decimal, str} from './decimal.js'
 import type {ExchangeOrder, OrderType, Side} from './exchange/types.js'
 import type {Store} from './store.js'
@@ -41,6 +39,8 @@ const COLUMNS = TRADE_FIELDS.join(', ')
 
 export interface NewTrade {
   broker: string
+  /** in the form the broker's exchange accepts (ExchangeGateway.newClientOrderId) */
+  client_order_id: string
   symbol: string
   side: Side
   order_type: OrderType
@@ -60,11 +60,6 @@ export interface HistoryFilter {
   limit?: number
 }
 
-/** A client order id every exchange accepts: letters and digits only, 26 characters. */
-export function newClientOrderId(): string {
-  return `td${randomBytes(12).toString('hex')}`
-}
-
 /**
  * The journal of every order this tool sent or tried to send, for one profile. Rows are never
  * deleted; each is written before its order leaves the machine and updated with what came back.
@@ -82,7 +77,6 @@ export class TradeJournal {
       profile: this.profile,
       trade_type: 'manual',
       status: 'pending',
-      client_order_id: newClientOrderId(),
       created_at: now,
       updated_at: now,
     }
@@ -156,6 +150,16 @@ export class TradeJournal {
     }
 
     return (await this.store.query(sql, bindings)).map(toRecord)
+  }
+
+  /** The broker's rows with these client order ids. */
+  async byClientOrderIds(broker: string, ids: string[]): Promise<TradeRecord[]> {
+    if (ids.length === 0) return []
+    const rows = await this.store.query(
+      `SELECT ${COLUMNS} FROM trades WHERE profile = ? AND broker = ? AND client_order_id IN (${ids.map(() => '?').join(', ')})`,
+      [this.profile, broker, ...ids],
+    )
+    return rows.map(toRecord)
   }
 
   /** Rows of a broker whose outcome is not settled: open, unknown and pending. */

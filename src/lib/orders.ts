@@ -1,6 +1,7 @@
 import type {Broker} from './brokers.js'
 import {ExitCode, TradedeskError, usageError} from './errors.js'
-import type {ExchangeGateway} from './exchange/types.js'
+import {Decimal, str} from './decimal.js'
+import type {ExchangeGateway, ExchangeOrder} from './exchange/types.js'
 import {type TradeJournal, type TradeRecord, tradeStatusOf} from './journal.js'
 
 /**
@@ -14,40 +15,54 @@ export function pendingGraceMs(env: NodeJS.ProcessEnv = process.env): number {
   return Number(text) * 1000
 }
 
-export interface OpenOrder {
-  id: number | null
-  exchange_order_id: string
-  client_order_id: string | null
-  symbol: string
-  side: string
-  order_type: string
-  quantity: string
-  price: string | null
-  filled_quantity: string
-  status: string
-  created_at: string | null
+/** An order on the exchange as a trade record: the journal's row, or (placed elsewhere) id null and trade_type external. */
+export type OrderRecord = Omit<TradeRecord, 'id' | 'client_order_id'> & {id: number | null; client_order_id: string | null}
+
+/**
+ * The broker's open orders on the exchange, as trade records. An order this tool placed is its
+ * journal row, brought up to date with what the exchange says (as `order sync` would); an order
+ * placed elsewhere is shown as an external record with no journal id.
+ */
+export async function listOpenOrders(gateway: ExchangeGateway, journal: TradeJournal, broker: Broker): Promise<OrderRecord[]> {
+  const orders = await gateway.fetchOpenOrders()
+  const ids = orders.map((o) => o.clientOrderId).filter((id): id is string => Boolean(id))
+  const known = new Map((await journal.byClientOrderIds(broker.name, ids)).map((t) => [t.client_order_id, t]))
+  const records: OrderRecord[] = []
+  for (const o of orders) {
+    const row = o.clientOrderId ? known.get(o.clientOrderId) : undefined
+    if (!row) records.push(externalRecord(broker, o))
+    else if (row.status === tradeStatusOf(o) && row.filled_quantity === o.filled && row.exchange_order_id === o.id) records.push(row)
+    else records.push(await journal.recordOrder(row.id, o))
+  }
+
+  return records
 }
 
-/** The broker's open orders on the exchange, with the journal id of those this tool placed. */
-export async function listOpenOrders(gateway: ExchangeGateway, journal: TradeJournal, broker: Broker): Promise<OpenOrder[]> {
-  const orders = await gateway.fetchOpenOrders()
-  const known = new Map((await journal.list({broker: broker.name, status: 'open'})).map((t) => [t.client_order_id, t]))
-  return orders.map((o) => {
-    const t = o.clientOrderId ? known.get(o.clientOrderId) : undefined
-    return {
-      id: t?.id ?? null,
-      exchange_order_id: o.id,
-      client_order_id: o.clientOrderId,
-      symbol: o.symbol,
-      side: o.side,
-      order_type: o.type,
-      quantity: o.amount,
-      price: o.price,
-      filled_quantity: o.filled,
-      status: 'open',
-      created_at: t?.created_at ?? (o.timestamp ? new Date(o.timestamp).toISOString() : null),
-    }
-  })
+function externalRecord(broker: Broker, o: ExchangeOrder): OrderRecord {
+  const filled = new Decimal(o.filled)
+  const created = o.timestamp ? new Date(o.timestamp).toISOString() : null
+  return {
+    id: null,
+    broker: broker.name,
+    trade_type: 'external',
+    symbol: o.symbol,
+    side: o.side,
+    order_type: o.type === 'limit' ? 'limit' : 'market',
+    quantity: o.amount,
+    price: o.price,
+    total_value: o.price ? str(new Decimal(o.amount).mul(o.price)) : null,
+    status: tradeStatusOf(o),
+    filled_quantity: o.filled,
+    filled_price: filled.isZero() ? null : (o.average ?? (o.cost ? str(new Decimal(o.cost).div(filled)) : null)),
+    fees: o.fee,
+    fee_currency: o.feeCurrency,
+    client_order_id: o.clientOrderId,
+    exchange_order_id: o.id,
+    created_at: created ?? '',
+    executed_at: null,
+    error_message: null,
+    notes: null,
+  }
 }
 
 /** Cancels an open order by its journal id, and records the outcome. */
@@ -77,7 +92,8 @@ export async function syncOrders(gateway: ExchangeGateway, journal: TradeJournal
   const rows = await journal.unsettled(broker.name)
   const changed: TradeRecord[] = []
   for (const row of rows) {
-    const order = await gateway.fetchOrder({id: row.exchange_order_id, clientOrderId: row.client_order_id, symbol: row.symbol})
+    const order = await lookUp(gateway, row)
+    if (order === 'inconclusive') continue
     if (order) {
       const unchanged =
         row.status === tradeStatusOf(order) && row.filled_quantity === order.filled && row.exchange_order_id === order.id
@@ -88,4 +104,14 @@ export async function syncOrders(gateway: ExchangeGateway, journal: TradeJournal
   }
 
   return {checked: rows.length, changed}
+}
+
+/** An order the exchange cannot look up by client id stays as it is: only a definitive "not there" is `failed`. */
+async function lookUp(gateway: ExchangeGateway, row: TradeRecord): Promise<ExchangeOrder | null | 'inconclusive'> {
+  try {
+    return await gateway.fetchOrder({id: row.exchange_order_id, clientOrderId: row.client_order_id, symbol: row.symbol, createdAt: row.created_at})
+  } catch (error) {
+    if (error instanceof TradedeskError && error.code === 'ORDER_LOOKUP_INCONCLUSIVE') return 'inconclusive'
+    throw error
+  }
 }

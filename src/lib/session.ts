@@ -1,6 +1,6 @@
 import {BrokerService, PAPER, type Broker} from './brokers.js'
 import {ensureHome, resolveProfile} from './config.js'
-import {loadCredentials, secretValues} from './credentials.js'
+import {type CredentialStatus, credentialStatus, loadCredentials, secretValues} from './credentials.js'
 import {PaperExchange} from './exchange/paper.js'
 import type {ExchangeGateway, Market} from './exchange/types.js'
 import {TradeJournal} from './journal.js'
@@ -56,6 +56,15 @@ export class Session {
 
     this.gateways.set(broker.id, gateway)
     return gateway
+  }
+
+  /** The credentials a broker's exchange requires, and which of them are set (none for paper). */
+  async credentialStatus(broker: Pick<Broker, 'name' | 'exchange'>): Promise<CredentialStatus[]> {
+    if (broker.exchange === PAPER) return []
+    const credentials = loadCredentials(broker.name, this.home, this.env)
+    this.secrets.push(...secretValues(credentials))
+    const {requiredCredentials} = await import('./exchange/ccxt-gateway.js')
+    return credentialStatus(broker.name, await requiredCredentials(broker.exchange), credentials)
   }
 
   /**

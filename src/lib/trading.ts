@@ -290,13 +290,14 @@ export function describeFailures(v: Validation): string {
  */
 export async function placeOrder(gateway: ExchangeGateway, journal: TradeJournal, prepared: PreparedOrder): Promise<TradeRecord> {
   if (!prepared.valid || !prepared.market || prepared.order.quantity === null) {
-    throw invalidOrder(describeFailures(prepared), 'ORDER_INVALID', prepared.errors)
+    throw invalidOrder(describeFailures(prepared), prepared.errors)
   }
 
   const {order} = prepared
   const limitPrice = order.order_type === 'limit' ? order.price : null
   const trade = await journal.recordPending({
     broker: order.broker,
+    client_order_id: gateway.newClientOrderId(),
     symbol: order.symbol,
     side: order.side,
     order_type: order.order_type,
@@ -314,6 +315,7 @@ export async function placeOrder(gateway: ExchangeGateway, journal: TradeJournal
       type: order.order_type,
       amount: order.quantity!,
       price: limitPrice,
+      referencePrice: order.price,
       clientOrderId: trade.client_order_id,
     })
   } catch (error) {
@@ -341,7 +343,5 @@ async function recordSendError(journal: TradeJournal, trade: TradeRecord, error:
     'ORDER_OUTCOME_UNKNOWN',
     `order ${trade.id} (client id ${trade.client_order_id}) was sent but not confirmed: ${message}. Run \`tradedesk order sync\` to settle it; do not resend`,
     ExitCode.OUTCOME_UNKNOWN,
-    false,
-    {trade_id: trade.id},
   )
 }

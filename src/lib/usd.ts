@@ -4,4 +4,4 @@ export const USD_STABLES = new Set(['USD', 'USDT', 'USDC', 'BUSD', 'FDUSD', 'TUS
 export const isUsdStable = (asset: string) => USD_STABLES.has(asset.toUpperCase())
 
 /** The markets that price an asset in USD, in order of preference. */
-export const usdQuotes = ['USDT', 'USDC']
+export const usdQuotes = ['USD', 'USDT', 'USDC']

@@ -24,9 +24,10 @@ describe('broker add / list / default / remove / test', () => {
   })
 
   it('broker add NAME --exchange paper --balance ...: the broker view, funded as asked', async () => {
-    const added = await cli.ok(['broker', 'add', 'practice', '--exchange', 'paper', '--balance', 'USDT=500', '--balance', 'BTC=0.1'])
+    const {credentials, ...added} = await cli.ok(['broker', 'add', 'practice', '--exchange', 'paper', '--balance', 'USDT=500', '--balance', 'BTC=0.1'])
     expectBrokerView(added)
     expect(added).to.deep.equal({name: 'practice', exchange: 'paper', sandbox: false, default: false})
+    expect(credentials, 'the paper exchange needs no credentials').to.deep.equal([])
     const bal = await cli.ok(['balance', '--broker', 'practice'])
     const byAsset = Object.fromEntries(bal.balances.map((b: any) => [b.asset, b.total]))
     expect(Object.keys(byAsset)).to.have.members(['USDT', 'BTC'])
@@ -35,11 +36,17 @@ describe('broker add / list / default / remove / test', () => {
   })
 
   it('broker add --exchange binance is accepted (no keys needed to register)', async () => {
-    const added = await cli.ok(['broker', 'add', 'main', '--exchange', 'binance', '--api-url', 'http://127.0.0.1:9'])
+    const {credentials, ...added} = await cli.ok(['broker', 'add', 'main', '--exchange', 'binance', '--api-url', 'http://127.0.0.1:9'])
     expectBrokerView(added)
     expect(added).to.include({name: 'main', exchange: 'binance', default: false})
-    const human = await cli.run(['broker', 'add', 'second', '--exchange', 'binance'])
-    expect(expectHuman(human, 'broker add (human)')).to.include('second')
+    expect(credentials, 'what binance requires, and that none is set yet').to.deep.equal([
+      {key: 'apiKey', env: 'TRADEDESK_MAIN_API_KEY', present: false},
+      {key: 'secret', env: 'TRADEDESK_MAIN_SECRET', present: false},
+    ])
+    const human = await cli.run(['broker', 'add', 'second', '--exchange', 'binance'], {TRADEDESK_SECOND_API_KEY: 'k'})
+    const text = expectHuman(human, 'broker add (human)')
+    expect(text).to.include('second')
+    expect(text, 'names what is still missing, and where to set it').to.include('missing: secret. Set TRADEDESK_SECOND_SECRET')
   })
 
   it('broker list never shows a secret, even with credentials in the env and in credentials.json', async () => {

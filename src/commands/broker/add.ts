@@ -2,14 +2,14 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand, type Result} from '../../lib/base-command.js'
 import {PAPER} from '../../lib/brokers.js'
-import {envPrefix} from '../../lib/credentials.js'
+import type {CredentialStatus} from '../../lib/credentials.js'
 import {usageError} from '../../lib/errors.js'
 import {parseBalanceFlag} from '../../lib/exchange/paper.js'
-import {brokerView} from '../../lib/render/broker.js'
+import {brokerView, renderCredentials} from '../../lib/render/broker.js'
 
 export default class BrokerAdd extends BaseCommand<typeof BrokerAdd> {
   static override summary = 'Register a broker: an exchange account (a CCXT exchange id) or a paper account.'
-  static override description = `Credentials are never given here: set TRADEDESK_<NAME>_API_KEY, _SECRET (and _PASSWORD) in the environment, or put them in $TRADEDESK_HOME/credentials.json (mode 0600).`
+  static override description = `Credentials are never given here: set TRADEDESK_<NAME>_API_KEY, _SECRET (and _PASSWORD, _UID... as the exchange requires) in the environment, or put them in $TRADEDESK_HOME/credentials.json (mode 0600). The output names the credentials the exchange requires and which are missing.`
   static override examples = [
     '<%= config.bin %> broker add main --exchange binance --default',
     '<%= config.bin %> broker add test --exchange binance --sandbox',
@@ -30,7 +30,7 @@ export default class BrokerAdd extends BaseCommand<typeof BrokerAdd> {
     balance: Flags.string({description: 'Paper only: starting balance ASSET=AMOUNT (repeatable; default USDT=10000).', multiple: true}),
   }
 
-  async execute(): Promise<Result<ReturnType<typeof brokerView>>> {
+  async execute(): Promise<Result<ReturnType<typeof brokerView> & {credentials: CredentialStatus[]}>> {
     const exchange = this.flags.exchange.trim().toLowerCase()
     let options: Record<string, string> = {}
     if (exchange !== PAPER) {
@@ -45,6 +45,7 @@ export default class BrokerAdd extends BaseCommand<typeof BrokerAdd> {
     if (apiUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(apiUrl)) throw usageError(`--api-url must be an http(s) URL (got "${apiUrl}")`)
 
     const session = await this.session()
+    const credentials = await session.credentialStatus({name: this.args.name, exchange})
     const broker = await session.brokers.add({
       name: this.args.name,
       exchange,
@@ -55,10 +56,10 @@ export default class BrokerAdd extends BaseCommand<typeof BrokerAdd> {
       balances: parseBalanceFlag(this.flags.balance ?? []),
     })
     return {
-      data: brokerView(broker),
+      data: {...brokerView(broker), credentials},
       human: (d) =>
         `Added broker ${d.name} (${d.exchange}${d.sandbox ? ', sandbox' : ''})${d.default ? ', now the default' : ''}.` +
-        (d.exchange === PAPER ? '' : `\nCredentials: set ${envPrefix(d.name)}API_KEY and ${envPrefix(d.name)}SECRET, or add "${d.name}" to credentials.json.`),
+        (d.exchange === PAPER ? '' : `\n${renderCredentials(d.name, d.exchange, d.credentials)}`),
     }
   }
 }

@@ -1,11 +1,11 @@
 import {BaseCommand, type Result} from '../../lib/base-command.js'
-import {type OpenOrder, listOpenOrders} from '../../lib/orders.js'
+import {type OrderRecord, listOpenOrders} from '../../lib/orders.js'
 
 export default class OrderList extends BaseCommand<typeof OrderList> {
   static override summary = 'Open orders of the broker, with their journal ids.'
   static override examples = ['<%= config.bin %> order list', '<%= config.bin %> order list --broker main --json']
 
-  async execute(): Promise<Result<{orders: OpenOrder[]}>> {
+  async execute(): Promise<Result<{orders: OrderRecord[]}>> {
     const session = await this.session()
     const broker = await session.broker(this.flags.broker)
     const orders = await listOpenOrders(await session.gateway(broker), session.journal, broker)

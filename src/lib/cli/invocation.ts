@@ -56,7 +56,10 @@ export class Invocation {
     const e = toTradedeskError(this.openedSession ? this.openedSession.store.describe(error) : error)
     process.exitCode = e.exitCode
     if (this.json) {
-      const envelope = {error: {code: e.code, message: e.message, exit_code: e.exitCode, retryable: e.retryable}}
+      const error = {code: e.code, message: e.message, exit_code: e.exitCode, retryable: e.retryable}
+      // The validation failures go with the error, and beside it as in validate's own result, so
+      // that `.errors` reads the same from validate and from a refused trade.
+      const envelope = e.errors ? {error: {...error, errors: e.errors}, errors: e.errors} : {error}
       this.write(`${JSON.stringify(envelope, null, 2)}\n`)
     } else {
       this.write(`Error: ${e.message}\n`, process.stderr)

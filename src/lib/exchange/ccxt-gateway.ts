@@ -4,13 +4,13 @@ import {fileURLToPath} from 'node:url'
 import type {Exchange, Order} from 'ccxt'
 
 import type {Broker} from '../brokers.js'
-import type {Credentials} from '../credentials.js'
-import {secretValues} from '../credentials.js'
+import {CREDENTIAL_KEYS, type CredentialStatus, type Credentials, credentialStatus, describeMissing, secretValues} from '../credentials.js'
 import {Decimal, optStr, str} from '../decimal.js'
 import {ExitCode, TradedeskError, credentialsError, usageError} from '../errors.js'
 import {MARKETS_TTL_MS, MarketCache, marketsCacheKey} from '../markets.js'
 import type {Store} from '../store.js'
 import {errorClassChain, mapCcxtError, notSent} from './ccxt-errors.js'
+import {type Dialect, dialectOf, newClientOrderId} from './dialects.js'
 import type {
   BalanceRow,
   Capability,
@@ -18,6 +18,7 @@ import type {
   ExchangeOrder,
   ExchangeOrderStatus,
   Market,
+  OrderRef,
   OrderRequest,
   Ticker,
 } from './types.js'
@@ -27,6 +28,8 @@ const DEFAULT_TIMEOUT_MS = 10_000
 const READ_ATTEMPTS = 3
 const TICK_SIZE = 4
 const DECIMAL_PLACES = 2
+/** How far the exchange's clock may be from ours when scanning for an order recorded at a time. */
+const CLOCK_SKEW_MS = 5 * 60_000
 
 type ExchangeClass = new (config?: Record<string, unknown>) => Exchange
 
@@ -48,6 +51,12 @@ export async function loadExchangeClass(id: string): Promise<ExchangeClass> {
   return (await import(file.href)).default as ExchangeClass
 }
 
+/** The credentials an exchange's API requires, as ccxt declares them (`requiredCredentials`). */
+export async function requiredCredentials(id: string): Promise<Record<string, unknown>> {
+  const Exchange = await loadExchangeClass(id)
+  return new Exchange().requiredCredentials as Record<string, unknown>
+}
+
 /** Parses --option key=value pairs; dotted keys nest ("options.defaultType=spot"), true/false/numbers are typed. */
 export function parseOptionFlags(values: string[]): Record<string, string> {
   const out: Record<string, string> = {}
@@ -56,7 +65,7 @@ export function parseOptionFlags(values: string[]): Record<string, string> {
     if (i <= 0) throw usageError(`--option takes key=value (got "${v}")`)
     const key = v.slice(0, i).trim()
     if (!/^[A-Za-z_][\w.]*$/.test(key)) throw usageError(`--option key "${key}" is not a valid name`)
-    if (/^(apiKey|secret|password|uid|privateKey|walletAddress|token)$/i.test(key)) {
+    if (Object.keys(CREDENTIAL_KEYS).some((k) => k.toLowerCase() === key.toLowerCase())) {
       throw usageError(`--option ${key}: credentials never go on the command line; use TRADEDESK_<BROKER>_API_KEY/_SECRET or credentials.json`)
     }
 
@@ -100,6 +109,7 @@ export class CcxtGateway implements ExchangeGateway {
   /** which markets the CCXT instance has been given */
   private loaded: 'all' | Set<string> | false = false
   private readonly secrets: string[]
+  private readonly dialect: Dialect
 
   private constructor(
     private readonly exchange: Exchange,
@@ -108,6 +118,7 @@ export class CcxtGateway implements ExchangeGateway {
     private readonly cache: MarketCache,
   ) {
     this.secrets = secretValues(credentials)
+    this.dialect = dialectOf(broker.exchange)
   }
 
   get exchangeId(): string {
@@ -126,15 +137,12 @@ export class CcxtGateway implements ExchangeGateway {
     const Exchange = await loadExchangeClass(broker.exchange)
     const user = constructorConfig(broker.options)
     const userOptions = (user.options ?? {}) as Record<string, unknown>
-    const spotOnly: Record<string, unknown> = broker.exchange.startsWith('binance')
-      ? {fetchMarkets: {types: ['spot']}, fetchCurrencies: false, fetchMargins: false}
-      : {}
     const exchange = new Exchange({
       timeout: DEFAULT_TIMEOUT_MS,
       enableRateLimit: true,
       ...user,
       ...credentials,
-      options: {defaultType: 'spot', fetchOpenOrders: {warnWithoutSymbol: false}, ...spotOnly, ...userOptions},
+      options: {defaultType: 'spot', fetchOpenOrders: {warnWithoutSymbol: false}, ...dialectOf(broker.exchange).marketOptions, ...userOptions},
     })
     // Node's built-in fetch instead of the undici package CCXT would import (~70 ms of a ~450 ms
     // `price`). Same engine and error classes; redirects stay refused, as CCXT's own transport refuses
@@ -198,6 +206,7 @@ export class CcxtGateway implements ExchangeGateway {
     if (raw) {
       // ccxt types the currencies parameter as `undefined`; it takes the structure loadMarkets built.
       this.exchange.setMarkets(raw.markets as Exchange['markets'], raw.currencies as never)
+      restoreAltnames(this.exchange)
       this.loaded = wanted ? new Set(wanted) : 'all'
       return
     }
@@ -244,6 +253,10 @@ export class CcxtGateway implements ExchangeGateway {
       })
   }
 
+  newClientOrderId(): string {
+    return newClientOrderId(this.dialect.clientId)
+  }
+
   async createOrder(request: OrderRequest): Promise<ExchangeOrder> {
     try {
       this.requireCredentials()
@@ -252,7 +265,9 @@ export class CcxtGateway implements ExchangeGateway {
       throw notSent(mapCcxtError(error, 'read', this.exchangeId, this.secrets))
     }
 
-    const params = this.exchangeId.startsWith('coinbase') ? {client_order_id: request.clientOrderId} : {clientOrderId: request.clientOrderId}
+    // A market buy the exchange sizes in money gets the reference price it was validated at, so
+    // that ccxt sends amount x price: the value validated and recorded.
+    const price = request.type === 'limit' ? request.price : this.sizesMarketBuyByCost(request) ? request.referencePrice : null
     let order: Order
     try {
       // Amounts go as the exact strings validated and recorded; CCXT's precision helpers accept them.
@@ -261,44 +276,106 @@ export class CcxtGateway implements ExchangeGateway {
         request.type,
         request.side,
         request.amount as unknown as number,
-        (request.price ?? undefined) as unknown as number | undefined,
-        params,
+        (price ?? undefined) as unknown as number | undefined,
+        {[this.dialect.clientIdParam]: request.clientOrderId},
       )
     } catch (error) {
       throw mapCcxtError(error, 'order', this.exchangeId, this.secrets)
     }
 
+    let placed: ExchangeOrder
     try {
-      return this.toOrder(order, request)
+      placed = this.toOrder(order, request)
     } catch {
       // The exchange answered, but not legibly: the order may well exist.
       throw new TradedeskError('ORDER_OUTCOME_UNKNOWN', `${this.exchangeId}: the answer to the order could not be read`, ExitCode.OUTCOME_UNKNOWN)
     }
+
+    if (order.status !== undefined && order.status !== null) return placed
+    // Kraken, OKX and Coinbase acknowledge an order with its id only: what happened is one read away.
+    try {
+      return await this.withFees(this.toOrder(await this.read(() => this.exchange.fetchOrder(placed.id, request.symbol)), request))
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error)
+      throw new TradedeskError(
+        'ORDER_OUTCOME_UNKNOWN',
+        `${this.exchangeId}: order ${placed.id} was accepted, but its state could not be read (${reason})`,
+        ExitCode.OUTCOME_UNKNOWN,
+      )
+    }
   }
 
-  async fetchOrder(ref: {id: string | null; clientOrderId: string; symbol: string}): Promise<ExchangeOrder | null> {
+  private sizesMarketBuyByCost(request: OrderRequest): boolean {
+    if (request.type !== 'market' || request.side !== 'buy') return false
+    if (this.dialect.marketBuy !== 'as-ccxt-asks') return this.dialect.marketBuy === 'cost'
+    return (this.exchange.options as Record<string, unknown>).createMarketBuyOrderRequiresPrice === true
+  }
+
+  /**
+   * Finds an order by exchange id, or else by the client order id it was sent with, as the
+   * exchange allows (see the dialect table). Null only when the exchange definitively has no such
+   * order; a lookup that cannot tell throws ORDER_LOOKUP_INCONCLUSIVE.
+   */
+  async fetchOrder(ref: OrderRef): Promise<ExchangeOrder | null> {
     this.requireCredentials()
     await this.ensureLoaded()
     try {
-      const order = ref.id
-        ? await this.read(() => this.exchange.fetchOrder(ref.id!, ref.symbol))
-        : await this.read(() => this.exchange.fetchOrderWithClientOrderId(ref.clientOrderId, ref.symbol))
-      return await this.withFees(this.toOrder(order))
+      if (ref.id) return await this.withFees(this.toOrder(await this.read(() => this.exchange.fetchOrder(ref.id!, ref.symbol))))
+      if (this.dialect.lookup === 'by-client-id') {
+        return await this.withFees(this.toOrder(await this.read(() => this.exchange.fetchOrderWithClientOrderId(ref.clientOrderId, ref.symbol))))
+      }
+
+      const found = await this.scanForClientId(ref)
+      return found ? await this.withFees(this.toOrder(found)) : null
     } catch (error) {
       if (error instanceof TradedeskError && error.code === 'ORDER_NOT_FOUND') return null
       throw error
     }
   }
 
+  /** Open orders, then orders closed since the row was recorded (minus clock skew), matched on the client id. */
+  private async scanForClientId(ref: OrderRef): Promise<Order | null> {
+    const filter = this.dialect.lookup === 'scan-filtered' ? {clientOrderId: ref.clientOrderId} : {}
+    const since = ref.createdAt ? Date.parse(ref.createdAt) - CLOCK_SKEW_MS : undefined
+    const match = (orders: Order[]) => orders.find((o) => o.clientOrderId === ref.clientOrderId) ?? null
+    if (this.has.fetchOrders === true) {
+      return match(await this.read(() => this.exchange.fetchOrders(ref.symbol, since, undefined, {...filter, ...this.paging('fetchOrders')})))
+    }
+
+    if (!this.has.fetchOpenOrders || !this.has.fetchClosedOrders) {
+      throw new TradedeskError(
+        'ORDER_LOOKUP_INCONCLUSIVE',
+        `${this.exchangeId} cannot list open and closed orders, so order ${ref.clientOrderId} cannot be looked up by its client id`,
+        ExitCode.UNAVAILABLE,
+        true,
+      )
+    }
+
+    return (
+      match(await this.read(() => this.exchange.fetchOpenOrders(ref.symbol, undefined, undefined, filter))) ??
+      match(await this.read(() => this.exchange.fetchClosedOrders(ref.symbol, since, undefined, {...filter, ...this.paging('fetchClosedOrders')})))
+    )
+  }
+
+  /** ccxt pages through a listing itself where the exchange class supports it (`paginate`). */
+  private paging(method: string): Record<string, unknown> {
+    const source = (this.exchange as unknown as Record<string, unknown>)[method]
+    return typeof source === 'function' && /'paginate'/.test(Function.prototype.toString.call(source)) ? {paginate: true} : {}
+  }
+
   async cancelOrder(id: string, symbol: string): Promise<ExchangeOrder> {
     this.requireCredentials()
     await this.ensureLoaded()
+    let answer: Order
     try {
-      return this.toOrder(await this.exchange.cancelOrder(id, symbol))
+      answer = await this.exchange.cancelOrder(id, symbol)
     } catch (error) {
-      if (error instanceof TradedeskError) throw error
       throw mapCcxtError(error, 'read', this.exchangeId, this.secrets)
     }
+
+    // Kraken and Coinbase confirm a cancel without the order's state: read it.
+    if (answer?.id && answer.status) return this.toOrder(answer)
+    return this.withFees(this.toOrder(await this.read(() => this.exchange.fetchOrder(id, symbol))))
   }
 
   async fetchOpenOrders(symbol?: string): Promise<ExchangeOrder[]> {
@@ -309,30 +386,31 @@ export class CcxtGateway implements ExchangeGateway {
   }
 
   /**
-   * An order lookup carries no fees on some exchanges (Binance's GET /api/v3/order): for a filled
-   * order, its trades give them, one more request.
+   * Fees of a filled order: from the order itself where the exchange reports them there, else (and
+   * always where lookups carry none, as Binance's GET /api/v3/order) from its trades, one more request.
    */
   private async withFees(order: ExchangeOrder): Promise<ExchangeOrder> {
-    if (order.fee !== null || new Decimal(order.filled).isZero() || !this.has.fetchOrderTrades) return order
+    if (new Decimal(order.filled).isZero()) return order
+    if (order.fee !== null && this.dialect.fees === 'order') return order
+    if (!this.has.fetchOrderTrades) return order
     const trades = await this.read(() => this.exchange.fetchOrderTrades(order.id, order.symbol))
-    const fees = trades.map((t) => t.fee).filter((f): f is NonNullable<typeof f> => f?.cost !== undefined && f?.cost !== null)
-    if (fees.length === 0) return order
-    const currency = fees[0].currency ?? null
-    const total = fees.filter((f) => (f.currency ?? null) === currency).reduce((sum, f) => sum.plus(String(f.cost)), new Decimal(0))
-    return {...order, fee: str(total), feeCurrency: currency}
+    const fee = sumFees(trades.map((t) => t.fee))
+    return fee.cost === null ? order : {...order, fee: fee.cost, feeCurrency: fee.currency}
   }
 
   async close(): Promise<void> {
     await this.exchange.close?.()
   }
 
+  /** The credentials the exchange requires (ccxt's requiredCredentials) and which the broker has. */
+  get credentialStatus(): CredentialStatus[] {
+    return credentialStatus(this.broker.name, this.exchange.requiredCredentials as Record<string, unknown>, this.credentials)
+  }
+
   private requireCredentials(): void {
-    if (!this.credentials.apiKey || !this.credentials.secret) {
-      const prefix = `TRADEDESK_${this.broker.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_`
-      throw credentialsError(
-        `broker ${this.broker.name} has no credentials: set ${prefix}API_KEY and ${prefix}SECRET, or add them to credentials.json`,
-        'CREDENTIALS_MISSING',
-      )
+    const statuses = this.credentialStatus
+    if (statuses.some((s) => !s.present)) {
+      throw credentialsError(describeMissing(this.broker.name, this.broker.exchange, statuses), 'CREDENTIALS_MISSING')
     }
   }
 
@@ -424,14 +502,32 @@ function toStatus(status: string | undefined): ExchangeOrderStatus {
   }
 }
 
+type Fee = {cost?: number; currency?: string} | undefined
+
 function feeOf(o: Order): {cost: string | null; currency: string | null} {
   if (o.fee?.cost !== undefined && o.fee?.cost !== null) return {cost: optStr(o.fee.cost), currency: o.fee.currency ?? null}
-  type Fee = {cost?: number; currency?: string}
-  const fees = (((o as {fees?: Fee[]}).fees ?? []) as Fee[]).filter((f) => f?.cost !== undefined && f?.cost !== null)
+  return sumFees((o as {fees?: Fee[]}).fees ?? [])
+}
+
+/** The sum of fees in the currency of the first one (an order's fees are in one currency). */
+function sumFees(list: Fee[]): {cost: string | null; currency: string | null} {
+  const fees = list.filter((f): f is NonNullable<Fee> => f?.cost !== undefined && f?.cost !== null)
   if (fees.length === 0) return {cost: null, currency: null}
   const currency = fees[0].currency ?? null
   const same = fees.filter((f) => (f.currency ?? null) === currency)
   return {cost: str(same.reduce((sum, f) => sum.plus(String(f.cost)), new Decimal(0))), currency}
+}
+
+/**
+ * Kraken answers with a pair's altname (XBTUSD) as often as with its id (XXBTZUSD); ccxt indexes
+ * altnames in loadMarkets only, so markets restored from the cache need that index again.
+ */
+function restoreAltnames(exchange: Exchange): void {
+  const options = exchange.options as Record<string, unknown>
+  if (!('marketsByAltname' in options)) return
+  const byAltname: Record<string, unknown> = {}
+  for (const m of Object.values(exchange.markets ?? {}) as {altname?: string}[]) if (m?.altname) byAltname[m.altname] = m
+  options.marketsByAltname = byAltname
 }
 
 function toTicker(t: {symbol?: string; last?: number; bid?: number; ask?: number; percentage?: number; timestamp?: number}): Ticker {

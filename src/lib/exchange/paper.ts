@@ -3,6 +3,7 @@ import {TradedeskError, ExitCode, orderRejected, usageError} from '../errors.js'
 import {isRowId} from '../journal.js'
 import {MarketCache, findMarket} from '../markets.js'
 import type {Store, Tx} from '../store.js'
+import {FALLBACK, newClientOrderId} from './dialects.js'
 import {PAPER_TAKER_FEE, SNAPSHOT_ID, loadSnapshotMarkets, loadSnapshotTickers} from './snapshot.js'
 import type {
   BalanceRow,
@@ -11,6 +12,7 @@ import type {
   ExchangeOrder,
   ExchangeOrderStatus,
   Market,
+  OrderRef,
   OrderRequest,
   Ticker,
 } from './types.js'
@@ -224,7 +226,11 @@ export class PaperExchange implements ExchangeGateway {
     })
   }
 
-  async fetchOrder(ref: {id: string | null; clientOrderId: string; symbol: string}): Promise<ExchangeOrder | null> {
+  newClientOrderId(): string {
+    return newClientOrderId(FALLBACK.clientId)
+  }
+
+  async fetchOrder(ref: OrderRef): Promise<ExchangeOrder | null> {
     // An id that no order row can have finds nothing (PostgreSQL would fail on it, not SQLite).
     if (ref.id && !isRowId(Number(ref.id))) return null
     const query = this.store.db<PaperOrderRow>('paper_orders').where({broker_id: this.brokerId})

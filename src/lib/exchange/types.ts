@@ -76,7 +76,18 @@ export interface OrderRequest {
   amount: string
   /** limit price, already rounded to the tick; null for market orders */
   price: string | null
+  /** the price the order was validated at (the limit, or the book's for a market order) */
+  referencePrice: string | null
   clientOrderId: string
+}
+
+/** What identifies an order the journal recorded: the exchange's id once known, else the client id. */
+export interface OrderRef {
+  id: string | null
+  clientOrderId: string
+  symbol: string
+  /** when the journal recorded it (ISO): where a search for it may start */
+  createdAt?: string
 }
 
 export type Capability = boolean | 'emulated' | undefined
@@ -91,9 +102,14 @@ export interface ExchangeGateway {
   /** All tickers in one request (or only these symbols, still one request where the exchange allows). */
   fetchTickers(symbols?: string[]): Promise<Map<string, Ticker>>
   fetchBalance(): Promise<BalanceRow[]>
+  /** A client order id in the form this exchange accepts. */
+  newClientOrderId(): string
   createOrder(request: OrderRequest): Promise<ExchangeOrder>
-  /** Looks an order up by exchange id, or by client order id when the id is unknown; null when absent. */
-  fetchOrder(ref: {id: string | null; clientOrderId: string; symbol: string}): Promise<ExchangeOrder | null>
+  /**
+   * Looks an order up by exchange id, or by client order id when the id is unknown; null when the
+   * exchange definitively has none. Throws ORDER_LOOKUP_INCONCLUSIVE when it cannot tell.
+   */
+  fetchOrder(ref: OrderRef): Promise<ExchangeOrder | null>
   cancelOrder(id: string, symbol: string): Promise<ExchangeOrder>
   fetchOpenOrders(symbol?: string): Promise<ExchangeOrder[]>
   close(): Promise<void>

@@ -1,0 +1,99 @@
+import {randomBytes} from 'node:crypto'
+
+/**
+ * Where exchanges differ exactly where money is at stake, in one table: the shape of a client order
+ * id, how an order is found again by it after a lost answer, how a market buy is sized, where fees
+ * are found, and which CCXT options load spot markets only. Each row comes from the exchange's API
+ * documentation and the ccxt source it runs through (ccxt 4.5.84); an exchange without a row gets
+ * the safest behaviour. No CCXT here: the table is plain data, tested on its own.
+ */
+
+/** `hex32`: 32 lowercase hex digits (a version-4 UUID without its dashes); `uuid`: the 36-character form. */
+export type ClientIdFormat = 'hex32' | 'uuid'
+
+/**
+ * How an order is found by its client id:
+ * - `by-client-id`: the exchange looks an order up by it (ccxt's fetchOrderWithClientOrderId);
+ * - `scan-filtered`: open and closed orders, filtered by the exchange on the client id;
+ * - `scan`: open and closed orders since the order was recorded, matched here.
+ */
+export type OrderLookup = 'by-client-id' | 'scan-filtered' | 'scan'
+
+/**
+ * `base`: a market buy's size is the base amount; `cost`: the quote amount to spend, which ccxt
+ * computes as amount x price when given the reference price; `as-ccxt-asks`: `cost` when the
+ * exchange class says a market buy requires a price (its createMarketBuyOrderRequiresPrice option).
+ */
+export type MarketBuySizing = 'base' | 'cost' | 'as-ccxt-asks'
+
+/**
+ * `order`: an order lookup carries its fees (trades are read only when it has none);
+ * `trades`: lookups carry none, so a filled order's fees come from its trades.
+ */
+export type FeeSource = 'order' | 'trades'
+
+export interface Dialect {
+  clientId: ClientIdFormat
+  /** the createOrder parameter that carries the client id through ccxt */
+  clientIdParam: string
+  lookup: OrderLookup
+  marketBuy: MarketBuySizing
+  fees: FeeSource
+  /** ccxt options that load spot markets only, with the fewest requests */
+  marketOptions: Record<string, unknown>
+}
+
+/**
+ * The safest behaviour, for an exchange without a row: an id that fits every rule we know but
+ * Coinbase's dashed UUID, found again by scanning open and closed orders, sized in base (ccxt asks
+ * for a price or a cost where the exchange needs one), fees from the trades when the order has none.
+ */
+export const FALLBACK: Dialect = {
+  clientId: 'hex32',
+  clientIdParam: 'clientOrderId',
+  lookup: 'scan',
+  marketBuy: 'as-ccxt-asks',
+  fees: 'trades',
+  marketOptions: {},
+}
+
+export const DIALECTS: Record<string, Dialect> = {
+  // newClientOrderId, looked up by origClientOrderId; GET /api/v3/order carries no commission.
+  binance: {
+    ...FALLBACK,
+    lookup: 'by-client-id',
+    marketBuy: 'base',
+    marketOptions: {fetchMarkets: {types: ['spot']}, fetchCurrencies: false, fetchMargins: false},
+  },
+  // cl_ord_id on AddOrder; ccxt's fetchOrder sends a client id as `userref` (an integer on Kraken),
+  // so an order is found through OpenOrders / ClosedOrders filtered on cl_ord_id. QueryOrders has fees.
+  kraken: {...FALLBACK, lookup: 'scan-filtered', marketBuy: 'base', fees: 'order'},
+  // clOrdId: 1-32 letters and digits; GET /api/v5/trade/order takes it. ccxt sends tgtCcy=base_ccy,
+  // so a market buy's sz is base. Orders carry fee and feeCcy.
+  okx: {...FALLBACK, lookup: 'by-client-id', marketBuy: 'base', fees: 'order', marketOptions: {fetchMarkets: {types: ['spot']}}},
+  // Advanced Trade: client_order_id is a UUID (ccxt drops the unified clientOrderId); a market buy is
+  // sized by quote_size; orders carry total_fees. No lookup by client id: scan and match.
+  coinbase: {
+    clientId: 'uuid',
+    clientIdParam: 'client_order_id',
+    lookup: 'scan',
+    marketBuy: 'cost',
+    fees: 'order',
+    marketOptions: {},
+  },
+}
+
+/** The dialect of a CCXT exchange id; regional variants (binanceus, krakenfutures...) are not the same API. */
+export function dialectOf(exchangeId: string): Dialect {
+  return DIALECTS[exchangeId] ?? FALLBACK
+}
+
+/** A new client order id in the dialect's format: 122 random bits, a version-4 UUID. */
+export function newClientOrderId(format: ClientIdFormat): string {
+  const bytes = randomBytes(16)
+  bytes[6] = (bytes[6] & 0x0f) | 0x40
+  bytes[8] = (bytes[8] & 0x3f) | 0x80
+  const hex = bytes.toString('hex')
+  if (format === 'hex32') return hex
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+}
