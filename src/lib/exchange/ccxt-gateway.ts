@@ -335,11 +335,11 @@ export class CcxtGateway implements ExchangeGateway {
 
   /** Open orders, then orders closed since the row was recorded (minus clock skew), matched on the client id. */
   private async scanForClientId(ref: OrderRef): Promise<Order | null> {
-    const filter = this.dialect.lookup === 'scan-filtered' ? {clientOrderId: ref.clientOrderId} : {}
+    const filter = this.dialect.lookup === 'scan-filtered' ? {clientOrderId: ref.clientOrderId} : this.dialect.scanParams
     const since = ref.createdAt ? Date.parse(ref.createdAt) - CLOCK_SKEW_MS : undefined
     const match = (orders: Order[]) => orders.find((o) => o.clientOrderId === ref.clientOrderId) ?? null
     if (this.has.fetchOrders === true) {
-      return match(await this.read(() => this.exchange.fetchOrders(ref.symbol, since, undefined, {...filter, ...this.paging('fetchOrders')})))
+      return match(await this.read(() => this.exchange.fetchOrders(ref.symbol, since, undefined, filter)))
     }
 
     if (!this.has.fetchOpenOrders || !this.has.fetchClosedOrders) {
@@ -353,14 +353,8 @@ export class CcxtGateway implements ExchangeGateway {
 
     return (
       match(await this.read(() => this.exchange.fetchOpenOrders(ref.symbol, undefined, undefined, filter))) ??
-      match(await this.read(() => this.exchange.fetchClosedOrders(ref.symbol, since, undefined, {...filter, ...this.paging('fetchClosedOrders')})))
+      match(await this.read(() => this.exchange.fetchClosedOrders(ref.symbol, since, undefined, filter)))
     )
-  }
-
-  /** ccxt pages through a listing itself where the exchange class supports it (`paginate`). */
-  private paging(method: string): Record<string, unknown> {
-    const source = (this.exchange as unknown as Record<string, unknown>)[method]
-    return typeof source === 'function' && /'paginate'/.test(Function.prototype.toString.call(source)) ? {paginate: true} : {}
   }
 
   async cancelOrder(id: string, symbol: string): Promise<ExchangeOrder> {

@@ -37,6 +37,8 @@ export interface Dialect {
   /** the createOrder parameter that carries the client id through ccxt */
   clientIdParam: string
   lookup: OrderLookup
+  /** extra parameters of a scan's listing calls (ccxt's `paginate`, where the class pages itself) */
+  scanParams: Record<string, unknown>
   marketBuy: MarketBuySizing
   fees: FeeSource
   /** ccxt options that load spot markets only, with the fewest requests */
@@ -52,6 +54,7 @@ export const FALLBACK: Dialect = {
   clientId: 'hex32',
   clientIdParam: 'clientOrderId',
   lookup: 'scan',
+  scanParams: {},
   marketBuy: 'as-ccxt-asks',
   fees: 'trades',
   marketOptions: {},
@@ -77,6 +80,7 @@ export const DIALECTS: Record<string, Dialect> = {
     clientId: 'uuid',
     clientIdParam: 'client_order_id',
     lookup: 'scan',
+    scanParams: {paginate: true},
     marketBuy: 'cost',
     fees: 'order',
     marketOptions: {},
