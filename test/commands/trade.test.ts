@@ -275,6 +275,7 @@ describe('trade (paper)', () => {
       const state = await dbState(cli.home)
       const err = expectJsonError(await cli.json(['trade', 'buy', 'BTC/USDT', '--quantity', '1', '--yes', '--broker', 'hum']), 3, 'too big')
       expect(err.message).to.include('INSUFFICIENT_FUNDS')
+      expect(err.errors.map((e: {code: string}) => e.code), 'the validation failures, as validate gives them').to.deep.equal(['INSUFFICIENT_FUNDS'])
       expect(await dbState(cli.home)).to.deep.equal(state)
     })
   })

@@ -155,8 +155,14 @@ export function expectJsonError(result: CliResult, exitCode: number, what = ''):
     throw new Error(`${what}: stdout is not exactly one JSON document (exit ${result.code}):\n${result.stdout}\nstderr:\n${result.stderr}`)
   }
 
-  expect(json, `${what}: envelope`).to.have.all.keys('error')
-  expect(json.error, `${what}: envelope.error`).to.have.all.keys(ERROR_KEYS)
+  // A refused order's validation failures go with the error and beside it (SPEC: the envelope's `errors`).
+  const failures = json.errors !== undefined
+  expect(json, `${what}: envelope`).to.have.all.keys(failures ? ['error', 'errors'] : ['error'])
+  expect(json.error, `${what}: envelope.error`).to.have.all.keys(failures ? [...ERROR_KEYS, 'errors'] : ERROR_KEYS)
+  if (failures) {
+    expect(json.error.errors, `${what}: the same failures in both places`).to.deep.equal(json.errors)
+    for (const e of json.errors) expect(e, `${what}: a failure`).to.have.all.keys('code', 'message')
+  }
   expect(json.error.code, `${what}: code`).to.be.a('string').and.not.equal('')
   expect(json.error.message, `${what}: message`).to.be.a('string').and.not.equal('')
   expect(json.error.retryable, `${what}: retryable`).to.be.a('boolean')
