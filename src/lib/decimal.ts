@@ -51,10 +51,19 @@ export function truncateToStep(value: Decimal, step: Decimal | null): Decimal {
   return value.div(step).floor().mul(step)
 }
 
-/** Rounds half up to a multiple of tick (an exchange's price precision in TICK_SIZE mode). */
-export function roundToTick(value: Decimal, tick: Decimal | null): Decimal {
+/**
+ * Rounds to a multiple of tick (an exchange's price precision in TICK_SIZE mode): half up, or
+ * `down` / `up` where the direction matters (a limit price is never rounded against the trader).
+ */
+export function roundToTick(value: Decimal, tick: Decimal | null, direction: 'half-up' | 'down' | 'up' = 'half-up'): Decimal {
   if (!tick || tick.isZero()) return value
-  return value.div(tick).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).mul(tick)
+  const mode = direction === 'down' ? Decimal.ROUND_FLOOR : direction === 'up' ? Decimal.ROUND_CEIL : Decimal.ROUND_HALF_UP
+  return value.div(tick).toDecimalPlaces(0, mode).mul(tick)
+}
+
+/** A limit price on the tick, never worse for the trader: a buy rounds down, a sell rounds up. */
+export function limitPriceOnTick(price: Decimal, tick: Decimal | null, side: string): Decimal {
+  return roundToTick(price, tick, side === 'sell' ? 'up' : 'down')
 }
 
 /** True when value is an exact multiple of step. */

@@ -1,5 +1,5 @@
 import type {Broker} from './brokers.js'
-import {Decimal, dec, parsePlainDecimal, roundToTick, str, truncateToStep} from './decimal.js'
+import {Decimal, dec, limitPriceOnTick, parsePlainDecimal, str, truncateToStep} from './decimal.js'
 import {usageError} from './errors.js'
 import type {ExchangeGateway, Market, Ticker} from './exchange/types.js'
 import type {OrderInput} from './trading.js'
@@ -129,7 +129,7 @@ export class OrderTicket {
     return this.prompts.select({message: 'Order type', choices: [{name: 'market', value: 'market'}, {name: 'limit', value: 'limit'}], default: 'market'})
   }
 
-  async price(market: Market, ticker: Ticker | null): Promise<string> {
+  async price(market: Market, ticker: Ticker | null, side: string): Promise<string> {
     const book = ticker ? ` (bid ${ticker.bid ?? '-'}, ask ${ticker.ask ?? '-'})` : ''
     const tick = dec(market.priceTick)
     return this.prompts.input({
@@ -138,7 +138,7 @@ export class OrderTicket {
       transformer: (value, {isFinal}) => {
         const d = parsePlainDecimal(value)
         if (isFinal || d === null || d.lte(0) || !tick) return value
-        const rounded = roundToTick(d, tick)
+        const rounded = limitPriceOnTick(d, tick, side)
         return rounded.eq(d) ? value : `${value}  → ${str(rounded)} (tick ${market.priceTick})`
       },
     })
@@ -177,7 +177,7 @@ export class OrderTicket {
     const input: OrderInput = {side, symbol, type, price: start.price, quantity: start.quantity, usd: start.usd, percent: start.percent}
     if (!market) return {broker, input}
     const ticker = await tickerOrNull(gateway, market.symbol)
-    if (type === 'limit' && input.price === undefined) input.price = await this.price(market, ticker)
+    if (type === 'limit' && input.price === undefined) input.price = await this.price(market, ticker, side)
     if (input.quantity === undefined && input.usd === undefined && input.percent === undefined) {
       Object.assign(input, await this.size(market, referencePrice(side, type, input.price, ticker, market), await quoteUsdPrice(gateway, market.quote)))
     }
@@ -196,7 +196,7 @@ export class OrderTicket {
 function referencePrice(side: string, type: string, price: string | undefined, ticker: Ticker | null, market: Market): Decimal | null {
   if (type === 'limit') {
     const p = price === undefined ? null : parsePlainDecimal(price)
-    return p && p.gt(0) ? roundToTick(p, dec(market.priceTick)) : null
+    return p && p.gt(0) ? limitPriceOnTick(p, dec(market.priceTick), side) : null
   }
 
   const book = side === 'buy' ? (ticker?.ask ?? ticker?.last) : (ticker?.bid ?? ticker?.last)

@@ -1,5 +1,5 @@
 import type {Broker} from './brokers.js'
-import {Decimal, dec, parsePlainDecimal, roundToTick, str, truncateToStep} from './decimal.js'
+import {Decimal, dec, limitPriceOnTick, parsePlainDecimal, str, truncateToStep} from './decimal.js'
 import {ExitCode, NotSentError, TradedeskError, invalidOrder, usageError} from './errors.js'
 import type {ExchangeGateway, Market, OrderType, Side, Ticker} from './exchange/types.js'
 import type {TradeJournal, TradeRecord} from './journal.js'
@@ -139,8 +139,10 @@ export async function prepareOrder(gateway: ExchangeGateway, broker: Broker, inp
     if (parsed.price === null) {
       fail('PRICE_REQUIRED', 'a limit order needs --price')
     } else {
-      price = roundToTick(parsed.price, tick)
-      if (!price.eq(parsed.price)) result.warnings.push(`price ${str(parsed.price)} rounded to the tick ${market.priceTick}: ${str(price)}`)
+      price = limitPriceOnTick(parsed.price, tick, parsed.side)
+      if (!price.eq(parsed.price)) {
+        result.warnings.push(`price ${str(parsed.price)} rounded ${parsed.side === 'buy' ? 'down' : 'up'} to the tick ${market.priceTick}: ${str(price)}`)
+      }
     }
   } else {
     const book = parsed.side === 'buy' ? (ticker?.ask ?? ticker?.last) : (ticker?.bid ?? ticker?.last)

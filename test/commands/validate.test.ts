@@ -96,13 +96,20 @@ describe('validate (paper)', () => {
     expect(new Decimal(buy.balance.required).lte(100)).to.equal(true)
   })
 
-  it('a limit order: price rounded to the tick, warning, cost at the limit price', async () => {
+  it('a limit order: price on the tick, never against the trader (a buy rounds down, a sell up), warning, cost at the limit price', async () => {
     const v = await validate(['buy', 'BTC/USDT', '--type', 'limit', '--price', '20000.006', '--quantity', '0.01'])
     expect(v.valid).to.equal(true)
-    const price = new Decimal('20000.006').toNearest(market('BTC/USDT').tick, Decimal.ROUND_HALF_UP)
+    const price = new Decimal('20000.006').toNearest(market('BTC/USDT').tick, Decimal.ROUND_FLOOR)
     expectDec(v.order.price, price, 'price')
     expectDec(v.order.total_value, price.mul('0.01'), 'total_value')
     expect(v.warnings.length).to.be.greaterThan(0)
+
+    const [buy, sell] = await Promise.all([
+      validate(['buy', 'BTC/USDT', '--type', 'limit', '--price', '25000.125', '--quantity', '0.01']),
+      validate(['sell', 'BTC/USDT', '--type', 'limit', '--price', '25000.121', '--quantity', '0.01']),
+    ])
+    expect(buy.order.price, 'a buy never pays more than asked').to.equal('25000.12')
+    expect(sell.order.price, 'a sell never gets less than asked').to.equal('25000.13')
   })
 
   it('reports every failing rule, not only the first, with the SPEC codes', async () => {
