@@ -73,7 +73,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     const {args, flags} = await this.parse({
       flags: this.ctor.flags,
       baseFlags: (super.ctor as typeof BaseCommand).baseFlags,
-      args: this.ctor.args,
+      // oclif reads a missing argument from piped stdin: `while read id; do ... order cancel $id` would
+      // swallow its own input. Arguments come from argv only.
+      args: Object.fromEntries(Object.entries(this.ctor.args ?? {}).map(([name, arg]) => [name, {...arg, ignoreStdin: true}])),
       strict: this.ctor.strict,
     })
     this.flags = flags as CommandFlags<T>

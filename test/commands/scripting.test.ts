@@ -1,0 +1,25 @@
+/**
+ * Scripting safety: what a script that pipes, loops and reuses names must be able to rely on.
+ */
+import {expect} from 'chai'
+
+import {runCli, tempHome} from '../support/cli.js'
+import {Cli, dbState, expectJsonError} from '../support/e2e.js'
+
+describe('scripting safety', () => {
+  const cli = new Cli(tempHome())
+
+  it('arguments never come from stdin: a missing argument with stdin piped is exit 2, and the input is left unread', async () => {
+    const placed = await cli.trade(['buy', 'BTC/USDT', '--type', 'limit', '--price', '20000', '--quantity', '0.001'])
+    const state = await dbState(cli.home)
+    // `while read id; do tradedesk order cancel; done`: the command must not take the loop's next line
+    const cancel = await runCli(['order', 'cancel', '--json'], {home: cli.home, input: `${placed.id}\n`})
+    const err = expectJsonError(cancel, 2, 'order cancel, id on stdin')
+    expect(err.message).to.match(/missing 1 required arg/i)
+    const trade = await runCli(['trade', '--json'], {home: cli.home, input: 'buy\nBTC/USDT\n'})
+    expect(expectJsonError(trade, 2, 'trade, side on stdin').message).to.include('SIDE, SYMBOL')
+    const show = await runCli(['history', 'show', '--json'], {home: cli.home, input: `${placed.id}\n`})
+    expect(expectJsonError(show, 2, 'history show, id on stdin').message).to.match(/missing 1 required arg/i)
+    expect(await dbState(cli.home), 'nothing was cancelled or sent').to.deep.equal(state)
+  })
+})
