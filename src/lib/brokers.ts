@@ -1,3 +1,4 @@
+import {envPrefix} from './credentials.js'
 import {TradedeskError, ExitCode, usageError} from './errors.js'
 import {PAPER_DEFAULT_BALANCES, PaperExchange} from './exchange/paper.js'
 import type {Store} from './store.js'
@@ -67,8 +68,17 @@ export class BrokerService {
 
     await this.ensureBuiltIn()
     return this.store.write(async (tx) => {
-      const taken = await tx('brokers').where({profile: this.profile, name: input.name}).first('id')
-      if (taken) throw usageError(`a broker named "${input.name}" already exists`, 'BROKER_EXISTS')
+      const names: string[] = (await tx('brokers').where({profile: this.profile}).select('name')).map((r: {name: string}) => r.name)
+      if (names.includes(input.name)) throw usageError(`a broker named "${input.name}" already exists`, 'BROKER_EXISTS')
+      // Credentials are found by the upper-cased name: "main" and "MAIN" (or "x-y" and "x_y") would
+      // share TRADEDESK_MAIN_API_KEY, and one exchange's key would be sent to the other.
+      const clash = names.find((n) => envPrefix(n) === envPrefix(input.name))
+      if (clash) {
+        throw usageError(
+          `broker name "${input.name}" clashes with broker "${clash}": both would read their credentials from ${envPrefix(input.name)}*; choose another name`,
+          'BROKER_NAME_CLASH',
+        )
+      }
       if (input.makeDefault) await tx('brokers').where({profile: this.profile}).update({is_default: false})
       const [{id}] = await tx('brokers')
         .insert({

@@ -22,4 +22,25 @@ describe('scripting safety', () => {
     expect(expectJsonError(show, 2, 'history show, id on stdin').message).to.match(/missing 1 required arg/i)
     expect(await dbState(cli.home), 'nothing was cancelled or sent').to.deep.equal(state)
   })
+
+  it('broker names are unique under their credentials mapping: a clash is exit 2 and names both', async () => {
+    await cli.ok(['broker', 'add', 'main', '--exchange', 'binance'])
+    for (const name of ['MAIN', 'Main']) {
+      const err = expectJsonError(await cli.json(['broker', 'add', name, '--exchange', 'kraken']), 2, `broker add ${name}`)
+      expect(err.code).to.equal('BROKER_NAME_CLASH')
+      expect(err.message).to.include(`"${name}"`).and.include('"main"').and.include('TRADEDESK_MAIN_')
+    }
+
+    await cli.ok(['broker', 'add', 'x-y', '--exchange', 'paper'])
+    const err = expectJsonError(await cli.json(['broker', 'add', 'x_y', '--exchange', 'paper']), 2, 'broker add x_y')
+    expect(err.message).to.include('"x-y"')
+    const names = (await cli.ok(['broker', 'list'])).brokers.map((b: {name: string}) => b.name)
+    expect(names).to.deep.equal(['main', 'paper', 'x-y'])
+  })
+
+  it('a repeated --balance ASSET is refused, not silently overwritten', async () => {
+    const err = expectJsonError(await cli.json(['broker', 'add', 'twice', '--exchange', 'paper', '--balance', 'USDT=100', '--balance', 'usdt=200']), 2, 'twice')
+    expect(err.message).to.include('USDT is given twice')
+    expect((await cli.ok(['broker', 'list'])).brokers.map((b: {name: string}) => b.name)).to.not.include('twice')
+  })
 })
