@@ -5,7 +5,7 @@ import {renderTrades} from '../lib/render/trade.js'
 
 export const history = defineAction({
   flags: {
-    symbol: {type: 'string', description: 'Only this symbol.'},
+    symbol: {type: 'string', description: 'Only this symbol (BTC/USDT, btc-usdt or BTCUSDT).'},
     side: {type: 'string', description: 'Only buys or sells.', options: ['buy', 'sell']},
     status: {type: 'string', description: 'Only this status.', options: TRADE_STATUSES},
     since: {type: 'string', description: 'From this ISO date or time (inclusive).'},
@@ -16,7 +16,10 @@ export const history = defineAction({
   args: {},
   async run({flags, session}): Promise<Result<{trades: TradeRecord[]}>> {
     const filter = historyFilter(flags)
-    const trades = await (await session()).journal.list(filter)
+    const s = await session()
+    // An unknown broker is a usage error here too, not an empty journal.
+    if (flags.broker) await s.brokers.resolve(flags.broker)
+    const trades = await s.journal.list(filter)
     return {data: {trades}, human: (d, ui) => (flags.csv ? toCsv(d.trades) : renderTrades(d.trades, ui))}
   },
 })

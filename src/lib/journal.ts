@@ -131,10 +131,13 @@ export class TradeJournal {
 
   /** Newest first; every filter is served by an index that starts with (profile, ...). */
   async list(filter: HistoryFilter): Promise<TradeRecord[]> {
+    const symbols = filter.symbol ? await this.symbolsNamed(filter.symbol) : undefined
+    if (symbols?.length === 0) return []
     const conditions: [string, unknown][] = [
       ['profile = ?', this.profile],
       ['broker = ?', filter.broker],
-      ['symbol = ?', filter.symbol],
+      ['symbol = ?', symbols?.length === 1 ? symbols[0] : undefined],
+      [`symbol IN (${(symbols ?? []).map(() => '?').join(', ')})`, symbols && symbols.length > 1 ? symbols : undefined],
       ['side = ?', filter.side],
       ['status = ?', filter.status],
       ['created_at >= ?', filter.since],
@@ -142,7 +145,7 @@ export class TradeJournal {
     ]
     const given = conditions.filter(([, value]) => value)
     const where = given.map(([clause]) => clause)
-    const bindings = given.map(([, value]) => value)
+    const bindings = given.flatMap(([, value]) => value)
     let sql = `SELECT ${COLUMNS} FROM trades WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC`
     if (filter.limit) {
       sql += ' LIMIT ?'
@@ -150,6 +153,18 @@ export class TradeJournal {
     }
 
     return (await this.store.query(sql, bindings)).map(toRecord)
+  }
+
+  /**
+   * The journal's symbols a user's spelling names, as every command accepts them: BTC/USDT,
+   * btc/usdt, BTC-USDT, or BTCUSDT (matched against the symbols this profile has traded).
+   */
+  private async symbolsNamed(text: string): Promise<string[]> {
+    const wanted = text.trim().toUpperCase()
+    const parts = wanted.split(/[/_-]/)
+    if (parts.length === 2 && parts.every(Boolean)) return [`${parts[0]}/${parts[1]}`]
+    const rows = await this.store.query<{symbol: string}>('SELECT DISTINCT symbol FROM trades WHERE profile = ?', [this.profile])
+    return rows.map((r) => r.symbol).filter((s) => s.replace('/', '') === wanted)
   }
 
   /** The broker's rows with these client order ids. */

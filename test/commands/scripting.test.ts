@@ -43,4 +43,17 @@ describe('scripting safety', () => {
     expect(err.message).to.include('USDT is given twice')
     expect((await cli.ok(['broker', 'list'])).brokers.map((b: {name: string}) => b.name)).to.not.include('twice')
   })
+
+  it('history --symbol accepts every spelling the other commands accept; an unknown --broker is exit 2', async () => {
+    const all = (await cli.ok(['history', '--symbol', 'BTC/USDT'])).trades
+    expect(all.length).to.be.greaterThan(0)
+    for (const spelling of ['BTCUSDT', 'btcusdt', 'BTC-USDT', 'btc/usdt', 'btc_usdt']) {
+      expect((await cli.ok(['history', '--symbol', spelling])).trades, spelling).to.deep.equal(all)
+    }
+
+    expect((await cli.ok(['history', '--symbol', 'ETHUSDT'])).trades).to.deep.equal([])
+    const err = expectJsonError(await cli.json(['history', '--broker', 'nope']), 2, 'history --broker nope')
+    expect(err.code).to.equal('UNKNOWN_BROKER')
+    expectJsonError(await cli.json(['history', '--broker', 'nope'], {TRADEDESK_NO_FAST_PATH: '1'}), 2, 'through oclif too')
+  })
 })
