@@ -10,7 +10,7 @@ export const history = defineAction({
     status: {type: 'string', description: 'Only this status.', options: TRADE_STATUSES},
     since: {type: 'string', description: 'From this ISO date or time (inclusive).'},
     until: {type: 'string', description: 'Up to this ISO date (the whole day) or time (exclusive).'},
-    limit: {type: 'integer', description: 'At most this many trades.', default: 50},
+    limit: {type: 'integer', description: 'At most this many trades.', default: 50, min: 1, max: 1_000_000},
     csv: {type: 'boolean', description: 'CSV for spreadsheets.', exclusive: ['json']},
   },
   args: {},

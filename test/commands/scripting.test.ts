@@ -56,4 +56,24 @@ describe('scripting safety', () => {
     expect(err.code).to.equal('UNKNOWN_BROKER')
     expectJsonError(await cli.json(['history', '--broker', 'nope'], {TRADEDESK_NO_FAST_PATH: '1'}), 2, 'through oclif too')
   })
+
+  it('integer flags out of range are usage errors (exit 2), never an internal error or a number in exponent form', async () => {
+    const cases = [
+      ['history', '--limit', '99999999999999999999'],
+      ['history', '--limit', '9007199254740993'],
+      ['history', '--limit', '0'],
+      ['symbols', '--page', '99999999999999999999999'],
+      ['symbols', '--page', '0'],
+      ['symbols', '--page-size', '5001'],
+    ]
+    for (const args of cases) {
+      for (const env of [{}, {TRADEDESK_NO_FAST_PATH: '1'}]) {
+        const r = await cli.json(args, env)
+        const err = expectJsonError(r, 2, args.join(' '))
+        expect(err.code).to.equal('USAGE')
+        expect(err.message, 'one line').to.not.include('\n')
+        expect(r.stdout, 'no exponent').to.not.match(/\de[+-]?\d/i)
+      }
+    }
+  })
 })

@@ -84,8 +84,9 @@ export function toTradedeskError(error: unknown): TradedeskError {
   }
 
   if (err?.oclif?.exit !== undefined || /Parse|Flag|Arg/i.test(err?.constructor?.name ?? '')) {
-    const message = String(err.message ?? err).split('\nSee more help')[0]
-    return new TradedeskError('USAGE', message.trim(), ExitCode.USAGE)
+    // oclif's messages run over lines ("Parsing --limit \n\tExpected an integer..."): one line each.
+    const message = String(err.message ?? err).split('\nSee more help')[0].trim().replace(/:?\s*\n\s*/g, ': ')
+    return new TradedeskError('USAGE', message, ExitCode.USAGE)
   }
 
   return new TradedeskError('INTERNAL', `unexpected error: ${err?.message ?? String(error)}`, ExitCode.INTERNAL)

@@ -20,7 +20,7 @@ interface FlagBase {
 export type FlagSpec =
   | (FlagBase & {type: 'boolean'})
   | (FlagBase & {type: 'string'; options?: readonly string[]; multiple?: boolean; env?: string})
-  | (FlagBase & {type: 'integer'; default?: number})
+  | (FlagBase & {type: 'integer'; default?: number; min: number; max: number})
 
 export interface ArgSpec {
   description: string
@@ -119,7 +119,7 @@ export function parseStrict<F extends FlagSpecs, A extends ArgSpecs>(
       flags[name] = raw === true ? true : undefined
     } else if (s.type === 'integer') {
       if (raw === undefined) flags[name] = s.default
-      else if (typeof raw === 'string' && /^-?\d+$/.test(raw)) flags[name] = Number.parseInt(raw, 10)
+      else if (typeof raw === 'string' && /^-?\d+$/.test(raw) && inRange(Number(raw), s.min, s.max)) flags[name] = Number(raw)
       else return null
     } else {
       const value = raw ?? (s.env && env[s.env] ? env[s.env] : undefined)
@@ -138,4 +138,9 @@ export function parseStrict<F extends FlagSpecs, A extends ArgSpecs>(
   }
 
   return {flags: flags as FlagValues<F> & GlobalFlags, args: args as ArgValues<A>}
+}
+
+/** A whole number within a flag's range (oclif says why not, in its words). */
+function inRange(n: number, min: number, max: number): boolean {
+  return Number.isSafeInteger(n) && n >= min && n <= max
 }
