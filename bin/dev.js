@@ -2,4 +2,6 @@
 // Runs the TypeScript sources directly (no build), for development.
 import {execute} from '@oclif/core'
 
-await execute({development: true, dir: import.meta.url})
+import {normalizeArgv} from '../src/lib/cli/argv.ts'
+
+await execute({development: true, dir: import.meta.url, args: normalizeArgv(process.argv.slice(2))})

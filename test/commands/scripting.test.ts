@@ -2,6 +2,7 @@
  * Scripting safety: what a script that pipes, loops and reuses names must be able to rely on.
  */
 import {expect} from 'chai'
+import {readFileSync} from 'node:fs'
 
 import {runCli, tempHome} from '../support/cli.js'
 import {Cli, dbState, expectJsonError} from '../support/e2e.js'
@@ -75,5 +76,30 @@ describe('scripting safety', () => {
         expect(r.stdout, 'no exponent').to.not.match(/\de[+-]?\d/i)
       }
     }
+  })
+
+  it('-h is --help on every command, and `tradedesk help COMMAND` works', async () => {
+    const manifest = JSON.parse(readFileSync(new URL('../../oclif.manifest.json', import.meta.url), 'utf8'))
+    const ids = Object.keys(manifest.commands).map((id) => id.split(':'))
+    expect(ids.length).to.be.greaterThan(15)
+    for (const id of ids) {
+      const [long, short, help] = await Promise.all([cli.run([...id, '--help']), cli.run([...id, '-h']), cli.run(['help', ...id])])
+      expect(long.code, `${id.join(' ')} --help`).to.equal(0)
+      expect(long.stdout).to.include('USAGE')
+      expect(short, `${id.join(' ')} -h`).to.deep.include({code: 0, stdout: long.stdout})
+      expect(help, `help ${id.join(' ')}`).to.deep.include({code: 0, stdout: long.stdout})
+    }
+  })
+
+  it('the global flags --json, --broker and --profile may come before the command', async () => {
+    const after = await cli.run(['balance', '--broker', 'paper', '--json'])
+    expect(after.code).to.equal(0)
+    for (const args of [['--json', 'balance', '--broker', 'paper'], ['--broker', 'paper', '--json', 'balance'], ['--broker=paper', '--json', 'balance']]) {
+      expect(await cli.run(args), args.join(' ')).to.deep.include({code: 0, stdout: after.stdout})
+    }
+
+    const [profiled, before] = await Promise.all([cli.run(['broker', 'list', '--profile', 'other', '--json']), cli.run(['--profile', 'other', '--json', 'broker', 'list'])])
+    expect(before).to.deep.include({code: 0, stdout: profiled.stdout})
+    expect(expectJsonError(await cli.json(['--broker', 'nope', 'balance']), 2, '--broker nope before the command').code).to.equal('UNKNOWN_BROKER')
   })
 })

@@ -1,0 +1,34 @@
+/** Global flags that may come before the command: `tradedesk --json balance`. */
+const GLOBAL_BOOLEANS = new Set(['--json'])
+const GLOBAL_VALUES = new Set(['--broker', '--profile'])
+
+/**
+ * The argv a user may type, in the one order both parsers read: `help COMMAND` is `COMMAND --help`,
+ * and global flags given before the command move after it. Nothing after a `--` is touched.
+ */
+export function normalizeArgv(argv: string[]): string[] {
+  if (argv[0] === 'help') return [...argv.slice(1), '--help']
+  const leading: string[] = []
+  let i = 0
+  while (i < argv.length) {
+    const token = argv[i]
+    const name = token.split('=')[0]
+    if (GLOBAL_BOOLEANS.has(token)) {
+      leading.push(token)
+      i += 1
+    } else if (GLOBAL_VALUES.has(name) && token.includes('=')) {
+      leading.push(token)
+      i += 1
+    } else if (GLOBAL_VALUES.has(token) && i + 1 < argv.length) {
+      leading.push(token, argv[i + 1])
+      i += 2
+    } else {
+      break
+    }
+  }
+
+  if (leading.length === 0) return argv
+  const rest = argv.slice(i)
+  const end = rest.indexOf('--')
+  return end < 0 ? [...rest, ...leading] : [...rest.slice(0, end), ...leading, ...rest.slice(end)]
+}
