@@ -3,7 +3,7 @@ import {Decimal, dec, limitPriceOnTick, parsePlainDecimal, str, truncateToStep} 
 import {usageError} from './errors.js'
 import type {ExchangeGateway, Market, Ticker} from './exchange/types.js'
 import type {OrderInput} from './trading.js'
-import {quantityForUsd, quoteUsdPrice, tickerOrNull, usdForQuantity} from './trading.js'
+import {feeRateOf, quantityForUsd, quoteUsdPrice, tickerOrNull, usdForQuantity} from './trading.js'
 
 /** The prompts the ticket asks with: inquirer's, or a test's. */
 export interface Prompts {
@@ -53,13 +53,16 @@ export function positiveDecimal(what: string) {
 }
 
 /** What the order ticket shows as the size is typed: the other side, rounded the exchange's way. */
-export function sizePreview(kind: 'quantity' | 'usd', text: string, market: Market, price: Decimal | null, quoteUsd: Decimal | null): string {
+export function sizePreview(kind: 'quantity' | 'usd', text: string, market: Market, side: string, price: Decimal | null, quoteUsd: Decimal | null): string {
   const value = parsePlainDecimal(text)
   if (value === null || value.lte(0) || price === null || quoteUsd === null) return ''
   const step = dec(market.amountStep)
   if (kind === 'usd') {
-    const quantity = quantityForUsd(value, quoteUsd, price, step)
-    return `≈ ${str(quantity)} ${market.base} (${str(quantity.mul(price))} ${market.quote})`
+    const feeRate = feeRateOf(market)
+    const quantity = quantityForUsd(value, quoteUsd, price, step, side, feeRate)
+    const cost = quantity.mul(price)
+    const fee = side === 'buy' ? ` + ${str(cost.mul(feeRate))} fee` : ''
+    return `≈ ${str(quantity)} ${market.base} (${str(cost)}${fee} ${market.quote})`
   }
 
   const quantity = truncateToStep(value, step)
@@ -145,7 +148,7 @@ export class OrderTicket {
   }
 
   /** The size, as a quantity or a USD value, with the other side computed as it is typed. */
-  async size(market: Market, price: Decimal | null, quoteUsd: Decimal | null, message?: string): Promise<{quantity?: string; usd?: string}> {
+  async size(market: Market, side: string, price: Decimal | null, quoteUsd: Decimal | null, message?: string): Promise<{quantity?: string; usd?: string}> {
     const kind = await this.prompts.select<'quantity' | 'usd'>({
       message: message ?? 'Size in',
       choices: [
@@ -158,7 +161,7 @@ export class OrderTicket {
       message: kind === 'usd' ? 'Value in USD' : `Quantity in ${market.base}`,
       validate: positiveDecimal(kind === 'usd' ? 'the value' : 'the quantity'),
       transformer: (value, {isFinal}) => {
-        const preview = sizePreview(kind, value, market, price, quoteUsd)
+        const preview = sizePreview(kind, value, market, side, price, quoteUsd)
         return preview && !isFinal ? `${value}  ${preview}` : value
       },
     })
@@ -179,7 +182,7 @@ export class OrderTicket {
     const ticker = await tickerOrNull(gateway, market.symbol)
     if (type === 'limit' && input.price === undefined) input.price = await this.price(market, ticker, side)
     if (input.quantity === undefined && input.usd === undefined && input.percent === undefined) {
-      Object.assign(input, await this.size(market, referencePrice(side, type, input.price, ticker, market), await quoteUsdPrice(gateway, market.quote)))
+      Object.assign(input, await this.size(market, side, referencePrice(side, type, input.price, ticker, market), await quoteUsdPrice(gateway, market.quote)))
     }
 
     return {broker, input}
@@ -188,7 +191,7 @@ export class OrderTicket {
   /** Asks for the size again, after validation refused it. */
   async resize(gateway: ExchangeGateway, market: Market, input: OrderInput, reasons: string[]): Promise<OrderInput> {
     const ticker = await tickerOrNull(gateway, market.symbol)
-    const size = await this.size(market, referencePrice(input.side, input.type ?? 'market', input.price, ticker, market), await quoteUsdPrice(gateway, market.quote), `${reasons.join('; ')}. Size in`)
+    const size = await this.size(market, input.side, referencePrice(input.side, input.type ?? 'market', input.price, ticker, market), await quoteUsdPrice(gateway, market.quote), `${reasons.join('; ')}. Size in`)
     return {...input, quantity: undefined, usd: undefined, percent: undefined, ...size}
   }
 }

@@ -155,7 +155,7 @@ export async function prepareOrder(gateway: ExchangeGateway, broker: Broker, inp
   if (needsReference) fail('MARKET_INACTIVE', `${market.symbol} has no current price, so it cannot be priced or traded`)
 
   result.order.price = price ? str(price) : null
-  const feeRate = new Decimal(market.takerFee ?? '0.001')
+  const feeRate = feeRateOf(market)
   const balances = await gateway.fetchBalance()
   const spendAsset = parsed.side === 'buy' ? market.quote : market.base
   const free = new Decimal(balances.find((b) => b.asset === spendAsset)?.free ?? '0')
@@ -170,7 +170,7 @@ export async function prepareOrder(gateway: ExchangeGateway, broker: Broker, inp
     if (kind === 'usd') {
       const quoteUsd = await quoteUsdPrice(gateway, market.quote)
       if (quoteUsd === null) fail('MARKET_INACTIVE', `no USD price for ${market.quote}, so --usd cannot be converted`)
-      else amount = quantityForUsd(value, quoteUsd, price, step)
+      else amount = quantityForUsd(value, quoteUsd, price, step, parsed.side, feeRate)
     } else if (free.isZero()) {
       fail('INSUFFICIENT_FUNDS', `no free ${spendAsset} to ${parsed.side === 'buy' ? 'spend' : 'sell'}`)
     } else if (parsed.side === 'buy') {
@@ -252,9 +252,18 @@ export async function tickerOrNull(gateway: ExchangeGateway, symbol: string): Pr
   }
 }
 
-/** The quantity ↔ USD calculator: how much base a USD value buys at a price, truncated to the step. */
-export function quantityForUsd(usd: Decimal, quoteUsd: Decimal, price: Decimal, step: Decimal | null): Decimal {
-  return truncateToStep(usd.div(quoteUsd).div(price), step)
+/** The taker fee an order is validated with: the market's, else 0.1 % (the most common spot rate). */
+export function feeRateOf(market: Market): Decimal {
+  return new Decimal(market.takerFee ?? '0.001')
+}
+
+/**
+ * The quantity ↔ USD calculator: the quantity a USD value sizes at a price, truncated to the step.
+ * A buy's value is the most it may spend, fee included; a sell's is the value sold.
+ */
+export function quantityForUsd(usd: Decimal, quoteUsd: Decimal, price: Decimal, step: Decimal | null, side: string, feeRate: Decimal): Decimal {
+  const perUnit = side === 'buy' ? price.mul(feeRate.plus(1)) : price
+  return truncateToStep(usd.div(quoteUsd).div(perUnit), step)
 }
 
 /** The other way: the USD value of a quantity at a price. */

@@ -77,12 +77,13 @@ describe('trade (paper)', () => {
       expectDec(b.get('USDT')?.free, START_USDT.minus(new Decimal('0.4').mul(eth.ask).mul(FEE_RATE.plus(1))), 'USDT free from the book')
     })
 
-    it('--usd buys of 10.1 and 10.2: quantity = usd / ask truncated to the step', async () => {
+    it('--usd buys of 10.1 and 10.2: quantity = usd / (ask + fee) truncated to the step', async () => {
       const step = market('ETH/USDT').step
       for (const usd of ['10.1', '10.2']) {
         const t = await cli.trade(['buy', 'ETH/USDT', '--usd', usd])
         trades.push(t)
-        expectDec(t.quantity, truncate(new Decimal(usd).div(eth.ask), step), `quantity for --usd ${usd}`)
+        expectDec(t.quantity, truncate(new Decimal(usd).div(eth.ask.mul(FEE_RATE.plus(1))), step), `quantity for --usd ${usd}`)
+        expect(quoteMoved(t).lte(usd), `spent ${quoteMoved(t)}, fee included, within ${usd}`).to.equal(true)
         expectDec(t.filled_quantity, t.quantity, 'filled_quantity')
       }
     })
@@ -211,7 +212,7 @@ describe('trade (paper)', () => {
       const r = await cli.json(['trade', 'buy', 'BTC/USDT', '--usd', '20', '--dry-run', '--broker', 'sz'])
       expect(r.code).to.equal(0)
       expect(r.json.valid).to.equal(true)
-      expectDec(r.json.order.quantity, truncate(new Decimal(20).div(btc.ask), market('BTC/USDT').step), 'dry-run quantity')
+      expectDec(r.json.order.quantity, truncate(new Decimal(20).div(btc.ask.mul(FEE_RATE.plus(1))), market('BTC/USDT').step), 'dry-run quantity')
       expect(await dbState(cli.home)).to.deep.equal(state)
     })
   })

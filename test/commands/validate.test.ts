@@ -40,11 +40,11 @@ describe('validate (paper)', () => {
     return r.json
   }
 
-  it('--usd buy: the computed order at the ask, truncated to the step, with fee and required balance', async () => {
+  it('--usd buy: the most the order may spend, fee included; at the ask, truncated to the step, with fee and required balance', async () => {
     const v = await validate(['buy', 'BTC/USDT', '--usd', '100'])
     expect(v.valid).to.equal(true)
     expect(v.errors).to.deep.equal([])
-    const qty = truncate(new Decimal(100).div(btc.ask), step)
+    const qty = truncate(new Decimal(100).div(btc.ask.mul(FEE_RATE.plus(1))), step)
     expect(v.order).to.include({broker: 'v', symbol: 'BTC/USDT', side: 'buy', order_type: 'market', fee_currency: 'USDT'})
     expectDec(v.order.quantity, qty, 'quantity')
     expectDec(v.order.price, btc.ask, 'price')
@@ -53,6 +53,17 @@ describe('validate (paper)', () => {
     expect(v.balance.asset).to.equal('USDT')
     expectDec(v.balance.free, 1000, 'free')
     expectDec(v.balance.required, qty.mul(btc.ask).mul(FEE_RATE.plus(1)), 'required')
+    expect(new Decimal(v.balance.required).lte(100), 'never more than 100 USD, fee included').to.equal(true)
+    expect(qty.plus(step).mul(btc.ask).mul(FEE_RATE.plus(1)).gt(100), 'one more step would spend more').to.equal(true)
+  })
+
+  it('--usd buy of exactly the free balance is valid: the fee is inside it', async () => {
+    const other = new Cli(tempHome())
+    const r = await other.json(['validate', 'buy', 'BTC/USDT', '--usd', '10000'])
+    expect(r.code, r.stdout).to.equal(0)
+    const v = r.json
+    expect(v.errors).to.deep.equal([])
+    expect(new Decimal(v.balance.required).lte(10000)).to.equal(true)
   })
 
   it('--usd sell: at the bid, the base asset is what is required', async () => {
@@ -68,7 +79,7 @@ describe('validate (paper)', () => {
   it('--usd on a BTC-quoted market converts through the BTC price in USD', async () => {
     const v = await validate(['buy', 'ETH/BTC', '--usd', '100'])
     const ethbtc = ticker('ETHBTC')
-    const qty = truncate(new Decimal(100).div(btc.last).div(ethbtc.ask), market('ETH/BTC').step)
+    const qty = truncate(new Decimal(100).div(btc.last).div(ethbtc.ask.mul(FEE_RATE.plus(1))), market('ETH/BTC').step)
     expectDec(v.order.quantity, qty, 'ETH quantity for 100 USD')
     expect(v.order.fee_currency).to.equal('BTC')
     expectDec(v.order.estimated_fee, qty.mul(ethbtc.ask).mul(FEE_RATE), 'fee in BTC')
@@ -153,7 +164,7 @@ describe('validate (paper)', () => {
     const ok = await cli.run(['validate', 'buy', 'BTC/USDT', '--usd', '100'])
     expect(ok.code).to.equal(0)
     expectNoAnsi(ok, 'validate')
-    const qty = truncate(new Decimal(100).div(btc.ask), step)
+    const qty = truncate(new Decimal(100).div(btc.ask.mul(FEE_RATE.plus(1))), step)
     expect(ok.stdout).to.include(qty.toFixed())
     expect(ok.stdout).to.include(btc.ask.toFixed())
     expect(ok.stdout).to.match(/valid/i)

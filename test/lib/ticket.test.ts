@@ -64,12 +64,16 @@ describe('order ticket', () => {
   it('computes the other side of the calculator, rounded the exchange way', () => {
     const btc = markets.find((m) => m.symbol === 'BTC/USDT')!
     const ask = new Decimal('27910.36')
-    const q = new Decimal(100).div(ask).toDecimalPlaces(5, Decimal.ROUND_DOWN)
-    expect(sizePreview('usd', '100', btc, ask, new Decimal(1))).to.equal(`≈ ${q.toFixed()} BTC (${q.mul(ask).toFixed()} USDT)`)
-    expect(sizePreview('quantity', '0.0123456', btc, ask, new Decimal(1))).to.equal(
+    // a buy's USD value is the most it may spend, fee included; a sell's is the value sold
+    const q = new Decimal(100).div(ask.mul('1.001')).toDecimalPlaces(5, Decimal.ROUND_DOWN)
+    const cost = q.mul(ask)
+    expect(sizePreview('usd', '100', btc, 'buy', ask, new Decimal(1))).to.equal(`≈ ${q.toFixed()} BTC (${cost.toFixed()} + ${cost.mul('0.001').toFixed()} fee USDT)`)
+    const sold = new Decimal(100).div(ask).toDecimalPlaces(5, Decimal.ROUND_DOWN)
+    expect(sizePreview('usd', '100', btc, 'sell', ask, new Decimal(1))).to.equal(`≈ ${sold.toFixed()} BTC (${sold.mul(ask).toFixed()} USDT)`)
+    expect(sizePreview('quantity', '0.0123456', btc, 'buy', ask, new Decimal(1))).to.equal(
       `= ${new Decimal('0.01234').mul(ask).toDecimalPlaces(2).toFixed()} USD after truncation to 0.01234 BTC`,
     )
-    expect(sizePreview('usd', 'abc', btc, ask, new Decimal(1))).to.equal('')
+    expect(sizePreview('usd', 'abc', btc, 'buy', ask, new Decimal(1))).to.equal('')
   })
 
   it('fills in every missing piece, asking again after a wrong answer', async () => {
