@@ -81,37 +81,61 @@ export async function cancelOrder(gateway: ExchangeGateway, journal: TradeJourna
   return journal.recordOrder(trade.id, cancelled)
 }
 
+/** A row `order sync` looked at and left as it is, and why. */
+export interface LeftAlone {
+  id: number
+  status: string
+  reason: string
+}
+
 /**
  * Settles every journal row of the broker whose outcome is not final (open, unknown, pending) from
- * what the exchange says, found by exchange id or by client order id. An order the exchange has
- * never seen a minute after it was recorded never left: it is `failed`. A younger one may still be
- * on its way from another process, so it is left as it is.
+ * what the exchange says, found by exchange id or by client order id. An order the exchange
+ * definitively does not have, past the grace period, never left: it is `failed`. A younger one may
+ * still be on its way from another process, so it is left as it is, and so is one the exchange
+ * cannot look up: each with its reason.
  */
-export async function syncOrders(gateway: ExchangeGateway, journal: TradeJournal, broker: Broker): Promise<{checked: number; changed: TradeRecord[]}> {
+export async function syncOrders(
+  gateway: ExchangeGateway,
+  journal: TradeJournal,
+  broker: Broker,
+): Promise<{checked: number; changed: TradeRecord[]; left: LeftAlone[]}> {
   const graceMs = pendingGraceMs()
   const rows = await journal.unsettled(broker.name)
   const changed: TradeRecord[] = []
+  const left: LeftAlone[] = []
   for (const row of rows) {
     const order = await lookUp(gateway, row)
-    if (order === 'inconclusive') continue
-    if (order) {
+    const age = Date.now() - Date.parse(row.created_at)
+    if (typeof order === 'string') {
+      left.push({id: row.id, status: row.status, reason: order})
+    } else if (order) {
       const unchanged =
         row.status === tradeStatusOf(order) && row.filled_quantity === order.filled && row.exchange_order_id === order.id
       if (!unchanged) changed.push(await journal.recordOrder(row.id, order))
-    } else if (row.status !== 'open' && Date.now() - Date.parse(row.created_at) >= graceMs) {
+    } else if (row.status === 'open') {
+      left.push({id: row.id, status: row.status, reason: 'the exchange has no order with its id or client order id any more'})
+    } else if (age < graceMs) {
+      const grace = `the ${graceMs / 1000} s grace period (TRADEDESK_PENDING_GRACE_SECONDS)`
+      const reason = `not on the exchange, but recorded ${Math.floor(age / 1000)} s ago: within ${grace} another process may still be sending it`
+      left.push({id: row.id, status: row.status, reason})
+    } else {
       changed.push(await journal.recordProblem(row.id, 'failed', 'the exchange has no order with this client order id: it was never placed'))
     }
   }
 
-  return {checked: rows.length, changed}
+  return {checked: rows.length, changed, left}
 }
 
-/** An order the exchange cannot look up by client id stays as it is: only a definitive "not there" is `failed`. */
-async function lookUp(gateway: ExchangeGateway, row: TradeRecord): Promise<ExchangeOrder | null | 'inconclusive'> {
+/**
+ * The order of a row, null when the exchange definitively has none, or why the exchange cannot
+ * tell (only a definitive "not there" may make a row `failed`).
+ */
+async function lookUp(gateway: ExchangeGateway, row: TradeRecord): Promise<ExchangeOrder | null | string> {
   try {
     return await gateway.fetchOrder({id: row.exchange_order_id, clientOrderId: row.client_order_id, symbol: row.symbol, createdAt: row.created_at})
   } catch (error) {
-    if (error instanceof TradedeskError && error.code === 'ORDER_LOOKUP_INCONCLUSIVE') return 'inconclusive'
+    if (error instanceof TradedeskError && error.code === 'ORDER_LOOKUP_INCONCLUSIVE') return error.message
     throw error
   }
 }

@@ -52,12 +52,18 @@ describe('crash safety: trade killed with SIGKILL', function () {
     // Within the grace period another process could still be sending it: left as it is.
     const early = await desk.td(['order', 'sync'])
     expectOk(early)
-    expect(early.json).to.deep.equal({checked: 1, changed: []})
+    expect(early.json).to.deep.include({checked: 1, changed: []})
+    expect(early.json.left).to.have.length(1)
+    expect(early.json.left[0]).to.include({id: row.id, status: 'pending'})
+    expect(early.json.left[0].reason, 'says why it was left alone').to.match(/grace period \(TRADEDESK_PENDING_GRACE_SECONDS\)/)
+    const human = await runCli(['order', 'sync'], {home: desk.home, env: GOOD_ENV})
+    expect(human.stdout).to.include(`Left trade ${row.id} (pending) as it is: not on the exchange, but recorded`)
 
     const late = await desk.td(['order', 'sync'], {...GOOD_ENV, TRADEDESK_PENDING_GRACE_SECONDS: '0'})
     expectOk(late)
     expect(late.json.changed).to.have.length(1)
     expect(late.json.changed[0]).to.include({id: row.id, status: 'failed'})
+    expect(late.json.left).to.deep.equal([])
     expect(desk.fake.orders()).to.deep.equal([])
   })
 
