@@ -97,13 +97,37 @@ export class BrokerService {
     })
   }
 
-  async remove(name: string): Promise<Broker> {
+  /**
+   * Removes a broker. One with orders whose outcome is not final (open, unknown, pending) is refused,
+   * naming them, unless forced: then those rows are closed as `expired` with the reason, so that no
+   * row waits forever for a broker that no longer exists.
+   */
+  async remove(name: string, options: {force?: boolean} = {}): Promise<Broker> {
     const broker = await this.resolve(name)
     if (broker.isDefault) {
       throw usageError(`"${name}" is the default broker; make another the default first (tradedesk broker default NAME)`, 'BROKER_IS_DEFAULT')
     }
 
     await this.store.write(async (tx) => {
+      const unsettled = tx('trades').where({profile: this.profile, broker: broker.name}).whereIn('status', ['open', 'unknown', 'pending'])
+      const rows: {id: number; status: string}[] = await unsettled.clone().select('id', 'status').orderBy('id')
+      if (rows.length > 0 && !options.force) {
+        const list = rows.map((r) => `${r.id} (${r.status})`).join(', ')
+        throw usageError(
+          `broker ${name} has orders whose outcome is not final: trades ${list}. Settle them first (tradedesk order sync, order cancel), or remove it with --force`,
+          'BROKER_HAS_ORDERS',
+        )
+      }
+
+      if (rows.length > 0) {
+        const now = new Date().toISOString()
+        await unsettled.clone().update({
+          status: 'expired',
+          error_message: `broker ${name} was removed with --force while this order was not final; its outcome on the exchange was not followed`,
+          updated_at: now,
+        })
+      }
+
       await tx('brokers').where({id: broker.id, profile: this.profile}).delete()
       // A paper account's simulated state goes with it; the journal of its trades stays.
       await tx('paper_balances').where({broker_id: broker.id}).delete()

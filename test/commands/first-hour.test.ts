@@ -1,5 +1,6 @@
 /**
- * Scripting safety: what a script that pipes, loops and reuses names must be able to rely on.
+ * What a careful trader found in the first hour: the rules a script that pipes, loops and reuses
+ * names relies on, and the contract around them. One test per rule, through the real binary.
  */
 import {expect} from 'chai'
 import {readFileSync} from 'node:fs'
@@ -7,7 +8,7 @@ import {readFileSync} from 'node:fs'
 import {runCli, tempHome} from '../support/cli.js'
 import {Cli, dbState, expectJsonError} from '../support/e2e.js'
 
-describe('scripting safety', () => {
+describe('first-hour rules: scripting safety and conventions', () => {
   const cli = new Cli(tempHome())
 
   it('arguments never come from stdin: a missing argument with stdin piped is exit 2, and the input is left unread', async () => {
@@ -101,5 +102,22 @@ describe('scripting safety', () => {
     const [profiled, before] = await Promise.all([cli.run(['broker', 'list', '--profile', 'other', '--json']), cli.run(['--profile', 'other', '--json', 'broker', 'list'])])
     expect(before).to.deep.include({code: 0, stdout: profiled.stdout})
     expect(expectJsonError(await cli.json(['--broker', 'nope', 'balance']), 2, '--broker nope before the command').code).to.equal('UNKNOWN_BROKER')
+  })
+
+  it('removing a broker never orphans orders: refused while any is open (exit 2, named) unless --force, which closes them with a reason', async () => {
+    await cli.ok(['broker', 'add', 'rm', '--exchange', 'paper'])
+    const resting = await cli.trade(['buy', 'BTC/USDT', '--type', 'limit', '--price', '20000', '--quantity', '0.001', '--broker', 'rm'])
+    const state = await dbState(cli.home)
+    const err = expectJsonError(await cli.json(['broker', 'remove', 'rm']), 2, 'broker remove with an open order')
+    expect(err.code).to.equal('BROKER_HAS_ORDERS')
+    expect(err.message).to.include(`${resting.id} (open)`)
+    expect(await dbState(cli.home), 'nothing removed').to.deep.equal(state)
+
+    const removed = await cli.ok(['broker', 'remove', 'rm', '--force'])
+    expect(removed.removed.name).to.equal('rm')
+    const row = await cli.ok(['history', 'show', String(resting.id)])
+    expect(row.status).to.equal('expired')
+    expect(row.error_message).to.include('removed with --force')
+    expect((await cli.ok(['history', '--status', 'open'])).trades.map((t: {id: number}) => t.id)).to.not.include(resting.id)
   })
 })
