@@ -9,6 +9,8 @@ export const ExitCode = {
   OUTCOME_UNKNOWN: 6,
   DECLINED: 7,
   INTERRUPTED: 130,
+  /** SIGTERM: 128 + 15, as a shell reports it */
+  TERMINATED: 143,
 } as const
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]

@@ -5,8 +5,11 @@
 import {expect} from 'chai'
 import {readFileSync} from 'node:fs'
 
+import type {ChildProcess} from 'node:child_process'
+
 import {runCli, tempHome} from '../support/cli.js'
 import {Cli, dbState, expectJsonError} from '../support/e2e.js'
+import {GOOD_ENV, openDesk} from './ccxt-support.js'
 
 describe('first-hour rules: scripting safety and conventions', () => {
   const cli = new Cli(tempHome())
@@ -119,5 +122,32 @@ describe('first-hour rules: scripting safety and conventions', () => {
     expect(row.status).to.equal('expired')
     expect(row.error_message).to.include('removed with --force')
     expect((await cli.ok(['history', '--status', 'open'])).trades.map((t: {id: number}) => t.id)).to.not.include(resting.id)
+  })
+
+  it('interrupted with --json: SIGINT and SIGTERM still print the INTERRUPTED envelope (exit 130 and 143)', async () => {
+    const desk = await openDesk()
+    try {
+      desk.fake.injectFault({method: 'GET', path: '/api/v3/account', kind: 'hang', times: 'always'})
+      for (const [signal, exit] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+        let child: ChildProcess | undefined
+        const arrived = new Promise<void>((resolve) => {
+          const off = desk.fake.onRequest((r) => {
+            if (r.path === '/api/v3/account') {
+              off()
+              resolve()
+            }
+          })
+        })
+        const run = runCli(['balance', '--json'], {home: desk.home, env: GOOD_ENV, timeoutMs: 30_000, onSpawn: (c) => (child = c)})
+        await arrived
+        child!.kill(signal)
+        const result = await run
+        const err = expectJsonError(result, exit, signal)
+        expect(err.code).to.equal('INTERRUPTED')
+        expect(err.message).to.include(signal)
+      }
+    } finally {
+      await desk.close()
+    }
   })
 })

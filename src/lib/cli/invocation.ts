@@ -17,7 +17,16 @@ export class Invocation {
   constructor(
     readonly json: boolean,
     private readonly profile?: string,
-  ) {}
+  ) {
+    // Interrupted scripts still get the envelope: 130 for SIGINT, 143 for SIGTERM.
+    for (const [signal, exit] of [['SIGINT', ExitCode.INTERRUPTED], ['SIGTERM', ExitCode.TERMINATED]] as const) {
+      process.once(signal, () => {
+        const message = `interrupted by ${signal}: whatever was sent is in the journal; \`tradedesk order sync\` settles an order left pending or unknown`
+        this.fail(new TradedeskError('INTERRUPTED', message, exit))
+        process.exit(exit)
+      })
+    }
+  }
 
   async session(): Promise<Session> {
     this.openedSession ??= await Session.open({profile: this.profile})
