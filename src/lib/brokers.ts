@@ -137,6 +137,30 @@ export class BrokerService {
     return broker
   }
 
+  /** Edits a broker's connection settings; options given are set (an empty value removes one). */
+  async set(name: string, changes: {sandbox?: boolean; apiUrl?: string | null; options?: Record<string, string>}): Promise<Broker> {
+    const broker = await this.resolve(name)
+    const given = changes.sandbox !== undefined || changes.apiUrl !== undefined || Object.keys(changes.options ?? {}).length > 0
+    if (!given) throw usageError('nothing to change: give --sandbox/--no-sandbox, --api-url or --option key=value')
+    if (broker.exchange === PAPER) throw usageError('--sandbox, --api-url and --option do not apply to the paper exchange')
+    const options = {...broker.options}
+    for (const [key, value] of Object.entries(changes.options ?? {})) {
+      if (value === '') delete options[key]
+      else options[key] = value
+    }
+
+    await this.store.write(async (tx) => {
+      await tx('brokers')
+        .where({id: broker.id, profile: this.profile})
+        .update({
+          sandbox: changes.sandbox ?? broker.sandbox,
+          api_url: changes.apiUrl === undefined ? broker.apiUrl : changes.apiUrl,
+          options: Object.keys(options).length > 0 ? JSON.stringify(options) : null,
+        })
+    })
+    return this.resolve(name)
+  }
+
   async setDefault(name: string): Promise<Broker> {
     const broker = await this.resolve(name)
     await this.store.write(async (tx) => {

@@ -7,7 +7,7 @@ import {readFileSync} from 'node:fs'
 
 import type {ChildProcess} from 'node:child_process'
 
-import {runCli, tempHome} from '../support/cli.js'
+import {runCli, runJson, tempHome} from '../support/cli.js'
 import {Cli, dbState, expectJsonError} from '../support/e2e.js'
 import {GOOD_ENV, openDesk} from './ccxt-support.js'
 
@@ -146,6 +146,30 @@ describe('first-hour rules: scripting safety and conventions', () => {
         expect(err.code).to.equal('INTERRUPTED')
         expect(err.message).to.include(signal)
       }
+    } finally {
+      await desk.close()
+    }
+  })
+
+  it('broker set edits a broker in place: sandbox, API origin and options, used by the next command', async () => {
+    const desk = await openDesk()
+    try {
+      const td = (args: string[]) => runJson(args, {home: desk.home, env: GOOD_ENV})
+      expect((await td(['price', 'BTC/USDT'])).code).to.equal(0)
+      const moved = await td(['broker', 'set', 'bn', '--api-url', 'http://127.0.0.1:9', '--option', 'timeout=700'])
+      expect(moved.code, moved.stdout).to.equal(0)
+      expect(moved.json).to.deep.equal({name: 'bn', exchange: 'binance', sandbox: false, default: true})
+      const nowhere = await td(['price', 'BTC/USDT'])
+      expect(nowhere.code, 'the next command uses the new origin: nothing listens there').to.equal(5)
+      expect((await td(['broker', 'set', 'bn', '--api-url', desk.fake.url])).code).to.equal(0)
+      expect((await td(['price', 'BTC/USDT'])).code, 'and back').to.equal(0)
+
+      expect((await td(['broker', 'set', 'bn', '--sandbox'])).json.sandbox).to.equal(true)
+      expect((await td(['broker', 'set', 'bn', '--no-sandbox'])).json.sandbox).to.equal(false)
+      expectJsonError(await runCli(['broker', 'set', 'bn', '--json'], {home: desk.home}), 2, 'nothing to change')
+      expectJsonError(await runCli(['broker', 'set', 'nope', '--sandbox', '--json'], {home: desk.home}), 2, 'unknown broker')
+      expectJsonError(await runCli(['broker', 'set', 'paper', '--sandbox', '--json'], {home: desk.home}), 2, 'paper has no sandbox')
+      expectJsonError(await runCli(['broker', 'set', 'bn', '--option', 'secret=x', '--json'], {home: desk.home}), 2, 'no credentials in argv')
     } finally {
       await desk.close()
     }
