@@ -19,6 +19,8 @@ export interface TradeRecord {
   status: TradeStatus
   filled_quantity: string | null
   filled_price: string | null
+  /** the exact sum of fill quantity x price (total_value is what was asked) */
+  filled_value: string | null
   fees: string | null
   fee_currency: string | null
   client_order_id: string
@@ -31,7 +33,7 @@ export interface TradeRecord {
 
 export const TRADE_FIELDS: (keyof TradeRecord)[] = [
   'id', 'broker', 'trade_type', 'symbol', 'side', 'order_type', 'quantity', 'price', 'total_value', 'status',
-  'filled_quantity', 'filled_price', 'fees', 'fee_currency', 'client_order_id', 'exchange_order_id', 'created_at',
+  'filled_quantity', 'filled_price', 'filled_value', 'fees', 'fee_currency', 'client_order_id', 'exchange_order_id', 'created_at',
   'executed_at', 'error_message', 'notes',
 ]
 
@@ -92,6 +94,7 @@ export class TradeJournal {
     const status = tradeStatusOf(order)
     const filled = new Decimal(order.filled || '0')
     const average = order.average ?? (order.cost && !filled.isZero() ? str(new Decimal(order.cost).div(filled)) : null)
+    const value = filled.isZero() ? null : (order.cost ?? (average ? str(filled.mul(average)) : null))
     const now = new Date().toISOString()
     await this.store.write(async (tx) => {
       const current = await tx('trades').where({id, profile: this.profile}).first('executed_at', 'fees', 'fee_currency')
@@ -102,6 +105,7 @@ export class TradeJournal {
           exchange_order_id: order.id,
           filled_quantity: str(filled),
           filled_price: filled.isZero() ? null : average,
+          filled_value: value,
           // An answer without fees (some lookups carry none) never erases fees already known.
           fees: order.fee ?? current?.fees ?? null,
           fee_currency: order.fee === null ? (current?.fee_currency ?? null) : order.feeCurrency,

@@ -54,6 +54,7 @@ function externalRecord(broker: Broker, o: ExchangeOrder): OrderRecord {
     status: tradeStatusOf(o),
     filled_quantity: o.filled,
     filled_price: filled.isZero() ? null : (o.average ?? (o.cost ? str(new Decimal(o.cost).div(filled)) : null)),
+    filled_value: filled.isZero() ? null : o.cost,
     fees: o.fee,
     fee_currency: o.feeCurrency,
     client_order_id: o.clientOrderId,

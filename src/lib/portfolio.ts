@@ -108,7 +108,7 @@ export function costBasis(fills: TradeRecord[]): Map<string, {quantity: Decimal;
     if (t.side === 'buy') {
       const fee = t.fees && t.fee_currency === quote ? new Decimal(t.fees) : new Decimal(0)
       b.quantity = b.quantity.plus(qty)
-      b.cost = b.cost.plus(qty.mul(t.filled_price)).plus(fee)
+      b.cost = b.cost.plus(t.filled_value ?? qty.mul(t.filled_price)).plus(fee)
     } else if (b.quantity.gt(0)) {
       const sold = Decimal.min(qty, b.quantity)
       b.cost = b.cost.minus(b.cost.mul(sold).div(b.quantity))

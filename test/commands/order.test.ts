@@ -56,9 +56,10 @@ describe('order list / cancel / sync (paper)', () => {
     expect(row!.trim().split(/\s+/)[0]).to.equal(String(resting.id))
   })
 
-  it('order sync on paper returns {checked, changed} and leaves the open order as it is', async () => {
+  it('order sync on paper returns {checked, changed, left} and leaves the open order as it is', async () => {
     const json = await cli.ok(['order', 'sync'])
-    expect(json).to.have.all.keys('checked', 'changed')
+    expect(json).to.have.all.keys('checked', 'changed', 'left')
+    expect(json.left).to.deep.equal([])
     expect(json.checked).to.be.a('number')
     expect(json.checked).to.equal(1)
     expect(json.changed).to.deep.equal([])

@@ -34,17 +34,20 @@ describe('Store', () => {
     expect(MIGRATION_NAMES[0]).to.equal('20261129000001_initial')
   })
 
-  it('upgrades a journal of the first schema: the market cache is emptied and restructured, nothing else is touched', async () => {
+  it('upgrades a journal of the first schema: the market cache is emptied and restructured, filled_value computed, nothing else touched', async () => {
     const home = tempHome()
     const store = await Store.open({TRADEDESK_HOME: home})
     // Back to the first schema, as an earlier tradedesk left it: a cached blob of markets, one trade.
-    const second = await import(join(MIGRATIONS, '20261129000002_market_raw_per_symbol.js'))
-    await second.down(store.db)
-    await store.db('knex_migrations').where({name: '20261129000002_market_raw_per_symbol'}).delete()
+    for (const name of ['20261204000001_trade_filled_value', '20261129000002_market_raw_per_symbol']) {
+      await (await import(join(MIGRATIONS, `${name}.js`))).down(store.db)
+      await store.db('knex_migrations').where({name}).delete()
+    }
+
     await store.db('markets').insert({exchange_key: 'binance||', summary: '[]', raw: '{"markets":{}}', fetched_at: Date.now()})
     await store.db('trades').insert({
       profile: 'p', broker: 'paper', trade_type: 'manual', symbol: 'BTC/USDT', side: 'buy', order_type: 'market', quantity: '0.001',
       status: 'filled', client_order_id: 'tdupgrade', created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z',
+      filled_quantity: '0.001', filled_price: '27910.36',
     })
     await store.close()
 
@@ -55,7 +58,9 @@ describe('Store', () => {
       expect(await upgraded.db.schema.hasColumn('markets', 'raw')).to.equal(false)
       expect(await upgraded.db.schema.hasColumn('markets', 'currencies')).to.equal(true)
       expect(await upgraded.db.schema.hasTable('market_raw')).to.equal(true)
-      expect((await upgraded.db('trades').select('client_order_id', 'quantity'))).to.deep.equal([{client_order_id: 'tdupgrade', quantity: '0.001'}])
+      expect(await upgraded.db('trades').select('client_order_id', 'quantity', 'filled_value')).to.deep.equal([
+        {client_order_id: 'tdupgrade', quantity: '0.001', filled_value: '27.91036'},
+      ])
     } finally {
       await upgraded.close()
     }

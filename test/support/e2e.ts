@@ -20,7 +20,7 @@ import {type CliOptions, type CliResult, runCli, runJson} from './cli.js'
 
 export const TRADE_KEYS = [
   'id', 'broker', 'trade_type', 'symbol', 'side', 'order_type', 'quantity', 'price', 'total_value', 'status',
-  'filled_quantity', 'filled_price', 'fees', 'fee_currency', 'client_order_id', 'exchange_order_id', 'created_at',
+  'filled_quantity', 'filled_price', 'filled_value', 'fees', 'fee_currency', 'client_order_id', 'exchange_order_id', 'created_at',
   'executed_at', 'error_message', 'notes',
 ]
 export const TRADE_STATUSES = ['pending', 'open', 'filled', 'cancelled', 'expired', 'rejected', 'failed', 'unknown']
@@ -102,6 +102,7 @@ export function expectTradeRecord(t: any): void {
   expect(t.status).to.be.oneOf(TRADE_STATUSES)
   expectDecimalOrNull(t.filled_quantity, 'filled_quantity')
   expectDecimalOrNull(t.filled_price, 'filled_price')
+  expectDecimalOrNull(t.filled_value, 'filled_value')
   expectDecimalOrNull(t.fees, 'fees')
   expectStringOrNull(t.fee_currency, 'fee_currency')
   expect(t.client_order_id, 'client_order_id').to.be.a('string').and.not.equal('')

@@ -14,6 +14,7 @@ export function renderTrade(t: TradeRecord, ui: Ui): string {
     ['status', status(t.status, ui)],
     ['filled', t.filled_quantity],
     ['fill price', t.filled_price],
+    ['filled value', t.filled_value],
     ['fees', t.fees === null ? null : `${t.fees} ${t.fee_currency ?? ''}`.trim()],
     ['client order id', t.client_order_id],
     ['exchange order id', t.exchange_order_id],
