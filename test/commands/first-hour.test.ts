@@ -3,6 +3,7 @@
  * names relies on, and the contract around them. One test per rule, through the real binary.
  */
 import {expect} from 'chai'
+import {Decimal} from 'decimal.js'
 import {readFileSync} from 'node:fs'
 
 import type {ChildProcess} from 'node:child_process'
@@ -173,5 +174,26 @@ describe('first-hour rules: scripting safety and conventions', () => {
     } finally {
       await desk.close()
     }
+  })
+
+  it('the price validate quotes is the price the paper exchange fills at, on the tick, even where the snapshot is off it', async () => {
+    const desk = new Cli(tempHome())
+    await desk.ok(['broker', 'add', 'tick', '--exchange', 'paper', '--default', '--balance', 'BTC=1'])
+    // ETH/BTC's snapshot ask 0.062909 and bid 0.062908 are off its 0.00001 tick
+    const quoted = await desk.ok(['price', 'ETH/BTC'])
+    expect(quoted).to.include({ask: '0.06291', bid: '0.0629'})
+    const v = await desk.ok(['validate', 'buy', 'ETH/BTC', '--percent', '100'])
+    expect(v.valid).to.equal(true)
+    expect(v.order.price).to.equal('0.06291')
+    const t = await desk.trade(['buy', 'ETH/BTC', '--percent', '100'])
+    expect(t).to.include({status: 'filled', quantity: v.order.quantity, filled_quantity: v.order.quantity, filled_price: v.order.price})
+    expect(t.filled_value, 'what was asked is what was filled').to.equal(v.order.total_value)
+    expect(t.fees).to.equal(v.order.estimated_fee)
+    const btc = (await desk.balances()).get('BTC')!
+    expect(new Decimal(btc.free).eq(new Decimal(1).minus(t.filled_value).minus(t.fees)), `BTC left ${btc.free}`).to.equal(true)
+
+    const sell = await desk.ok(['validate', 'sell', 'ETH/BTC', '--quantity', '0.1'])
+    const sold = await desk.trade(['sell', 'ETH/BTC', '--quantity', '0.1'])
+    expect(sold.filled_price).to.equal(sell.order.price).and.equal('0.0629')
   })
 })

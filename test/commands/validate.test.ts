@@ -79,10 +79,11 @@ describe('validate (paper)', () => {
   it('--usd on a BTC-quoted market converts through the BTC price in USD', async () => {
     const v = await validate(['buy', 'ETH/BTC', '--usd', '100'])
     const ethbtc = ticker('ETHBTC')
-    const qty = truncate(new Decimal(100).div(btc.last).div(ethbtc.ask.mul(FEE_RATE.plus(1))), market('ETH/BTC').step)
+    const ask = ethbtc.ask.toNearest(market('ETH/BTC').tick, Decimal.ROUND_CEIL)
+    const qty = truncate(new Decimal(100).div(btc.last).div(ask.mul(FEE_RATE.plus(1))), market('ETH/BTC').step)
     expectDec(v.order.quantity, qty, 'ETH quantity for 100 USD')
     expect(v.order.fee_currency).to.equal('BTC')
-    expectDec(v.order.estimated_fee, qty.mul(ethbtc.ask).mul(FEE_RATE), 'fee in BTC')
+    expectDec(v.order.estimated_fee, qty.mul(ask).mul(FEE_RATE), 'fee in BTC')
   })
 
   it('--quantity is truncated to the step 0.00001 and a warning says so', async () => {

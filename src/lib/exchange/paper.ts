@@ -109,23 +109,22 @@ export class PaperExchange implements ExchangeGateway {
 
   async fetchTicker(symbol: string): Promise<Ticker> {
     const market = await this.market(symbol)
-    const ticker = this.tickers().get(market.id)
+    const ticker = this.ticker(market)
     if (!ticker) {
       throw new TradedeskError('PRICE_UNAVAILABLE', `${market.symbol} has no price in the paper market snapshot`, ExitCode.ORDER_INVALID)
     }
 
-    return {symbol: market.symbol, ...ticker}
+    return ticker
   }
 
   async fetchTickers(symbols?: string[]): Promise<Map<string, Ticker>> {
     const markets = await this.markets()
     const wanted = symbols ? new Set(symbols) : null
     const result = new Map<string, Ticker>()
-    const tickers = this.tickers()
     for (const m of markets) {
       if (wanted && !wanted.has(m.symbol)) continue
-      const t = tickers.get(m.id)
-      if (t) result.set(m.symbol, {symbol: m.symbol, ...t})
+      const t = this.ticker(m)
+      if (t) result.set(m.symbol, t)
     }
 
     return result
@@ -143,15 +142,12 @@ export class PaperExchange implements ExchangeGateway {
 
   async createOrder(request: OrderRequest): Promise<ExchangeOrder> {
     const market = await this.market(request.symbol)
-    const ticker = this.tickers().get(market.id)
+    const ticker = this.ticker(market)
     const amount = new Decimal(request.amount)
     const limitPrice = request.price === null ? null : new Decimal(request.price)
-    this.checkRules(market, request, amount, limitPrice, ticker)
-    const tick = dec(market.priceTick)
-    const bid = ticker?.bid ? roundToTick(new Decimal(ticker.bid), tick) : null
-    const ask = ticker?.ask ? roundToTick(new Decimal(ticker.ask), tick) : null
-    const last = roundToTick(new Decimal(ticker!.last!), tick)
-    const book = request.side === 'buy' ? (ask ?? last) : (bid ?? last)
+    this.checkRules(market, request, amount, limitPrice, ticker ?? undefined)
+    // The prices it quotes are the prices it fills at.
+    const book = new Decimal((request.side === 'buy' ? (ticker!.ask ?? ticker!.last) : (ticker!.bid ?? ticker!.last))!)
     // A limit order fills at once when it crosses the book, at the book's price; otherwise it rests.
     const crosses = limitPrice === null || (request.side === 'buy' ? limitPrice.gte(book) : limitPrice.lte(book))
     const feeRate = new Decimal(PAPER_TAKER_FEE)
@@ -269,9 +265,22 @@ export class PaperExchange implements ExchangeGateway {
 
   async close(): Promise<void> {}
 
-  private tickers(): Map<string, Omit<Ticker, 'symbol'>> {
+  /**
+   * A market's snapshot prices, put on its tick as the exchange could quote them (some snapshot
+   * prices are off it: ETH/BTC's ask 0.062909 on a 0.00001 tick): the ask rounds up, the bid down.
+   */
+  private ticker(market: Market): Ticker | null {
     this.tickerMap ??= loadSnapshotTickers()
-    return this.tickerMap
+    const t = this.tickerMap.get(market.id)
+    if (!t) return null
+    const tick = dec(market.priceTick)
+    const onTick = (v: string | null, direction: 'half-up' | 'down' | 'up') => {
+      if (!v) return null
+      const p = roundToTick(new Decimal(v), tick, direction)
+      return p.gt(0) ? str(p) : null
+    }
+
+    return {...t, symbol: market.symbol, last: onTick(t.last, 'half-up'), bid: onTick(t.bid, 'down'), ask: onTick(t.ask, 'up')}
   }
 
   private async market(symbol: string): Promise<Market> {
