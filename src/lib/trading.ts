@@ -327,6 +327,7 @@ export async function placeOrder(gateway: ExchangeGateway, journal: TradeJournal
       amount: order.quantity!,
       price: limitPrice,
       referencePrice: order.price,
+      spend: order.side === 'buy' ? prepared.balance.required : null,
       clientOrderId: trade.client_order_id,
     })
   } catch (error) {

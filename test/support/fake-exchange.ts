@@ -109,13 +109,15 @@ export interface Dialect {
 
 export type FakeServer = Pick<FakeExchange, 'url' | 'requests' | 'injectFault' | 'clearFaults' | 'onRequest' | 'close'>
 
-/** Parses a body as JSON (top-level values as strings) or as a form. */
+/** Parses a body as JSON (top-level values as strings; of a one-item array, its item's) or as a form. */
 export function bodyParams(body: string): Record<string, string> {
   const out: Record<string, string> = {}
   const text = body.trim()
-  if (text.startsWith('{')) {
+  if (text.startsWith('{') || text.startsWith('[')) {
     try {
-      for (const [k, v] of Object.entries(JSON.parse(text) as Record<string, unknown>)) {
+      const parsed = JSON.parse(text) as unknown
+      const object = Array.isArray(parsed) ? (parsed.length === 1 ? parsed[0] : {}) : parsed
+      for (const [k, v] of Object.entries((object ?? {}) as Record<string, unknown>)) {
         out[k] = typeof v === 'string' ? v : JSON.stringify(v)
       }
     } catch {

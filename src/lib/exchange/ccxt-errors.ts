@@ -56,11 +56,12 @@ export function errorClassChain(error: unknown): string[] {
  * (Binance -2015 can arrive as DDoSProtection). On an order, anything that may have reached the
  * exchange without a definitive answer is "outcome unknown" (exit 6), never "failed".
  */
-export function mapCcxtError(error: unknown, phase: Phase, exchangeId: string, secrets: string[] = []): TradedeskError {
+export function mapCcxtError(error: unknown, phase: Phase, exchangeId: string, secrets: string[] = [], known: {maybeSent?: boolean} = {}): TradedeskError {
   if (error instanceof TradedeskError) return error
   const message = scrub(`${(error as Error)?.message ?? String(error)}`, secrets)
   const chain = errorClassChain(error)
   let mapping = BY_CLASS.find(([cls]) => chain.includes(cls))?.[1]
+  if (known.maybeSent && mapping) mapping = {...mapping, maybeSent: true}
 
   if (/"code":\s*-2015\b|-2015/.test(message) || /"code":\s*-1022\b/.test(message)) {
     mapping = {code: 'AUTHENTICATION_FAILED', exit: ExitCode.CREDENTIALS, retryable: false}

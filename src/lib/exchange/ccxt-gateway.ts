@@ -110,6 +110,8 @@ export class CcxtGateway implements ExchangeGateway {
   private loaded: 'all' | Set<string> | false = false
   private readonly secrets: string[]
   private readonly dialect: Dialect
+  /** the HTTP status of the last answer (undefined: none came), where our transport sees it */
+  lastStatus?: number
 
   private constructor(
     private readonly exchange: Exchange,
@@ -137,18 +139,27 @@ export class CcxtGateway implements ExchangeGateway {
     const Exchange = await loadExchangeClass(broker.exchange)
     const user = constructorConfig(broker.options)
     const userOptions = (user.options ?? {}) as Record<string, unknown>
+    const {config} = dialectOf(broker.exchange)
     const exchange = new Exchange({
       timeout: DEFAULT_TIMEOUT_MS,
       enableRateLimit: true,
+      // Numbers as the exchange wrote them: a Coinbase fill of 0.0101196583443936 BTC does not survive a float.
+      number: String,
+      ...(config.has ? {has: config.has} : {}),
       ...user,
       ...credentials,
-      options: {defaultType: 'spot', fetchOpenOrders: {warnWithoutSymbol: false}, ...dialectOf(broker.exchange).marketOptions, ...userOptions},
+      options: {defaultType: 'spot', fetchOpenOrders: {warnWithoutSymbol: false}, ...config.options, ...userOptions},
     })
+    const gateway = new CcxtGateway(exchange, broker, credentials, new MarketCache(store))
     // Node's built-in fetch instead of the undici package CCXT would import (~70 ms of a ~450 ms
     // `price`). Same engine and error classes; redirects stay refused, as CCXT's own transport refuses
     // them. A proxy needs CCXT's transport (undici's ProxyAgent), so any proxy option keeps it.
     if (!Object.keys(user).some((key) => /proxy/i.test(key))) {
-      exchange.fetchImplementation = (url: string, init: RequestInit) => fetch(url, {...init, redirect: 'error'})
+      exchange.fetchImplementation = async (url: string, init: RequestInit) => {
+        const response = await fetch(url, {...init, redirect: 'error'})
+        gateway.lastStatus = response.status
+        return response
+      }
     }
 
     if (broker.sandbox) {
@@ -164,7 +175,7 @@ export class CcxtGateway implements ExchangeGateway {
       exchange.urls.api = rewriteOrigins(exchange.urls.api, origin) as typeof exchange.urls.api
     }
 
-    return new CcxtGateway(exchange, broker, credentials, new MarketCache(store))
+    return gateway
   }
 
   private get cacheKey(): string {
@@ -265,10 +276,19 @@ export class CcxtGateway implements ExchangeGateway {
       throw notSent(mapCcxtError(error, 'read', this.exchangeId, this.secrets))
     }
 
-    // A market buy the exchange sizes in money gets the reference price it was validated at, so
-    // that ccxt sends amount x price: the value validated and recorded.
-    const price = request.type === 'limit' ? request.price : this.sizesMarketBuyByCost(request) ? request.referencePrice : null
+    const marketBuy = request.type === 'market' && request.side === 'buy'
+    const params: Record<string, unknown> = {...this.dialect.orderParams, [this.dialect.clientIdParam]: request.clientOrderId}
+    let price = request.type === 'limit' ? request.price : null
+    // A market buy the exchange sizes in money is sent with what was validated: the most it may
+    // spend, fee included, where the fee comes out of it (Coinbase); else the reference price, so
+    // that ccxt sends amount x price.
+    if (marketBuy && this.dialect.marketBuy === 'spend') params.cost = request.spend
+    if (marketBuy && this.dialect.marketBuy === 'as-ccxt-asks' && (this.exchange.options as Record<string, unknown>).createMarketBuyOrderRequiresPrice === true) {
+      price = request.referencePrice
+    }
+
     let order: Order
+    this.lastStatus = undefined
     try {
       // Amounts go as the exact strings validated and recorded; CCXT's precision helpers accept them.
       order = await this.exchange.createOrder(
@@ -277,9 +297,12 @@ export class CcxtGateway implements ExchangeGateway {
         request.side,
         request.amount as unknown as number,
         (price ?? undefined) as unknown as number | undefined,
-        {[this.dialect.clientIdParam]: request.clientOrderId},
+        params,
       )
     } catch (error) {
+      // An exchange's 5xx is "execution status unknown" (Binance documents it), whatever class
+      // ccxt gives it (Coinbase's 500 arrives as a plain ExchangeError).
+      if (this.lastStatus !== undefined && this.lastStatus >= 500) throw mapCcxtError(error, 'order', this.exchangeId, this.secrets, {maybeSent: true})
       throw mapCcxtError(error, 'order', this.exchangeId, this.secrets)
     }
 
@@ -303,12 +326,6 @@ export class CcxtGateway implements ExchangeGateway {
         ExitCode.OUTCOME_UNKNOWN,
       )
     }
-  }
-
-  private sizesMarketBuyByCost(request: OrderRequest): boolean {
-    if (request.type !== 'market' || request.side !== 'buy') return false
-    if (this.dialect.marketBuy !== 'as-ccxt-asks') return this.dialect.marketBuy === 'cost'
-    return (this.exchange.options as Record<string, unknown>).createMarketBuyOrderRequiresPrice === true
   }
 
   /**
@@ -465,6 +482,8 @@ export class CcxtGateway implements ExchangeGateway {
     }
 
     const fee = feeOf(o)
+    const field = this.dialect.filledValueField
+    const exactValue = field ? ((o.info ?? {}) as Record<string, unknown>)[field] : undefined
     return {
       id: String(o.id),
       clientOrderId: o.clientOrderId ?? request?.clientOrderId ?? null,
@@ -476,7 +495,7 @@ export class CcxtGateway implements ExchangeGateway {
       price: optStr(o.price) ?? request?.price ?? null,
       filled: optStr(o.filled) ?? '0',
       average: optStr(o.average),
-      cost: optStr(o.cost),
+      cost: typeof exactValue === 'string' && exactValue !== '' ? optStr(exactValue) : optStr(o.cost),
       fee: fee.cost,
       feeCurrency: fee.currency,
       timestamp: o.lastTradeTimestamp ?? o.timestamp ?? null,

@@ -3,9 +3,9 @@ import {randomBytes} from 'node:crypto'
 /**
  * Where exchanges differ exactly where money is at stake, in one table: the shape of a client order
  * id, how an order is found again by it after a lost answer, how a market buy is sized, where fees
- * are found, and which CCXT options load spot markets only. Each row comes from the exchange's API
- * documentation and the ccxt source it runs through (ccxt 4.5.84); an exchange without a row gets
- * the safest behaviour. No CCXT here: the table is plain data, tested on its own.
+ * are found, and how to configure the CCXT class to load spot markets only. Each row comes from the
+ * exchange's API documentation and the ccxt source it runs through (ccxt 4.5.84); an exchange
+ * without a row gets the safest behaviour. No CCXT here: the table is plain data, tested on its own.
  */
 
 /** `hex32`: 32 lowercase hex digits (a version-4 UUID without its dashes); `uuid`: the 36-character form. */
@@ -20,11 +20,13 @@ export type ClientIdFormat = 'hex32' | 'uuid'
 export type OrderLookup = 'by-client-id' | 'scan-filtered' | 'scan'
 
 /**
- * `base`: a market buy's size is the base amount; `cost`: the quote amount to spend, which ccxt
- * computes as amount x price when given the reference price; `as-ccxt-asks`: `cost` when the
- * exchange class says a market buy requires a price (its createMarketBuyOrderRequiresPrice option).
+ * `base`: a market buy's size is the base amount;
+ * `spend`: the quote amount to spend, the fee paid out of it (Coinbase's quote_size): the order is
+ * sent with the most it may spend as validated, quantity x price plus the estimated fee;
+ * `as-ccxt-asks`: where the exchange class says a market buy needs a price
+ * (createMarketBuyOrderRequiresPrice), it gets the reference price and sends amount x price.
  */
-export type MarketBuySizing = 'base' | 'cost' | 'as-ccxt-asks'
+export type MarketBuySizing = 'base' | 'spend' | 'as-ccxt-asks'
 
 /**
  * `order`: an order lookup carries its fees (trades are read only when it has none);
@@ -41,14 +43,21 @@ export interface Dialect {
   scanParams: Record<string, unknown>
   marketBuy: MarketBuySizing
   fees: FeeSource
-  /** ccxt options that load spot markets only, with the fewest requests */
-  marketOptions: Record<string, unknown>
+  /**
+   * the field of the exchange's own order answer that holds the exact value filled, where ccxt's
+   * unified cost is only filled x a rounded average (Coinbase's filled_value)
+   */
+  filledValueField: string | null
+  /** extra parameters of every order request */
+  orderParams: Record<string, unknown>
+  /** ccxt constructor settings: spot markets only, with the fewest requests (`options`, `has`) */
+  config: {options?: Record<string, unknown>; has?: Record<string, boolean>}
 }
 
 /**
  * The safest behaviour, for an exchange without a row: an id that fits every rule we know but
- * Coinbase's dashed UUID, found again by scanning open and closed orders, sized in base (ccxt asks
- * for a price or a cost where the exchange needs one), fees from the trades when the order has none.
+ * Coinbase's dashed UUID, found again by scanning open and closed orders, a market buy sized as
+ * ccxt asks, fees from the trades when the order has none.
  */
 export const FALLBACK: Dialect = {
   clientId: 'hex32',
@@ -57,7 +66,9 @@ export const FALLBACK: Dialect = {
   scanParams: {},
   marketBuy: 'as-ccxt-asks',
   fees: 'trades',
-  marketOptions: {},
+  filledValueField: null,
+  orderParams: {},
+  config: {},
 }
 
 export const DIALECTS: Record<string, Dialect> = {
@@ -66,24 +77,37 @@ export const DIALECTS: Record<string, Dialect> = {
     ...FALLBACK,
     lookup: 'by-client-id',
     marketBuy: 'base',
-    marketOptions: {fetchMarkets: {types: ['spot']}, fetchCurrencies: false, fetchMargins: false},
+    config: {options: {fetchMarkets: {types: ['spot']}, fetchCurrencies: false, fetchMargins: false}},
   },
   // cl_ord_id on AddOrder; ccxt's fetchOrder sends a client id as `userref` (an integer on Kraken),
   // so an order is found through OpenOrders / ClosedOrders filtered on cl_ord_id. QueryOrders has fees.
   kraken: {...FALLBACK, lookup: 'scan-filtered', marketBuy: 'base', fees: 'order'},
   // clOrdId: 1-32 letters and digits; GET /api/v5/trade/order takes it. ccxt sends tgtCcy=base_ccy,
-  // so a market buy's sz is base. Orders carry fee and feeCcy.
-  okx: {...FALLBACK, lookup: 'by-client-id', marketBuy: 'base', fees: 'order', marketOptions: {fetchMarkets: {types: ['spot']}}},
-  // Advanced Trade: client_order_id is a UUID (ccxt drops the unified clientOrderId); a market buy is
-  // sized by quote_size; orders carry total_fees. No lookup by client id: scan and match.
+  // so a market buy's sz is base; banAmend: refused rather than shrunk when the funds fall short.
+  // Orders carry fee and feeCcy. has.fetchCurrencies off: no signed currencies call in loadMarkets.
+  okx: {
+    ...FALLBACK,
+    lookup: 'by-client-id',
+    marketBuy: 'base',
+    fees: 'order',
+    orderParams: {banAmend: true},
+    config: {options: {fetchMarkets: {types: ['spot']}}, has: {fetchCurrencies: false}},
+  },
+  // Advanced Trade: client_order_id is a UUID (ccxt drops the unified clientOrderId); a market buy's
+  // quote_size includes the fee; orders carry total_fees. No lookup by client id: list and match.
+  // v3 endpoints only (ccxt's defaults call v2 for currencies, balance and time).
   coinbase: {
+    ...FALLBACK,
     clientId: 'uuid',
     clientIdParam: 'client_order_id',
-    lookup: 'scan',
     scanParams: {paginate: true},
-    marketBuy: 'cost',
+    marketBuy: 'spend',
     fees: 'order',
-    marketOptions: {},
+    filledValueField: 'filled_value',
+    config: {
+      options: {fetchBalance: 'v3PrivateGetBrokerageAccounts', fetchTime: 'v3PublicGetBrokerageTime'},
+      has: {fetchCurrencies: false},
+    },
   },
 }
 

@@ -78,6 +78,8 @@ export interface OrderRequest {
   price: string | null
   /** the price the order was validated at (the limit, or the book's for a market order) */
   referencePrice: string | null
+  /** a buy: the most it may spend as validated, fee included (sizes a market buy where the exchange takes money) */
+  spend: string | null
   clientOrderId: string
 }
 

@@ -54,7 +54,7 @@ describe('exchange dialects', () => {
     expect(dialectOf('binance')).to.include({lookup: 'by-client-id', marketBuy: 'base', fees: 'trades', clientIdParam: 'clientOrderId'})
     expect(dialectOf('okx')).to.include({lookup: 'by-client-id', marketBuy: 'base', fees: 'order'})
     expect(dialectOf('kraken')).to.include({lookup: 'scan-filtered', marketBuy: 'base', fees: 'order'})
-    expect(dialectOf('coinbase')).to.include({clientId: 'uuid', clientIdParam: 'client_order_id', lookup: 'scan', marketBuy: 'cost'})
+    expect(dialectOf('coinbase')).to.include({clientId: 'uuid', clientIdParam: 'client_order_id', lookup: 'scan', marketBuy: 'spend'})
   })
 
   it('an exchange without a row gets the safest behaviour: strictest id, lookup through open and closed orders, sizing as ccxt asks', () => {

@@ -23,7 +23,7 @@ describe('PaperExchange', () => {
   const free = async (asset: string) => new Decimal((await paper.fetchBalance()).find((b) => b.asset === asset)?.free ?? '0')
   const used = async (asset: string) => new Decimal((await paper.fetchBalance()).find((b) => b.asset === asset)?.used ?? '0')
   const order = (over: Partial<Parameters<PaperExchange['createOrder']>[0]>) =>
-    paper.createOrder({symbol: 'ETH/USDT', side: 'buy', type: 'market', amount: '0.1', price: null, referencePrice: null, clientOrderId: newClientOrderId(), ...over})
+    paper.createOrder({symbol: 'ETH/USDT', side: 'buy', type: 'market', amount: '0.1', price: null, referencePrice: null, spend: null, clientOrderId: newClientOrderId(), ...over})
 
   it('starts the built-in paper broker with 10000 USDT', async () => {
     expect(await paper.fetchBalance()).to.deep.equal([{asset: 'USDT', free: '10000', used: '0', total: '10000'}])
