@@ -1,6 +1,6 @@
 import {type Result, defineAction} from '../lib/cli/spec.js'
 import {Decimal} from '../lib/decimal.js'
-import {type Portfolio, buildPortfolio} from '../lib/portfolio.js'
+import {type Portfolio, type Position, buildPortfolio} from '../lib/portfolio.js'
 
 export const portfolio = defineAction({
   flags: {},
@@ -16,7 +16,7 @@ export const portfolio = defineAction({
         const lines = [
           ui.table(
             ['Asset', 'Quantity', 'Price USD', 'Value USD', 'Alloc %', '', 'Avg cost', 'Unrealized P&L'],
-            d.positions.map((p) => [p.asset, p.quantity, p.price_usd, usd(p.value_usd), p.allocation_pct, bar(p.allocation_pct), p.avg_cost_usd, ui.signed(usd(p.unrealized_pnl_usd))]),
+            d.positions.map((p) => [p.asset, p.quantity, p.price_usd, usd(p.value_usd), p.allocation_pct, bar(p.allocation_pct), avgCost(p), ui.signed(usd(p.unrealized_pnl_usd))]),
             ['left', 'right', 'right', 'right', 'right', 'left', 'right', 'right'],
           ),
           `Total value: ${ui.bold(usd(d.total_value_usd)!)} USD`,
@@ -27,6 +27,12 @@ export const portfolio = defineAction({
     }
   },
 })
+
+/** The average cost, or how much of the holding has no known cost. */
+function avgCost(p: Position): string | null {
+  if (p.avg_cost_usd !== null) return p.avg_cost_usd
+  return p.unknown_cost_quantity && p.unknown_cost_quantity !== '0' ? `unknown for ${p.unknown_cost_quantity}` : null
+}
 
 /** Allocation as a bar of up to 10 blocks. */
 function bar(pct: string): string {

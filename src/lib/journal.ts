@@ -31,6 +31,9 @@ export interface TradeRecord {
   notes: string | null
 }
 
+/** A journal row that filled, with the USD price its quote had when it was placed. */
+export type Fill = TradeRecord & {quote_usd: string | null}
+
 export const TRADE_FIELDS: (keyof TradeRecord)[] = [
   'id', 'broker', 'trade_type', 'symbol', 'side', 'order_type', 'quantity', 'price', 'total_value', 'status',
   'filled_quantity', 'filled_price', 'filled_value', 'fees', 'fee_currency', 'client_order_id', 'exchange_order_id', 'created_at',
@@ -41,6 +44,8 @@ const COLUMNS = TRADE_FIELDS.join(', ')
 
 export interface NewTrade {
   broker: string
+  /** the USD price of the quote when the order was placed (1 for a USD stable), null when unknown */
+  quote_usd: string | null
   /** in the form the broker's exchange accepts (ExchangeGateway.newClientOrderId) */
   client_order_id: string
   symbol: string
@@ -190,14 +195,14 @@ export class TradeJournal {
     return rows.map(toRecord)
   }
 
-  /** Filled buys and sells of a broker, oldest first: the basis of average cost. */
-  async fills(broker: string): Promise<TradeRecord[]> {
+  /** Filled buys and sells of a broker, oldest first, with their quote's USD price: the basis of average cost. */
+  async fills(broker: string): Promise<Fill[]> {
     const rows = await this.store.query(
-      `SELECT ${COLUMNS} FROM trades WHERE profile = ? AND broker = ? AND filled_price IS NOT NULL
+      `SELECT ${COLUMNS}, quote_usd FROM trades WHERE profile = ? AND broker = ? AND filled_price IS NOT NULL
        AND status IN ('filled', 'open', 'cancelled', 'expired') ORDER BY executed_at ASC, id ASC`,
       [this.profile, broker],
     )
-    return rows.map(toRecord)
+    return rows.map((row) => ({...toRecord(row), quote_usd: (row.quote_usd as string | null) ?? null}))
   }
 }
 

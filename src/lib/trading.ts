@@ -4,7 +4,7 @@ import {ExitCode, NotSentError, TradedeskError, invalidOrder, usageError} from '
 import type {ExchangeGateway, Market, OrderType, Side, Ticker} from './exchange/types.js'
 import type {TradeJournal, TradeRecord} from './journal.js'
 import {findMarket} from './markets.js'
-import {isUsdStable, usdQuotes} from './usd.js'
+import {usdPriceAlong, usdRoute} from './usd.js'
 
 export const VALIDATION_CODES = [
   'UNKNOWN_SYMBOL',
@@ -55,6 +55,8 @@ export interface Validation {
 export interface PreparedOrder extends Validation {
   market: Market | null
   note: string | null
+  /** the USD price of the market's quote now, recorded with the order: the fill's cost in USD */
+  quoteUsd: Decimal | null
 }
 
 interface ParsedInput {
@@ -117,6 +119,7 @@ export async function prepareOrder(gateway: ExchangeGateway, broker: Broker, inp
     balance: {asset: null, free: null, required: null},
     market: null,
     note: input.note ?? null,
+    quoteUsd: null,
   }
   const fail = (code: ValidationCode, message: string) => result.errors.push({code, message})
 
@@ -164,11 +167,12 @@ export async function prepareOrder(gateway: ExchangeGateway, broker: Broker, inp
   let amount: Decimal | null = null
   const step = dec(market.amountStep)
   const {kind, value} = parsed.size
+  const quoteUsd = await quoteUsdPrice(gateway, market.quote)
+  result.quoteUsd = quoteUsd
   if (kind === 'quantity') {
     amount = truncateToStep(value, step)
   } else if (price) {
     if (kind === 'usd') {
-      const quoteUsd = await quoteUsdPrice(gateway, market.quote)
       if (quoteUsd === null) fail('MARKET_INACTIVE', `no USD price for ${market.quote}, so --usd cannot be converted`)
       else amount = quantityForUsd(value, quoteUsd, price, step, parsed.side, feeRate)
     } else if (free.isZero()) {
@@ -271,18 +275,17 @@ export function usdForQuantity(quantity: Decimal, quoteUsd: Decimal, price: Deci
   return quantity.mul(price).mul(quoteUsd)
 }
 
-/** USD value of one unit of a quote asset: 1 for stables, else its USDT or USDC market's last price. */
+/** USD value of one unit of a quote asset, along its route to USD (see usdRoute); null without one. */
 export async function quoteUsdPrice(gateway: ExchangeGateway, quote: string): Promise<Decimal | null> {
-  if (isUsdStable(quote)) return new Decimal(1)
-  const markets = await gateway.markets()
-  for (const usd of usdQuotes) {
-    const m = markets.find((x) => x.base === quote && x.quote === usd)
-    if (!m) continue
-    const t = await tickerOrNull(gateway, m.symbol)
-    if (t?.last) return new Decimal(t.last)
+  const route = usdRoute(quote, new Set((await gateway.markets()).map((m) => m.symbol)))
+  if (!route) return null
+  const last = new Map<string, Decimal | null>()
+  for (const leg of route) {
+    const t = await tickerOrNull(gateway, leg.symbol)
+    last.set(leg.symbol, t?.last ? new Decimal(t.last) : null)
   }
 
-  return null
+  return usdPriceAlong(route, (symbol) => last.get(symbol) ?? null)
 }
 
 /** What validate (and trade --dry-run) shows of a prepared order: the SPEC's validation result. */
@@ -309,6 +312,7 @@ export async function placeOrder(gateway: ExchangeGateway, journal: TradeJournal
   const trade = await journal.recordPending({
     broker: order.broker,
     client_order_id: gateway.newClientOrderId(),
+    quote_usd: prepared.quoteUsd ? str(prepared.quoteUsd) : null,
     symbol: order.symbol,
     side: order.side,
     order_type: order.order_type,

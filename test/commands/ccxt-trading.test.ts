@@ -123,8 +123,9 @@ describe('ccxt end to end: trading against fake Binance', function () {
       price_usd: canon(last),
       value_usd: canon(last.mul('0.001')),
       allocation_pct: btc.allocation_pct,
-      avg_cost_usd: canon(avg.toDecimalPlaces(8)),
+      avg_cost_usd: canon(avg.toSignificantDigits(16)),
       unrealized_pnl_usd: canon(last.minus(avg).mul('0.001').toDecimalPlaces(8)),
+      unknown_cost_quantity: '0',
     })
   })
 

@@ -3,7 +3,7 @@
  * names relies on, and the contract around them. One test per rule, through the real binary.
  */
 import {expect} from 'chai'
-import {Decimal} from 'decimal.js'
+import {Decimal as DecimalJs} from 'decimal.js'
 import {readFileSync} from 'node:fs'
 
 import type {ChildProcess} from 'node:child_process'
@@ -11,6 +11,9 @@ import type {ChildProcess} from 'node:child_process'
 import {runCli, runJson, tempHome} from '../support/cli.js'
 import {Cli, dbState, expectJsonError} from '../support/e2e.js'
 import {GOOD_ENV, openDesk} from './ccxt-support.js'
+
+/** 80 significant digits, as the app computes: no expectation is rounded by the test itself */
+const Decimal = DecimalJs.clone({precision: 80})
 
 describe('first-hour rules: scripting safety and conventions', () => {
   const cli = new Cli(tempHome())
@@ -195,5 +198,55 @@ describe('first-hour rules: scripting safety and conventions', () => {
     const sell = await desk.ok(['validate', 'sell', 'ETH/BTC', '--quantity', '0.1'])
     const sold = await desk.trade(['sell', 'ETH/BTC', '--quantity', '0.1'])
     expect(sold.filled_price).to.equal(sell.order.price).and.equal('0.0629')
+  })
+
+  it('fiat-quoted markets are priced through a USD stable market in either direction: BTC/TRY through USDT/TRY', async () => {
+    const desk = new Cli(tempHome())
+    await desk.ok(['broker', 'add', 'try', '--exchange', 'paper', '--default', '--balance', 'TRY=100000', '--balance', 'BRL=1000'])
+    const usdtTry = new Decimal((await desk.ok(['price', 'USDT/TRY'])).last)
+    const ask = new Decimal((await desk.ok(['price', 'BTC/TRY'])).ask)
+    const v = await desk.ok(['validate', 'buy', 'BTC/TRY', '--usd', '100'])
+    expect(v.valid).to.equal(true)
+    const spend = new Decimal(100).mul(usdtTry)
+    expect(new Decimal(v.balance.required).lte(spend), `${v.balance.required} TRY for 100 USD at ${usdtTry} TRY`).to.equal(true)
+    expect(new Decimal(v.order.quantity).plus('0.00001').mul(ask).mul('1.001').gt(spend), 'and one step more would exceed it').to.equal(true)
+
+    const p = await desk.ok(['portfolio'])
+    const tryPosition = p.positions.find((x: {asset: string}) => x.asset === 'TRY')
+    expect(tryPosition.price_usd).to.equal(new Decimal(1).div(usdtTry).toFixed())
+    expect(p.positions.map((x: {asset: string}) => x.asset).sort()).to.deep.equal(['BRL', 'TRY'])
+    expect(p.unpriced).to.deep.equal([])
+  })
+
+  it('average cost and P&L cover the whole holding: a seeded quantity is unknown, never folded in; non-USD quotes cost in USD', async () => {
+    const desk = new Cli(tempHome())
+    await desk.ok(['broker', 'add', 'seed', '--exchange', 'paper', '--default', '--balance', 'BTC=1.1', '--balance', 'USDT=1000'])
+    const btcUsd = new Decimal((await desk.ok(['price', 'BTC/USDT'])).last)
+    await desk.trade(['buy', 'BTC/USDT', '--quantity', '0.01'])
+    let p = await desk.ok(['portfolio'])
+    const btc = p.positions.find((x: {asset: string}) => x.asset === 'BTC')
+    expect(btc).to.include({quantity: '1.11', avg_cost_usd: null, unrealized_pnl_usd: null, unknown_cost_quantity: '1.1'})
+    const human = (await desk.run(['portfolio'])).stdout
+    expect(human).to.include('unknown for 1.1')
+
+    // ETH bought through ETH/BTC: its cost is the BTC spent, at BTC's USD price when it was placed
+    const eth = await desk.trade(['buy', 'ETH/BTC', '--quantity', '0.5'])
+    p = await desk.ok(['portfolio'])
+    const position = p.positions.find((x: {asset: string}) => x.asset === 'ETH')
+    const cost = new Decimal(eth.filled_value).plus(eth.fees).mul(btcUsd)
+    expect(position).to.include({quantity: '0.5', unknown_cost_quantity: '0', avg_cost_usd: cost.div('0.5').toSignificantDigits(16).toFixed()})
+    expect(position.unrealized_pnl_usd).to.equal(new Decimal(position.value_usd).minus(cost).toDecimalPlaces(8).toFixed())
+    const sum = p.positions.reduce((total: Decimal, x: {allocation_pct: string}) => total.plus(x.allocation_pct), new Decimal(0))
+    expect(sum.toFixed(), 'allocations add up to exactly 100').to.equal('100')
+  })
+
+  it('average cost keeps its precision for cheap coins', async () => {
+    const desk = new Cli(tempHome())
+    await desk.ok(['broker', 'add', 'shib', '--exchange', 'paper', '--default', '--balance', 'USDT=100'])
+    const t = await desk.trade(['buy', 'SHIB/USDT', '--quantity', '1000000'])
+    const shib = (await desk.ok(['portfolio'])).positions.find((x: {asset: string}) => x.asset === 'SHIB')
+    const avg = new Decimal(t.filled_value).plus(t.fees).div('1000000')
+    expect(shib.avg_cost_usd).to.equal(avg.toSignificantDigits(16).toFixed())
+    expect(new Decimal(shib.avg_cost_usd).mul('1000000').minus(new Decimal(t.filled_value).plus(t.fees)).abs().lt('0.0000001')).to.equal(true)
   })
 })

@@ -38,7 +38,7 @@ describe('portfolio', () => {
     expect(p.total_value_usd).to.equal(total.toFixed())
     expect(p.unpriced).to.deep.equal([{asset: 'ARB', quantity: '7'}])
     const allocation = p.positions.reduce((sum, x) => sum.plus(x.allocation_pct), new Decimal(0))
-    expect(allocation.minus(100).abs().lte('0.05')).to.equal(true)
+    expect(allocation.toFixed(), 'allocations add up to exactly 100').to.equal('100')
     expect(p.positions.map((x) => x.asset)).to.deep.equal(['ETH', 'USDT', 'USDC', 'PIVX'].sort((a, b) => new Decimal(byAsset[b].value_usd).cmp(byAsset[a].value_usd)))
   })
 
@@ -54,9 +54,10 @@ describe('portfolio', () => {
     const p = await buildPortfolio(gateway, broker, fills)
     const eth = p.positions.find((x) => x.asset === 'ETH')!
     const avg = cost.div('0.3')
-    expect(eth.avg_cost_usd).to.equal(avg.toDecimalPlaces(8).toFixed())
-    expect(eth.unrealized_pnl_usd).to.equal(new Decimal(eth.price_usd).minus(avg).mul('0.3').toDecimalPlaces(8).toFixed())
-    expect(p.positions.find((x) => x.asset === 'USDT')!.avg_cost_usd).to.equal(null)
+    expect(eth.avg_cost_usd).to.equal(avg.toSignificantDigits(16).toFixed())
+    expect(eth.unrealized_pnl_usd).to.equal(new Decimal(eth.price_usd).mul('0.3').minus(cost).toDecimalPlaces(8).toFixed())
+    expect(eth.unknown_cost_quantity).to.equal('0')
+    expect(p.positions.find((x) => x.asset === 'USDT')!).to.include({avg_cost_usd: null, unknown_cost_quantity: null})
   })
 
   it('takes sold quantities out of the cost basis at the running average', () => {

@@ -27,7 +27,7 @@ export const TRADE_STATUSES = ['pending', 'open', 'filled', 'cancelled', 'expire
 export const BALANCE_KEYS = ['broker', 'exchange', 'balances']
 export const BALANCE_ROW_KEYS = ['asset', 'free', 'used', 'total']
 export const PORTFOLIO_KEYS = ['broker', 'total_value_usd', 'positions', 'unpriced']
-export const POSITION_KEYS = ['asset', 'quantity', 'price_usd', 'value_usd', 'allocation_pct', 'avg_cost_usd', 'unrealized_pnl_usd']
+export const POSITION_KEYS = ['asset', 'quantity', 'price_usd', 'value_usd', 'allocation_pct', 'avg_cost_usd', 'unrealized_pnl_usd', 'unknown_cost_quantity']
 export const SYMBOLS_KEYS = ['broker', 'symbols', 'total', 'page', 'page_size', 'has_next']
 export const EXCHANGE_INFO_BOOL_KEYS = [
   'spot_trading', 'futures_trading', 'margin_trading', 'options_trading', 'market_orders', 'limit_orders', 'stop_orders',
