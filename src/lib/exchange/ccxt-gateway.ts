@@ -482,12 +482,14 @@ export class CcxtGateway implements ExchangeGateway {
     }
 
     const fee = feeOf(o)
+    const symbol = o.symbol ?? request?.symbol ?? ''
+    if (fee.cost !== null && fee.currency === null && this.dialect.feeCurrency === 'quote') fee.currency = symbol.split('/')[1] ?? null
     const field = this.dialect.filledValueField
     const exactValue = field ? ((o.info ?? {}) as Record<string, unknown>)[field] : undefined
     return {
       id: String(o.id),
       clientOrderId: o.clientOrderId ?? request?.clientOrderId ?? null,
-      symbol: o.symbol ?? request?.symbol ?? '',
+      symbol,
       side: (o.side ?? request?.side) as 'buy' | 'sell',
       type: o.type ?? request?.type ?? 'market',
       status: toStatus(o.status),

@@ -48,6 +48,8 @@ export interface Dialect {
    * unified cost is only filled x a rounded average (Coinbase's filled_value)
    */
   filledValueField: string | null
+  /** the currency of a fee the answer gives without one (Kraken charges the quote unless told otherwise) */
+  feeCurrency: 'quote' | null
   /** extra parameters of every order request */
   orderParams: Record<string, unknown>
   /** ccxt constructor settings: spot markets only, with the fewest requests (`options`, `has`) */
@@ -67,6 +69,7 @@ export const FALLBACK: Dialect = {
   marketBuy: 'as-ccxt-asks',
   fees: 'trades',
   filledValueField: null,
+  feeCurrency: null,
   orderParams: {},
   config: {},
 }
@@ -80,8 +83,10 @@ export const DIALECTS: Record<string, Dialect> = {
     config: {options: {fetchMarkets: {types: ['spot']}, fetchCurrencies: false, fetchMargins: false}},
   },
   // cl_ord_id on AddOrder; ccxt's fetchOrder sends a client id as `userref` (an integer on Kraken),
-  // so an order is found through OpenOrders / ClosedOrders filtered on cl_ord_id. QueryOrders has fees.
-  kraken: {...FALLBACK, lookup: 'scan-filtered', marketBuy: 'base', fees: 'order'},
+  // so an order is found through OpenOrders / ClosedOrders filtered on cl_ord_id. QueryOrders has
+  // the fee, in the quote by default, which ccxt leaves without a currency. (Its `cost` is rounded
+  // to the pair's cost decimals: ccxt's filled x average is the exact one for a single fill.)
+  kraken: {...FALLBACK, lookup: 'scan-filtered', marketBuy: 'base', fees: 'order', feeCurrency: 'quote'},
   // clOrdId: 1-32 letters and digits; GET /api/v5/trade/order takes it. ccxt sends tgtCcy=base_ccy,
   // so a market buy's sz is base; banAmend: refused rather than shrunk when the funds fall short.
   // Orders carry fee and feeCcy. has.fetchCurrencies off: no signed currencies call in loadMarkets.
