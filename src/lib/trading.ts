@@ -3,6 +3,7 @@ import {Decimal, dec, limitPriceOnTick, parsePlainDecimal, str, truncateToStep} 
 import {ExitCode, NotSentError, TradedeskError, invalidOrder, usageError} from './errors.js'
 import type {ExchangeGateway, Market, OrderType, Side, Ticker} from './exchange/types.js'
 import type {TradeJournal, TradeRecord} from './journal.js'
+import {priceBand} from './exchange/binance-filters.js'
 import {findMarket} from './markets.js'
 import {usdPriceAlong, usdRoute} from './usd.js'
 
@@ -201,6 +202,11 @@ export async function prepareOrder(gateway: ExchangeGateway, broker: Broker, inp
       fail('COST_TOO_SMALL', `order value ${str(cost)} ${market.quote} is below the market minimum ${market.minCost} ${market.quote}`)
     }
 
+    const maxCost = dec(market.maxCost)
+    if (maxCost && cost.gt(maxCost) && (parsed.type === 'limit' || market.maxCostAppliesToMarket)) {
+      fail('AMOUNT_TOO_LARGE', `order value ${str(cost)} ${market.quote} is above the market maximum ${market.maxCost} ${market.quote}`)
+    }
+
     const required = parsed.side === 'buy' ? cost.plus(fee) : amount
     result.balance.required = str(required)
     if (free.lt(required)) {
@@ -232,6 +238,14 @@ function checkPrice(result: PreparedOrder, market: Market, price: Decimal, ticke
   if (price.lte(0) || (min && price.lt(min)) || (max && price.gt(max))) {
     const range = `${market.minPrice ?? '0'} to ${market.maxPrice ?? 'no maximum'}`
     result.errors.push({code: 'PRICE_OUT_OF_RANGE', message: `limit price ${str(price)} is outside ${range}`})
+    return
+  }
+
+  // Binance's PERCENT_PRICE_BY_SIDE: within multipliers of the average price (the last price here).
+  const band = ticker?.last ? priceBand(market, side, new Decimal(ticker.last)) : null
+  if (band && ((band.min && price.lt(band.min)) || (band.max && price.gt(band.max)))) {
+    const range = `${band.min ? str(band.min) : '0'} to ${band.max ? str(band.max) : 'no maximum'}`
+    result.errors.push({code: 'PRICE_OUT_OF_RANGE', message: `limit price ${str(price)} is outside ${range}, the ${side} band around the average price ${ticker!.last}`})
     return
   }
 

@@ -249,4 +249,25 @@ describe('first-hour rules: scripting safety and conventions', () => {
     expect(shib.avg_cost_usd).to.equal(avg.toSignificantDigits(16).toFixed())
     expect(new Decimal(shib.avg_cost_usd).mul('1000000').minus(new Decimal(t.filled_value).plus(t.fees)).abs().lt('0.0000001')).to.equal(true)
   })
+
+  it('the paper exchange and validate enforce the Binance PERCENT_PRICE_BY_SIDE and maximum notional', async () => {
+    const desk = new Cli(tempHome())
+    await desk.ok(['broker', 'add', 'rules', '--exchange', 'paper', '--default', '--balance', 'USDT=100000000', '--balance', 'BTC=10'])
+    const last = new Decimal((await desk.ok(['price', 'BTC/USDT'])).last)
+    const codes = async (args: string[]) => {
+      const r = await desk.json(['validate', ...args])
+      return r.json.errors.map((e: {code: string}) => e.code)
+    }
+
+    // BTC/USDT: a buy between last x 0.2 and last x 5, a sell likewise (bidMultiplierDown/Up, askMultiplierDown/Up)
+    expect(await codes(['buy', 'BTC/USDT', '--type', 'limit', '--price', '5000', '--quantity', '0.01'])).to.deep.equal(['PRICE_OUT_OF_RANGE'])
+    expect(await codes(['buy', 'BTC/USDT', '--type', 'limit', '--price', last.mul('0.2').plus(1).toFixed(2), '--quantity', '0.01'])).to.deep.equal([])
+    expect(await codes(['sell', 'BTC/USDT', '--type', 'limit', '--price', last.mul(5).plus(1).toFixed(2), '--quantity', '0.01'])).to.deep.equal(['PRICE_OUT_OF_RANGE'])
+    const refused = await desk.json(['trade', 'buy', 'BTC/USDT', '--type', 'limit', '--price', '5000', '--quantity', '0.01', '--yes'])
+    expect(expectJsonError(refused, 3, 'a BTC limit buy at 5000').errors[0].code).to.equal('PRICE_OUT_OF_RANGE')
+
+    // NOTIONAL maxNotional 9,000,000 for limit orders (applyMaxToMarket false)
+    expect(await codes(['buy', 'BTC/USDT', '--type', 'limit', '--price', '27000', '--quantity', '400'])).to.deep.equal(['AMOUNT_TOO_LARGE'])
+    expect((await desk.history()).length, 'nothing recorded').to.equal(0)
+  })
 })

@@ -10,6 +10,7 @@ import {ExitCode, TradedeskError, credentialsError, usageError} from '../errors.
 import {MARKETS_TTL_MS, MarketCache, marketsCacheKey} from '../markets.js'
 import type {Store} from '../store.js'
 import {errorClassChain, mapCcxtError, notSent} from './ccxt-errors.js'
+import {binanceRules} from './binance-filters.js'
 import {type Dialect, dialectOf, newClientOrderId} from './dialects.js'
 import type {
   BalanceRow,
@@ -452,7 +453,6 @@ export class CcxtGateway implements ExchangeGateway {
     const orderTypes = Array.isArray(info.orderTypes)
       ? (info.orderTypes as string[]).map((t) => t.toLowerCase())
       : null
-    const notional = Array.isArray(info.filters) ? (info.filters as {filterType: string; applyMinToMarket?: boolean}[]).find((f) => f.filterType === 'NOTIONAL') : undefined
     return {
       symbol: m.symbol,
       id: String(m.id),
@@ -469,7 +469,7 @@ export class CcxtGateway implements ExchangeGateway {
       maxPrice: optStr(m.limits?.price?.max),
       minCost: optStr(m.limits?.cost?.min),
       maxCost: optStr(m.limits?.cost?.max),
-      minCostAppliesToMarket: notional ? notional.applyMinToMarket !== false : true,
+      ...binanceRules(info.filters),
       takerFee: optStr(m.taker),
       orderTypes,
     }

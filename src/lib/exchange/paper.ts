@@ -3,6 +3,7 @@ import {TradedeskError, ExitCode, orderRejected, usageError} from '../errors.js'
 import {isRowId} from '../journal.js'
 import {MarketCache, findMarket} from '../markets.js'
 import type {Store, Tx} from '../store.js'
+import {priceBand} from './binance-filters.js'
 import {FALLBACK, newClientOrderId} from './dialects.js'
 import {PAPER_TAKER_FEE, SNAPSHOT_ID, loadSnapshotMarkets, loadSnapshotTickers} from './snapshot.js'
 import type {
@@ -95,7 +96,8 @@ export class PaperExchange implements ExchangeGateway {
   async markets(): Promise<Market[]> {
     if (this.marketList) return this.marketList
     const cache = new MarketCache(this.store)
-    const key = `paper:${SNAPSHOT_ID}`
+    // The summary's shape is versioned with the key: a newer tradedesk reads its own.
+    const key = `paper:${SNAPSHOT_ID}:2`
     const cached = await cache.get(key, Number.POSITIVE_INFINITY)
     if (cached) {
       this.marketList = cached.markets
@@ -317,12 +319,23 @@ export class PaperExchange implements ExchangeGateway {
       if ((minPrice && price.lt(minPrice)) || (maxPrice && price.gt(maxPrice))) {
         throw orderRejected(`Filter failure: PRICE_FILTER (price ${str(price)})`, 'PRICE_INVALID')
       }
+
+      // Binance measures it against a 5-minute average price; the snapshot has only the last one.
+      const band = priceBand(market, req.side, new Decimal(ticker.last))
+      if (band && ((band.min && price.lt(band.min)) || (band.max && price.gt(band.max)))) {
+        throw orderRejected(`Filter failure: PERCENT_PRICE_BY_SIDE (price ${str(price)})`, 'PRICE_INVALID')
+      }
     }
 
     const minCost = dec(market.minCost)
+    const maxCost = dec(market.maxCost)
     const notional = amount.mul(price ?? new Decimal(ticker.last))
     if (minCost && notional.lt(minCost) && (req.type === 'limit' || market.minCostAppliesToMarket)) {
       throw orderRejected(`Filter failure: NOTIONAL (value ${str(notional)} below ${market.minCost})`, 'COST_TOO_SMALL')
+    }
+
+    if (maxCost && notional.gt(maxCost) && (req.type === 'limit' || market.maxCostAppliesToMarket)) {
+      throw orderRejected(`Filter failure: NOTIONAL (value ${str(notional)} above ${market.maxCost})`, 'AMOUNT_TOO_LARGE')
     }
   }
 

@@ -2,6 +2,7 @@ import {readFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 
 import {optStr} from '../decimal.js'
+import {binanceRules, positive} from './binance-filters.js'
 import type {Market, Ticker} from './types.js'
 
 /**
@@ -14,11 +15,6 @@ const DATA_DIR = fileURLToPath(new URL('../../../data/binance-spot/', import.met
 export const SNAPSHOT_ID = 'binance-spot-2023-09-08'
 export const PAPER_TAKER_FEE = '0.001'
 
-interface BinanceFilter {
-  filterType: string
-  [key: string]: unknown
-}
-
 interface BinanceSymbol {
   symbol: string
   status: string
@@ -26,7 +22,7 @@ interface BinanceSymbol {
   quoteAsset: string
   orderTypes: string[]
   isSpotTradingAllowed?: boolean
-  filters: BinanceFilter[]
+  filters: {filterType: string; [key: string]: unknown}[]
 }
 
 interface BinanceTicker {
@@ -36,12 +32,6 @@ interface BinanceTicker {
   askPrice: string
   priceChangePercent: string
   closeTime: number
-}
-
-/** A positive limit or step from a Binance filter; Binance writes "0" for "none". */
-function positive(value: unknown): string | null {
-  const s = optStr(value as string | undefined)
-  return s === null || s === '0' ? null : s
 }
 
 /** Binance order type names to CCXT's. */
@@ -77,7 +67,7 @@ export function marketFromBinance(s: BinanceSymbol, takerFee: string | null): Ma
     maxPrice: positive(price?.maxPrice),
     minCost: positive(notional?.minNotional),
     maxCost: positive(notional?.maxNotional),
-    minCostAppliesToMarket: notional ? notional.applyMinToMarket !== false && notional.applyToMarket !== false : false,
+    ...binanceRules(s.filters),
     takerFee,
     orderTypes: s.orderTypes.map((t) => ORDER_TYPES[t] ?? t.toLowerCase()),
   }

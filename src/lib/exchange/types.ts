@@ -28,6 +28,13 @@ export interface Market {
   maxCost: string | null
   /** whether the cost minimum also applies to market orders (Binance NOTIONAL applyMinToMarket) */
   minCostAppliesToMarket: boolean
+  /** whether the cost maximum also applies to market orders (Binance NOTIONAL applyMaxToMarket) */
+  maxCostAppliesToMarket?: boolean
+  /**
+   * how far a limit price may be from the average price, as multipliers per side (Binance
+   * PERCENT_PRICE_BY_SIDE: a buy between avg x bidDown and avg x bidUp); absent when none
+   */
+  percentPrice?: {bidUp: string | null; bidDown: string | null; askUp: string | null; askDown: string | null} | null
   takerFee: string | null
   /** order types the market allows ('market', 'limit', ...), null when the exchange does not say */
   orderTypes: string[] | null

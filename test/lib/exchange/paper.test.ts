@@ -100,6 +100,8 @@ describe('PaperExchange', () => {
     await rejects({amount: '0.00015'}, 'AMOUNT_INVALID') // off the 0.0001 step
     await rejects({amount: '0.001'}, 'COST_TOO_SMALL') // 1.75 USDT < 5 NOTIONAL
     await rejects({type: 'limit', amount: '0.1', price: '1000.001'}, 'PRICE_INVALID') // off the 0.01 tick
+    await rejects({type: 'limit', amount: '0.1', price: '300'}, 'PRICE_INVALID') // PERCENT_PRICE_BY_SIDE: below last x 0.2
+    await rejects({type: 'limit', side: 'sell', amount: '0.1', price: '9000'}, 'PRICE_INVALID') // above last x 5
     await rejects({amount: '10'}, 'INSUFFICIENT_FUNDS')
     await rejects({side: 'sell', amount: '0.1'}, 'INSUFFICIENT_FUNDS')
     await rejects({symbol: 'ARB/USDT', amount: '10'}, 'PRICE_UNAVAILABLE') // no price in the snapshot
@@ -133,6 +135,6 @@ describe('PaperExchange', () => {
     const btc = markets.find((m) => m.symbol === 'BTC/USDT')!
     expect(btc).to.include({id: 'BTCUSDT', amountStep: '0.00001', priceTick: '0.01', minCost: '5', active: true})
     const rows = await session.store.db('markets').select('exchange_key')
-    expect(rows.map((r) => r.exchange_key)).to.deep.equal(['paper:binance-spot-2023-09-08'])
+    expect(rows.map((r) => r.exchange_key)).to.deep.equal(['paper:binance-spot-2023-09-08:2'])
   })
 })
