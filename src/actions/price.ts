@@ -41,7 +41,7 @@ export const price = defineAction({
           ['bid', d.bid],
           ['ask', d.ask],
           ['24h change', d.change_24h_pct === null ? null : `${ui.signed(d.change_24h_pct)} %`],
-          ['as of', d.timestamp],
+          ['as of', ui.time(d.timestamp)],
         ]),
     }
   },

@@ -98,6 +98,16 @@ export class Ui {
       .join('\n')
   }
 
+  /**
+   * A time for people, the same everywhere: UTC, to the second, saying so ("2026-12-04 16:07:20 UTC");
+   * in a table whose header says "(UTC)", without the suffix.
+   */
+  time(iso: string | null | undefined, options: {inTable?: boolean} = {}): string | null {
+    if (!iso) return null
+    const text = iso.replace('T', ' ').slice(0, 19)
+    return options.inTable ? text : `${text} UTC`
+  }
+
   /** Two columns of label and value. */
   pairs(entries: [string, string | number | boolean | null | undefined][]): string {
     const width = Math.max(...entries.map(([k]) => k.length))

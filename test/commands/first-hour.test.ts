@@ -270,4 +270,18 @@ describe('first-hour rules: scripting safety and conventions', () => {
     expect(await codes(['buy', 'BTC/USDT', '--type', 'limit', '--price', '27000', '--quantity', '400'])).to.deep.equal(['AMOUNT_TOO_LARGE'])
     expect((await desk.history()).length, 'nothing recorded').to.equal(0)
   })
+
+  it('times in human output say their zone, the same way in every command', async () => {
+    const desk = new Cli(tempHome())
+    const t = await desk.trade(['buy', 'BTC/USDT', '--type', 'limit', '--price', '20000', '--quantity', '0.001'])
+    const utc = `${t.created_at.replace('T', ' ').slice(0, 19)} UTC`
+    const shown = (await desk.run(['history', 'show', String(t.id)])).stdout
+    expect(shown).to.match(new RegExp(`created\\s+${utc}`))
+    const table = (await desk.run(['history'])).stdout
+    expect(table).to.include('Created (UTC)').and.include(utc.slice(0, 19))
+    const orders = (await desk.run(['order', 'list'])).stdout
+    expect(orders).to.include('Created (UTC)').and.include(utc.slice(0, 19))
+    expect((await desk.run(['price', 'BTC/USDT'])).stdout).to.match(/as of\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/)
+    for (const out of [shown, table, orders]) expect(out, 'no bare ISO time').to.not.match(/\dT\d\d:\d\d/)
+  })
 })

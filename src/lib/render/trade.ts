@@ -18,8 +18,8 @@ export function renderTrade(t: TradeRecord, ui: Ui): string {
     ['fees', t.fees === null ? null : `${t.fees} ${t.fee_currency ?? ''}`.trim()],
     ['client order id', t.client_order_id],
     ['exchange order id', t.exchange_order_id],
-    ['created', t.created_at],
-    ['executed', t.executed_at],
+    ['created', ui.time(t.created_at)],
+    ['executed', ui.time(t.executed_at)],
     ...(t.error_message ? ([['error', ui.red(t.error_message)]] as [string, string][]) : []),
     ...(t.notes ? ([['notes', t.notes]] as [string, string][]) : []),
   ])
@@ -28,8 +28,8 @@ export function renderTrade(t: TradeRecord, ui: Ui): string {
 export function renderTrades(trades: TradeRecord[], ui: Ui): string {
   if (trades.length === 0) return 'No trades.'
   return ui.table(
-    ['ID', 'Created', 'Broker', 'Symbol', 'Side', 'Type', 'Quantity', 'Price', 'Status', 'Filled', 'Fill price'],
-    trades.map((t) => [t.id, t.created_at.replace('T', ' ').slice(0, 19), t.broker, t.symbol, ui.side(t.side), t.order_type, t.quantity, t.price, status(t.status, ui), t.filled_quantity, t.filled_price]),
+    ['ID', 'Created (UTC)', 'Broker', 'Symbol', 'Side', 'Type', 'Quantity', 'Price', 'Status', 'Filled', 'Fill price'],
+    trades.map((t) => [t.id, ui.time(t.created_at, {inTable: true}), t.broker, t.symbol, ui.side(t.side), t.order_type, t.quantity, t.price, status(t.status, ui), t.filled_quantity, t.filled_price]),
   )
 }
 
