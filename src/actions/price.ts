@@ -42,6 +42,7 @@ export const price = defineAction({
           ['ask', d.ask],
           ['24h change', d.change_24h_pct === null ? null : `${ui.signed(d.change_24h_pct)} %`],
           ['as of', ui.time(d.timestamp)],
+          ['prices', gateway.prices],
         ]),
     }
   },

@@ -77,7 +77,7 @@ With SIDE, SYMBOL or the size left out, on a terminal, it opens an order ticket 
 
     if (dryRun) {
       const validation = validationOf(prepared)
-      return {data: validation, human: (d, ui) => renderValidation(d as Validation, ui), exitCode: validation.valid ? 0 : ExitCode.ORDER_INVALID}
+      return {data: validation, human: (d, ui) => renderValidation({...(d as Validation), prices: prepared.prices}, ui), exitCode: validation.valid ? 0 : ExitCode.ORDER_INVALID}
     }
 
     if (!prepared.valid) throw invalidOrder(describeFailures(prepared), prepared.errors)

@@ -20,7 +20,8 @@ export default class Validate extends BaseCommand<typeof Validate> {
     const session = await this.session()
     const broker = await session.broker(this.flags.broker)
     const gateway = await session.gateway(broker)
-    const validation = validationOf(await prepareOrder(gateway, broker, {...this.flags, side: this.args.side, symbol: this.args.symbol}))
-    return {data: validation, human: renderValidation, exitCode: validation.valid ? 0 : ExitCode.ORDER_INVALID}
+    const prepared = await prepareOrder(gateway, broker, {...this.flags, side: this.args.side, symbol: this.args.symbol})
+    const validation = validationOf(prepared)
+    return {data: validation, human: (d, ui) => renderValidation({...d, prices: prepared.prices}, ui), exitCode: validation.valid ? 0 : ExitCode.ORDER_INVALID}
   }
 }

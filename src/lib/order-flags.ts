@@ -20,11 +20,13 @@ export const orderFlags = {
   note: Flags.string({description: 'A note kept with the trade in the journal.'}),
 }
 
-export function renderValidation(v: Validation, ui: Ui): string {
+/** A validation for people; with `prices`, where its prices come from (the paper snapshot's date). */
+export function renderValidation(v: Validation & {prices?: string}, ui: Ui): string {
   const o = v.order
   const lines = [
     ui.pairs([
       ['broker', o.broker],
+      ...(v.prices ? ([['prices', v.prices]] as [string, string][]) : []),
       ['order', `${ui.side(o.side)} ${o.quantity ?? '?'} ${o.symbol} ${o.order_type}${o.order_type === 'limit' ? ` @ ${o.price ?? '?'}` : ''}`],
       ['price', o.price],
       ['value', o.total_value === null ? null : `${o.total_value} ${o.fee_currency ?? ''}`],

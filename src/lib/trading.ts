@@ -58,6 +58,8 @@ export interface PreparedOrder extends Validation {
   note: string | null
   /** the USD price of the market's quote now, recorded with the order: the fill's cost in USD */
   quoteUsd: Decimal | null
+  /** where the prices it was computed at come from (the paper snapshot's date, or live) */
+  prices: string
 }
 
 interface ParsedInput {
@@ -121,6 +123,7 @@ export async function prepareOrder(gateway: ExchangeGateway, broker: Broker, inp
     market: null,
     note: input.note ?? null,
     quoteUsd: null,
+    prices: gateway.prices,
   }
   const fail = (code: ValidationCode, message: string) => result.errors.push({code, message})
 

@@ -10,7 +10,7 @@ import type {ChildProcess} from 'node:child_process'
 
 import {runCli, runJson, tempHome} from '../support/cli.js'
 import {Cli, dbState, expectJsonError} from '../support/e2e.js'
-import {GOOD_ENV, openDesk} from './ccxt-support.js'
+import {GOOD_ENV, allSnapshotTickers as allTickers, openDesk} from './ccxt-support.js'
 
 /** 80 significant digits, as the app computes: no expectation is rounded by the test itself */
 const Decimal = DecimalJs.clone({precision: 80})
@@ -283,5 +283,24 @@ describe('first-hour rules: scripting safety and conventions', () => {
     expect(orders).to.include('Created (UTC)').and.include(utc.slice(0, 19))
     expect((await desk.run(['price', 'BTC/USDT'])).stdout).to.match(/as of\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/)
     for (const out of [shown, table, orders]) expect(out, 'no bare ISO time').to.not.match(/\dT\d\d:\d\d/)
+  })
+
+  it('wherever the paper broker shows a snapshot price, it says the snapshot date; a live broker says live', async () => {
+    const desk = new Cli(tempHome())
+    const closeTimes = allTickers().map((t) => Number(t.closeTime))
+    const date = new Date(Math.max(...closeTimes)).toISOString().slice(0, 10)
+    expect(date).to.equal('2023-03-21')
+    for (const args of [['validate', 'buy', 'BTC/USDT', '--usd', '100'], ['trade', 'buy', 'BTC/USDT', '--usd', '100', '--dry-run'], ['portfolio'], ['price', 'BTC/USDT']]) {
+      const out = (await desk.run(args)).stdout
+      expect(out, args.join(' ')).to.include(`snapshot ${date}`)
+    }
+
+    const live = await openDesk()
+    try {
+      const out = await runCli(['price', 'BTC/USDT'], {home: live.home, env: GOOD_ENV})
+      expect(out.stdout).to.include('live: binance').and.not.include('snapshot')
+    } finally {
+      await live.close()
+    }
   })
 })

@@ -132,6 +132,10 @@ export class CcxtGateway implements ExchangeGateway {
     return String(this.exchange.name ?? this.broker.exchange)
   }
 
+  get prices(): string {
+    return `live: ${this.broker.exchange}`
+  }
+
   get has(): Record<string, Capability> {
     return this.exchange.has as Record<string, Capability>
   }

@@ -5,7 +5,7 @@ import {MarketCache, findMarket} from '../markets.js'
 import type {Store, Tx} from '../store.js'
 import {priceBand} from './binance-filters.js'
 import {FALLBACK, newClientOrderId} from './dialects.js'
-import {PAPER_TAKER_FEE, SNAPSHOT_ID, loadSnapshotMarkets, loadSnapshotTickers} from './snapshot.js'
+import {PAPER_TAKER_FEE, SNAPSHOT_ID, SNAPSHOT_PRICES_DATE, loadSnapshotMarkets, loadSnapshotTickers} from './snapshot.js'
 import type {
   BalanceRow,
   Capability,
@@ -78,6 +78,7 @@ export class PaperExchange implements ExchangeGateway {
   readonly exchangeId = 'paper'
   readonly name = 'Paper (simulated Binance spot)'
   readonly has = PAPER_HAS
+  readonly prices = `snapshot ${SNAPSHOT_PRICES_DATE}`
   private marketList?: Market[]
   private tickerMap?: Map<string, Omit<Ticker, 'symbol'>>
 

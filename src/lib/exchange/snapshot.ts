@@ -14,6 +14,8 @@ const DATA_DIR = fileURLToPath(new URL('../../../data/binance-spot/', import.met
 
 export const SNAPSHOT_ID = 'binance-spot-2023-09-08'
 export const PAPER_TAKER_FEE = '0.001'
+/** the day of the 24 h tickers the paper exchange prices with (their closeTime) */
+export const SNAPSHOT_PRICES_DATE = '2023-03-21'
 
 interface BinanceSymbol {
   symbol: string

@@ -105,6 +105,8 @@ export interface ExchangeGateway {
   readonly exchangeId: string
   readonly name: string
   readonly has: Record<string, Capability>
+  /** where its prices come from, for people: "snapshot 2023-03-21" (paper) or "live: binance" */
+  readonly prices: string
   /** The spot markets, from the cache when it is fresh; refresh forces a download. */
   markets(options?: {refresh?: boolean}): Promise<Market[]>
   fetchTicker(symbol: string): Promise<Ticker>
