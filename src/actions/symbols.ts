@@ -26,10 +26,11 @@ export const symbols = defineAction({
     return {
       data: {broker: broker.name, ...page},
       human: (d) => {
-        if (d.total === 0) return 'No symbols match.'
+        const left = d.inactive > 0 ? `${d.inactive} more match but cannot be traded now (not trading, or no price): not listed` : ''
+        if (d.total === 0) return ['No symbols match.', left].filter(Boolean).join('\n')
         const pages = Math.max(1, Math.ceil(d.total / d.page_size))
         const footer = `${d.total} symbols, page ${d.page} of ${pages}${d.has_next ? ` (next: --page ${d.page + 1})` : ''}`
-        return `${columns(d.symbols)}\n${footer}`
+        return [columns(d.symbols), footer, left].filter(Boolean).join('\n')
       },
     }
   },

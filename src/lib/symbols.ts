@@ -12,6 +12,8 @@ export interface SymbolQuery {
 export interface SymbolPage {
   symbols: string[]
   total: number
+  /** markets that match but are left out: not trading now, or (paper) with no price to trade at */
+  inactive: number
   page: number
   page_size: number
   has_next: boolean
@@ -29,7 +31,10 @@ export function quoteFilter(flags: {all?: boolean; usdt?: boolean; usdc?: boolea
   return quotes.size > 0 ? [...quotes] : ['USDT']
 }
 
-/** The tradable (active) markets, filtered by quote and a case-insensitive search, one page of them. */
+/**
+ * The tradable (active) markets, filtered by quote and a case-insensitive search, one page of them,
+ * and how many that match were left out because they cannot be traded.
+ */
 export function listSymbols(markets: Market[], query: SymbolQuery): SymbolPage {
   if (!Number.isInteger(query.page) || query.page < 1) throw usageError('--page must be a whole number from 1')
   if (!Number.isInteger(query.pageSize) || query.pageSize < 1 || query.pageSize > MAX_PAGE_SIZE) {
@@ -38,14 +43,16 @@ export function listSymbols(markets: Market[], query: SymbolQuery): SymbolPage {
 
   const quotes = query.quotes ? new Set(query.quotes) : null
   const needle = query.search?.trim().toUpperCase()
-  const matching = markets
-    .filter((m) => m.active && (!quotes || quotes.has(m.quote)) && (!needle || m.symbol.toUpperCase().includes(needle)))
+  const selected = markets.filter((m) => (!quotes || quotes.has(m.quote)) && (!needle || m.symbol.toUpperCase().includes(needle)))
+  const matching = selected
+    .filter((m) => m.active)
     .map((m) => m.symbol)
     .sort()
   const start = (query.page - 1) * query.pageSize
   return {
     symbols: matching.slice(start, start + query.pageSize),
     total: matching.length,
+    inactive: selected.length - matching.length,
     page: query.page,
     page_size: query.pageSize,
     has_next: start + query.pageSize < matching.length,

@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
 import {tempHome} from '../support/cli.js'
-import {Cli, SYMBOLS_KEYS, dbState, expectHuman, expectHumanError, expectJsonError, market, tickers, tradableSymbols} from '../support/e2e.js'
+import {Cli, SYMBOLS_KEYS, dbState, expectHuman, expectHumanError, expectJsonError, market, tickers, tradableSymbols, untradableSymbols} from '../support/e2e.js'
 
 /** Tradable snapshot symbols quoted in one of quotes (all when null), matching search. */
 function expected(quotes: string[] | null, search?: string): string[] {
@@ -85,10 +85,19 @@ describe('symbols (paper)', () => {
     expect(usdtBtc.symbols).to.have.members(expected(['USDT'], 'BTC'))
     expect(allBtc.symbols).to.have.members(expected(null, 'BTC'))
     expect(allBtc.total).to.equal(expected(null, 'BTC').length)
-    expect(arb.symbols).to.include('ARB/USDT')
+    expect(arb.symbols, 'ARB/USDT has no price in the snapshot: it cannot be traded').to.not.include('ARB/USDT')
+    expect(arb.inactive, 'and is counted as left out').to.be.greaterThan(0)
+    expect(arb.total + arb.inactive).to.equal(arb.symbols.length + arb.inactive)
   })
 
-  it('a market with no price in the snapshot is listed, but price and trade refuse it clearly', async () => {
+  it('markets that cannot be traded are left out with a count, never listed silently', async () => {
+    const json = await cli.ok(['symbols', '--all', '--page-size', '5000'])
+    expect(json.inactive).to.equal(untradableSymbols().length)
+    expect(json.total + json.inactive).to.equal(tradableSymbols().length + untradableSymbols().length)
+    expect(expectHuman(await cli.run(['symbols', '--search', 'arb']), 'symbols --search arb')).to.match(/\d+ more match but cannot be traded now/)
+  })
+
+  it('a market with no price in the snapshot is not listed, and price and trade refuse it clearly', async () => {
     expect(tickers().has('ARBUSDT'), 'ARBUSDT has no ticker in the snapshot').to.equal(false)
     const state = await dbState(cli.home)
     const [price, priceJson, trade] = await Promise.all([

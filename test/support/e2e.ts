@@ -28,7 +28,7 @@ export const BALANCE_KEYS = ['broker', 'exchange', 'balances']
 export const BALANCE_ROW_KEYS = ['asset', 'free', 'used', 'total']
 export const PORTFOLIO_KEYS = ['broker', 'total_value_usd', 'positions', 'unpriced']
 export const POSITION_KEYS = ['asset', 'quantity', 'price_usd', 'value_usd', 'allocation_pct', 'avg_cost_usd', 'unrealized_pnl_usd', 'unknown_cost_quantity']
-export const SYMBOLS_KEYS = ['broker', 'symbols', 'total', 'page', 'page_size', 'has_next']
+export const SYMBOLS_KEYS = ['broker', 'symbols', 'total', 'inactive', 'page', 'page_size', 'has_next']
 export const EXCHANGE_INFO_BOOL_KEYS = [
   'spot_trading', 'futures_trading', 'margin_trading', 'options_trading', 'market_orders', 'limit_orders', 'stop_orders',
   'stop_limit_orders', 'websocket', 'sandbox', 'cors', 'fetch_balance', 'fetch_ticker', 'fetch_order_book', 'fetch_ohlcv',
@@ -379,11 +379,19 @@ export function market(symbol: string): SnapshotMarket {
   return m
 }
 
-/** Tradable on the spot API: status TRADING and spot trading allowed. */
+/** Tradable on the paper exchange: status TRADING, spot trading allowed, and a price in the snapshot. */
 export function tradableSymbols(): string[] {
   return markets()
-    .filter((m) => m.status === 'TRADING' && m.isSpotTradingAllowed !== false)
+    .filter((m) => m.status === 'TRADING' && m.isSpotTradingAllowed !== false && tickers().has(m.id))
     .map((m) => m.symbol)
+}
+
+/** Listed on the spot API but not tradable on the paper exchange (not trading, or no price in the snapshot). */
+export function untradableSymbols(): string[] {
+  const tradable = new Set(tradableSymbols())
+  return markets()
+    .map((m) => m.symbol)
+    .filter((s) => !tradable.has(s))
 }
 
 /** Truncates toward zero to a multiple of step, as the exchange rounds an amount. */

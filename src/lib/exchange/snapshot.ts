@@ -75,9 +75,14 @@ export function marketFromBinance(s: BinanceSymbol, takerFee: string | null): Ma
   }
 }
 
+/** The snapshot's markets; one the price file has no price for cannot be traded, so it is not active. */
 export function loadSnapshotMarkets(): Market[] {
   const info = JSON.parse(readFileSync(DATA_DIR + 'exchangeInfo.json', 'utf8')) as {symbols: BinanceSymbol[]}
-  return info.symbols.map((s) => marketFromBinance(s, PAPER_TAKER_FEE))
+  const priced = loadSnapshotTickers()
+  return info.symbols.map((s) => {
+    const market = marketFromBinance(s, PAPER_TAKER_FEE)
+    return priced.has(market.id) ? market : {...market, active: false}
+  })
 }
 
 /** Tickers by exchange id (BTCUSDT); symbols whose price is zero are left out: they are unpriced. */
