@@ -173,20 +173,33 @@ describe('ccxt end to end: market data and account reads against fake Binance', 
         const total = priced.reduce((s, p) => s.plus(p.quantity.mul(p.price)), new D(0))
         expect(json.broker).to.equal('bn')
         expect(json.total_value_usd).to.equal(canon(total))
-        const expected = priced
-          .map((p) => {
+        // Allocations to the cent that add up to 100: floored, then the cents left go to the largest remainders.
+        const byValue = [...priced].sort((a, b) => b.quantity.mul(b.price).cmp(a.quantity.mul(a.price)) || a.asset.localeCompare(b.asset))
+        const exact = byValue.map((p) => p.quantity.mul(p.price).div(total).mul(100))
+        const pct = exact.map((e) => e.toDecimalPlaces(2, D.ROUND_DOWN))
+        let cents = new D(100).minus(pct.reduce((sum, x) => sum.plus(x), new D(0))).mul(100).toNumber()
+        for (const i of exact.map((e, i) => i).sort((i, j) => exact[j].minus(pct[j]).cmp(exact[i].minus(pct[i])) || i - j)) {
+          if (cents-- <= 0) break
+          pct[i] = pct[i].plus('0.01')
+        }
+
+        const expected = byValue
+          .map((p, i) => {
             const value = p.quantity.mul(p.price)
             return {
               asset: p.asset,
               quantity: canon(p.quantity),
               price_usd: canon(p.price),
               value_usd: canon(value),
-              allocation_pct: canon(value.div(total).mul(100).toDecimalPlaces(2)),
+              allocation_pct: canon(pct[i]),
               avg_cost_usd: null,
               unrealized_pnl_usd: null,
+              // funded on the exchange, never bought through the journal: its cost is unknown (USDT has none)
+              unknown_cost_quantity: p.asset === 'USDT' ? null : canon(p.quantity),
             }
           })
           .sort((a, b) => a.asset.localeCompare(b.asset))
+        expect(expected.reduce((sum, x) => sum.plus(x.allocation_pct), new D(0)).toFixed()).to.equal('100')
         const got = [...json.positions].sort((a: {asset: string}, b: {asset: string}) => a.asset.localeCompare(b.asset))
         expect(got).to.deep.equal(expected)
         // largest holding first
