@@ -19,6 +19,7 @@ import {
   type FakeCoinbaseOptions,
   startFakeCoinbase,
 } from './fake-coinbase.js'
+import {pointAt, rejection} from './fake-exchange.js'
 
 const KEY_NAME = 'organizations/2f1d0c3b-8a7e-4d6c-9b5a-1e2f3a4b5c6d/apiKeys/9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d'
 const KEYS = crypto.generateKeyPairSync('ec', {namedCurve: 'prime256v1'})
@@ -36,17 +37,6 @@ const MAKER = '0.006'
 const D = Decimal.clone({precision: 80})
 const dec = (v: Decimal.Value) => new D(v)
 const floor16 = (d: Decimal) => d.toDecimalPlaces(16, Decimal.ROUND_DOWN)
-
-/** Point a ccxt exchange at the fake: rewrite the origin of every URL in urls.api, nested objects too. */
-function pointAt(ex: Exchange, url: string): void {
-  const walk = (node: Record<string, unknown>) => {
-    for (const [k, v] of Object.entries(node)) {
-      if (typeof v === 'string') node[k] = v.replace(/^https?:\/\/[^/]+/, url)
-      else if (v !== null && typeof v === 'object') walk(v as Record<string, unknown>)
-    }
-  }
-  walk(ex.urls.api as unknown as Record<string, unknown>)
-}
 
 function makeExchange(fake: FakeCoinbase, cfg: Record<string, unknown> = {}): Exchange {
   const {options, ...rest} = cfg
@@ -71,15 +61,6 @@ async function ready(fake: FakeCoinbase, cfg: Record<string, unknown> = {}): Pro
     cachedMarkets = ex.markets
   }
   return ex
-}
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p
-  } catch (e) {
-    return e as Error
-  }
-  throw new Error('expected the promise to reject')
 }
 
 interface TokenOptions {

@@ -86,13 +86,8 @@ export async function startFakeCoinbase(opts: FakeCoinbaseOptions = {}): Promise
   const state = new CoinbaseState(opts)
   const server = await startFakeServer('fake-coinbase', state.dialect(), opts.port ?? 0)
   return {
+    ...server,
     exchange: 'coinbase',
-    url: server.url,
-    requests: server.requests,
-    injectFault: (fault) => server.injectFault(fault),
-    clearFaults: () => server.clearFaults(),
-    onRequest: (hook) => server.onRequest(hook),
-    close: () => server.close(),
     apiKey: state.apiKey,
     secret: state.secret,
     fees: {taker: state.taker.toFixed(), maker: state.maker.toFixed()},

@@ -241,3 +241,26 @@ export async function startFakeServer(name: string, dialect: Dialect, port = 0):
 export function rawUrl(request: RecordedRequest): string {
   return (request as RecordedRequest & {url?: string}).url ?? request.path
 }
+
+/** Points a ccxt instance at a fake: rewrites the origin of every URL in urls.api, nested objects too. */
+export function pointAt(exchange: {urls: {api: unknown}}, url: string): void {
+  const walk = (node: Record<string, unknown>) => {
+    for (const [k, v] of Object.entries(node)) {
+      if (typeof v === 'string') node[k] = v.replace(/^https?:\/\/[^/]+/, url)
+      else if (v !== null && typeof v === 'object') walk(v as Record<string, unknown>)
+    }
+  }
+
+  walk(exchange.urls.api as Record<string, unknown>)
+}
+
+/** The error a promise rejects with; fails the test when it resolves. */
+export async function rejection(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p
+  } catch (e) {
+    return e as Error
+  }
+
+  throw new Error('expected the promise to reject')
+}

@@ -20,6 +20,7 @@ import {
   krakenSign,
   startFakeKraken,
 } from './fake-kraken.js'
+import {pointAt, rejection} from './fake-exchange.js'
 
 const KEY = 'kraken-test-key'
 const SECRET = DEFAULT_SECRET
@@ -37,12 +38,6 @@ const fee5 = (cost: Decimal, rate: string) => cost.mul(rate).toDecimalPlaces(5, 
 /** ZUSD is kept to 4 decimals (Assets decimals), so the ledger rounds what the trade reports */
 const usd4 = (d: Decimal) => d.toDecimalPlaces(4, Decimal.ROUND_HALF_UP)
 
-/** Point a ccxt.kraken instance at the fake: rewrite the origin of every URL in urls.api. */
-function pointAt(ex: Exchange, url: string): void {
-  const api = ex.urls.api as Record<string, string>
-  for (const k of Object.keys(api)) api[k] = api[k].replace(/^https?:\/\/[^/]+/, url)
-}
-
 function makeExchange(fake: FakeKraken, cfg: Record<string, unknown> = {}): Exchange {
   const ex = new ccxt.kraken({apiKey: KEY, secret: SECRET, enableRateLimit: false, ...cfg})
   pointAt(ex, fake.url)
@@ -53,15 +48,6 @@ async function ready(fake: FakeKraken, cfg: Record<string, unknown> = {}): Promi
   const ex = makeExchange(fake, cfg)
   await ex.loadMarkets()
   return ex
-}
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p
-  } catch (e) {
-    return e as Error
-  }
-  throw new Error('expected the promise to reject')
 }
 
 const last = (fake: FakeKraken, path: string) => [...fake.requests].reverse().find((r) => r.path === path)!

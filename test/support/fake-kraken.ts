@@ -27,9 +27,6 @@
  * - Transport faults come from the shared skeleton (fake-exchange.ts).
  *
  * Exact decimals throughout (decimal.js). Only node built-ins and decimal.js are used.
- *
- * Standalone: `node --import tsx test/support/fake-kraken.ts --port 0` prints its URL on the first line of
- * stdout and stays up until SIGTERM/SIGINT.
  */
 import crypto from 'node:crypto'
 import fs from 'node:fs'
@@ -1146,12 +1143,8 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
   })
 
   return {
+    ...server,
     exchange: 'kraken',
-    url: server.url,
-    requests: server.requests,
-    injectFault: (fault) => server.injectFault(fault),
-    clearFaults: () => server.clearFaults(),
-    onRequest: (hook) => server.onRequest(hook),
     orders: () => orders.map(view),
     balance: (asset) => {
       const id = assetIdByCode.get(asset)
@@ -1182,47 +1175,5 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
     krakenOrders: () => Object.fromEntries(orders.map((o) => [o.txid, orderJson(o, true)])),
     krakenTrades: () => Object.fromEntries(trades.map((t) => [t.txid, tradeJson(t)])),
     lastNonce: () => (lastNonce === null ? null : lastNonce.toString()),
-    close: () => server.close(),
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Standalone: node --import tsx test/support/fake-kraken.ts --port 0 [--api-key K] [--secret S]
-//             [--balance CODE=AMOUNT ...]
-// ---------------------------------------------------------------------------------------------
-
-function isMain(): boolean {
-  if (!process.argv[1]) return false
-  try {
-    return fs.realpathSync(fileURLToPath(import.meta.url)) === fs.realpathSync(path.resolve(process.argv[1]))
-  } catch {
-    return false
-  }
-}
-
-if (isMain()) {
-  const args = process.argv.slice(2)
-  const opts: FakeKrakenOptions = {}
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]
-    const v = args[i + 1]
-    if (a === '--port') opts.port = Number(args[++i])
-    else if (a === '--api-key') opts.apiKey = args[++i]
-    else if (a === '--secret') opts.secret = args[++i]
-    else if (a === '--balance' && v !== undefined) {
-      const [code, amount] = v.split('=')
-      opts.balances = {...opts.balances, [code]: amount}
-      i++
-    } else {
-      process.stderr.write(`fake-kraken: unknown argument ${a}\n`)
-      process.exit(2)
-    }
-  }
-  const fake = await startFakeKraken(opts)
-  process.stdout.write(fake.url + '\n')
-  const stop = () => {
-    void fake.close().then(() => process.exit(0))
-  }
-  process.on('SIGTERM', stop)
-  process.on('SIGINT', stop)
 }

@@ -7,11 +7,10 @@ import {expect} from 'chai'
 import ccxt from 'ccxt'
 import type {Exchange} from 'ccxt'
 import {Decimal} from 'decimal.js'
-import {spawn} from 'node:child_process'
 import crypto from 'node:crypto'
-import {fileURLToPath} from 'node:url'
 
 import {BALANCE_ROUTE, type FakeOkx, type FakeOkxOptions, ORDER_ROUTE, sentOrders, startFakeOkx} from './fake-okx.js'
+import {pointAt, rejection} from './fake-exchange.js'
 
 const KEY = 'okx-test-key'
 const SECRET = 'okx-test-secret'
@@ -32,17 +31,6 @@ const SPOT_ONLY = {options: {fetchMarkets: {types: ['spot']}}, has: {fetchCurren
 
 const dec = (v: Decimal.Value) => new Decimal(v)
 
-/** Points every URL in urls.api (nested objects too) at the fake: okx's is {rest: 'https://{hostname}'}. */
-function pointAt(ex: Exchange, url: string): void {
-  const walk = (node: Record<string, unknown>) => {
-    for (const [k, v] of Object.entries(node)) {
-      if (typeof v === 'string') node[k] = v.replace(/^https?:\/\/[^/]+/, url)
-      else if (v !== null && typeof v === 'object') walk(v as Record<string, unknown>)
-    }
-  }
-  walk(ex.urls.api as unknown as Record<string, unknown>)
-}
-
 function makeExchange(fake: FakeOkx, cfg: Record<string, unknown> = {}): Exchange {
   const ex = new ccxt.okx({
     apiKey: KEY,
@@ -60,15 +48,6 @@ async function ready(fake: FakeOkx, cfg: Record<string, unknown> = {}): Promise<
   const ex = makeExchange(fake, cfg)
   await ex.loadMarkets()
   return ex
-}
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p
-  } catch (e) {
-    return e as Error
-  }
-  throw new Error('expected the promise to reject')
 }
 
 interface Raw {
@@ -699,26 +678,6 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
       await new Promise((r) => setTimeout(r, 100))
       await f.close()
       expect(await pending).to.equal('failed')
-    })
-  })
-
-  describe('standalone', () => {
-    it('node --import tsx test/support/fake-okx.ts --port 0 prints its URL and stops on SIGTERM', async () => {
-      const file = fileURLToPath(new URL('./fake-okx.ts', import.meta.url))
-      const child = spawn(process.execPath, ['--import', 'tsx', file, '--port', '0'], {stdio: ['ignore', 'pipe', 'inherit']})
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = ''
-        child.stdout.on('data', (c: Buffer) => {
-          out += c.toString()
-          if (out.includes('\n')) resolve(out.split('\n')[0])
-        })
-        child.once('exit', (code) => reject(new Error(`exited early: ${code}`)))
-      })
-      expect(url).to.match(/^http:\/\/127\.0\.0\.1:\d+$/)
-      expect(((await (await fetch(`${url}/api/v5/public/time`)).json()) as Raw['json']).code).to.equal('0')
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-      child.kill('SIGTERM')
-      expect(await exited).to.equal(0)
     })
   })
 })

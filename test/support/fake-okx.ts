@@ -17,13 +17,9 @@
  * - Transport faults come from the shared skeleton (fake-exchange.ts).
  *
  * Exact decimals throughout (decimal.js). Only node built-ins and decimal.js are used.
- *
- * Standalone: `node --import tsx test/support/fake-okx.ts --port 0` prints its URL on the first line
- * of stdout and stays up until SIGTERM/SIGINT.
  */
 import crypto from 'node:crypto'
 import fs from 'node:fs'
-import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {Decimal} from 'decimal.js'
@@ -1149,12 +1145,8 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
   }
 
   return {
+    ...server,
     exchange: 'okx',
-    url: server.url,
-    requests: server.requests,
-    injectFault: (fault) => server.injectFault(fault),
-    clearFaults: () => server.clearFaults(),
-    onRequest: (hook) => server.onRequest(hook),
     orders: () => orders.map(view),
     balance: (asset) => {
       const b = balances.get(asset)
@@ -1179,48 +1171,5 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
         .flatMap((o) => o.fills.map((f) => ({o, f})))
         .sort((a, b) => (BigInt(a.f.billId) < BigInt(b.f.billId) ? -1 : 1))
         .map(({o, f}) => fillJson(o, f)),
-    close: () => server.close(),
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Standalone: node --import tsx test/support/fake-okx.ts --port 0 [--api-key K] [--secret S]
-//             [--password P] [--balance CCY=AMOUNT ...]
-// ---------------------------------------------------------------------------------------------
-
-function isMain(): boolean {
-  if (!process.argv[1]) return false
-  try {
-    return fs.realpathSync(fileURLToPath(import.meta.url)) === fs.realpathSync(path.resolve(process.argv[1]))
-  } catch {
-    return false
-  }
-}
-
-if (isMain()) {
-  const args = process.argv.slice(2)
-  const opts: FakeOkxOptions = {}
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]
-    const v = args[i + 1]
-    if (a === '--port') opts.port = Number(args[++i])
-    else if (a === '--api-key') opts.apiKey = args[++i]
-    else if (a === '--secret') opts.secret = args[++i]
-    else if (a === '--password') opts.password = args[++i]
-    else if (a === '--balance' && v !== undefined) {
-      const [ccy, amount] = v.split('=')
-      opts.balances = {...opts.balances, [ccy]: amount}
-      i++
-    } else {
-      process.stderr.write(`fake-okx: unknown argument ${a}\n`)
-      process.exit(2)
-    }
-  }
-  const fake = await startFakeOkx(opts)
-  process.stdout.write(fake.url + '\n')
-  const stop = () => {
-    void fake.close().then(() => process.exit(0))
-  }
-  process.on('SIGTERM', stop)
-  process.on('SIGINT', stop)
 }
