@@ -178,7 +178,7 @@ describe('ccxt end to end: market data and account reads against fake Binance', 
         const exact = byValue.map((p) => p.quantity.mul(p.price).div(total).mul(100))
         const pct = exact.map((e) => e.toDecimalPlaces(2, D.ROUND_DOWN))
         let cents = new D(100).minus(pct.reduce((sum, x) => sum.plus(x), new D(0))).mul(100).toNumber()
-        for (const i of exact.map((e, i) => i).sort((i, j) => exact[j].minus(pct[j]).cmp(exact[i].minus(pct[i])) || i - j)) {
+        for (const i of exact.map((_, i) => i).sort((i, j) => exact[j].minus(pct[j]).cmp(exact[i].minus(pct[i])) || i - j)) {
           if (cents-- <= 0) break
           pct[i] = pct[i].plus('0.01')
         }

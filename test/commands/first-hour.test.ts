@@ -236,7 +236,7 @@ describe('first-hour rules: scripting safety and conventions', () => {
     const cost = new Decimal(eth.filled_value).plus(eth.fees).mul(btcUsd)
     expect(position).to.include({quantity: '0.5', unknown_cost_quantity: '0', avg_cost_usd: cost.div('0.5').toSignificantDigits(16).toFixed()})
     expect(position.unrealized_pnl_usd).to.equal(new Decimal(position.value_usd).minus(cost).toDecimalPlaces(8).toFixed())
-    const sum = p.positions.reduce((total: Decimal, x: {allocation_pct: string}) => total.plus(x.allocation_pct), new Decimal(0))
+    const sum = p.positions.reduce((total: InstanceType<typeof Decimal>, x: {allocation_pct: string}) => total.plus(x.allocation_pct), new Decimal(0))
     expect(sum.toFixed(), 'allocations add up to exactly 100').to.equal('100')
   })
 

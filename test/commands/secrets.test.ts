@@ -6,7 +6,7 @@ import {expect} from 'chai'
 import {readFileSync, readdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {openJournal, runCli, tempHome} from '../support/cli.js'
+import {openJournal, runCli} from '../support/cli.js'
 import {openDesk} from './ccxt-support.js'
 
 const KEY = 'SENTINEL-SWEEP-KEY-7c2e'

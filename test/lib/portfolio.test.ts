@@ -2,7 +2,7 @@ import {expect} from 'chai'
 
 import {Decimal} from '../../src/lib/decimal.js'
 import type {ExchangeGateway} from '../../src/lib/exchange/types.js'
-import type {TradeRecord} from '../../src/lib/journal.js'
+import type {Fill} from '../../src/lib/journal.js'
 import {buildPortfolio, costBasis} from '../../src/lib/portfolio.js'
 import type {Session} from '../../src/lib/session.js'
 import {placeOrder, prepareOrder} from '../../src/lib/trading.js'
@@ -61,7 +61,8 @@ describe('portfolio', () => {
   })
 
   it('takes sold quantities out of the cost basis at the running average', () => {
-    const t = (side: 'buy' | 'sell', q: string, price: string, fees = '0') => ({symbol: 'ETH/USDT', side, filled_quantity: q, filled_price: price, fees, fee_currency: 'USDT'}) as TradeRecord
+    const t = (side: 'buy' | 'sell', q: string, price: string, fees = '0') =>
+      ({symbol: 'ETH/USDT', side, filled_quantity: q, filled_price: price, filled_value: null, fees, fee_currency: 'USDT', quote_usd: '1'}) as Fill
     const basis = costBasis([t('buy', '1', '100', '1'), t('buy', '1', '200'), t('sell', '1', '500'), t('buy', '1', '301')])
     const eth = basis.get('ETH')!
     expect(eth.quantity.toFixed()).to.equal('2')
