@@ -33,9 +33,9 @@ describe('trading: prepareOrder and placeOrder', () => {
     expect(v.warnings.join()).to.contain('truncated')
   })
 
-  it('sizes by USD at the reference price', async () => {
+  it('sizes by USD at the reference price: a buy spends at most the value, fee included', async () => {
     const v = await prepare({usd: '100'})
-    expect(v.order.quantity).to.equal(new Decimal(100).div('27910.36').toDecimalPlaces(5, Decimal.ROUND_DOWN).toFixed())
+    expect(v.order.quantity).to.equal(new Decimal(100).div(new Decimal('27910.36').mul('1.001')).toDecimalPlaces(5, Decimal.ROUND_DOWN).toFixed())
     const sell = await prepare({side: 'sell', usd: '100'})
     expect(sell.order.price).to.equal('27909.01') // the bid, for a market sell
   })
