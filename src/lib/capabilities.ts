@@ -2,7 +2,7 @@ import {existsSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 
 import {PAPER} from './brokers.js'
-import {PAPER_HAS} from './exchange/paper.js'
+import {PAPER_HAS, PAPER_NAME} from './exchange/paper.js'
 import type {Capability} from './exchange/types.js'
 
 export interface ExchangeInfo {
@@ -57,7 +57,7 @@ export async function exchangeInfo(id: string, raw: boolean): Promise<ExchangeIn
   let websocket: boolean
   if (id === PAPER) {
     has = PAPER_HAS
-    name = 'Paper (simulated Binance spot)'
+    name = PAPER_NAME
     rateLimit = null
     websocket = false
   } else {

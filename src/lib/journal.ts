@@ -1,4 +1,5 @@
 import {Decimal, str} from './decimal.js'
+import {usageError} from './errors.js'
 import type {ExchangeOrder, OrderType, Side} from './exchange/types.js'
 import type {Store} from './store.js'
 
@@ -204,6 +205,12 @@ export class TradeJournal {
     )
     return rows.map((row) => ({...toRecord(row), quote_usd: (row.quote_usd as string | null) ?? null}))
   }
+}
+
+/** A trade id as a user typed it, or a usage error: an `order cancel ID` or `history show ID` argument. */
+export function parseTradeId(text: string): number {
+  if (!/^\d{1,15}$/.test(text)) throw usageError(`ID must be a trade id from \`tradedesk history\` (got "${text}")`)
+  return Number(text)
 }
 
 /** An id an `increments()` column can hold (a 32-bit integer on PostgreSQL): 1 to 2^31 - 1. */

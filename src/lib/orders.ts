@@ -2,7 +2,7 @@ import type {Broker} from './brokers.js'
 import {ExitCode, TradedeskError, usageError} from './errors.js'
 import {Decimal, str} from './decimal.js'
 import type {ExchangeGateway, ExchangeOrder} from './exchange/types.js'
-import {type TradeJournal, type TradeRecord, tradeStatusOf} from './journal.js'
+import {type TradeJournal, type TradeRecord, parseTradeId, tradeStatusOf} from './journal.js'
 
 /**
  * How long a `pending` row may still be on its way to the exchange from another process: after that,
@@ -68,8 +68,7 @@ function externalRecord(broker: Broker, o: ExchangeOrder): OrderRecord {
 
 /** Cancels an open order by its journal id, and records the outcome. */
 export async function cancelOrder(gateway: ExchangeGateway, journal: TradeJournal, broker: Broker, idText: string): Promise<TradeRecord> {
-  if (!/^\d{1,15}$/.test(idText)) throw usageError(`ID must be a trade id from \`tradedesk history\` (got "${idText}")`)
-  const trade = await journal.get(Number(idText))
+  const trade = await journal.get(parseTradeId(idText))
   if (!trade || trade.broker !== broker.name) {
     throw usageError(`no trade ${idText} on broker ${broker.name} in this profile's journal`, 'UNKNOWN_TRADE')
   }

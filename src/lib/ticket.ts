@@ -3,7 +3,7 @@ import {Decimal, dec, limitPriceOnTick, parsePlainDecimal, str, truncateToStep} 
 import {usageError} from './errors.js'
 import type {ExchangeGateway, Market, Ticker} from './exchange/types.js'
 import type {OrderInput} from './trading.js'
-import {feeRateOf, quantityForUsd, quoteUsdPrice, tickerOrNull, usdForQuantity} from './trading.js'
+import {feeRateOf, quantityForUsd, quoteUsdPrice, referencePrice, tickerOrNull, usdForQuantity} from './trading.js'
 
 /** The prompts the ticket asks with: inquirer's, or a test's. */
 export interface Prompts {
@@ -182,7 +182,7 @@ export class OrderTicket {
     const ticker = await tickerOrNull(gateway, market.symbol)
     if (type === 'limit' && input.price === undefined) input.price = await this.price(market, ticker, side)
     if (input.quantity === undefined && input.usd === undefined && input.percent === undefined) {
-      Object.assign(input, await this.size(market, side, referencePrice(side, type, input.price, ticker, market), await quoteUsdPrice(gateway, market.quote)))
+      Object.assign(input, await this.size(market, side, referencePrice(side, type, limitOf(input.price), ticker, market), await quoteUsdPrice(gateway, market.quote)))
     }
 
     return {broker, input}
@@ -191,17 +191,13 @@ export class OrderTicket {
   /** Asks for the size again, after validation refused it. */
   async resize(gateway: ExchangeGateway, market: Market, input: OrderInput, reasons: string[]): Promise<OrderInput> {
     const ticker = await tickerOrNull(gateway, market.symbol)
-    const size = await this.size(market, input.side, referencePrice(input.side, input.type ?? 'market', input.price, ticker, market), await quoteUsdPrice(gateway, market.quote), `${reasons.join('; ')}. Size in`)
+    const size = await this.size(market, input.side, referencePrice(input.side, input.type ?? 'market', limitOf(input.price), ticker, market), await quoteUsdPrice(gateway, market.quote), `${reasons.join('; ')}. Size in`)
     return {...input, quantity: undefined, usd: undefined, percent: undefined, ...size}
   }
 }
 
-function referencePrice(side: string, type: string, price: string | undefined, ticker: Ticker | null, market: Market): Decimal | null {
-  if (type === 'limit') {
-    const p = price === undefined ? null : parsePlainDecimal(price)
-    return p && p.gt(0) ? limitPriceOnTick(p, dec(market.priceTick), side) : null
-  }
-
-  const book = side === 'buy' ? (ticker?.ask ?? ticker?.last) : (ticker?.bid ?? ticker?.last)
-  return book ? new Decimal(book) : null
+/** A typed limit price, when it is a positive number: the calculator has nothing to compute at otherwise. */
+function limitOf(price: string | undefined): Decimal | null {
+  const p = price === undefined ? null : parsePlainDecimal(price)
+  return p && p.gt(0) ? p : null
 }

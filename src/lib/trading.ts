@@ -140,20 +140,10 @@ export async function prepareOrder(gateway: ExchangeGateway, broker: Broker, inp
   if (!supportsType(gateway, market, parsed.type)) fail('ORDER_TYPE_UNSUPPORTED', `${parsed.type} orders are not supported on ${market.symbol}`)
 
   const ticker = await tickerOrNull(gateway, market.symbol)
-  const tick = dec(market.priceTick)
-  let price: Decimal | null = null
-  if (parsed.type === 'limit') {
-    if (parsed.price === null) {
-      fail('PRICE_REQUIRED', 'a limit order needs --price')
-    } else {
-      price = limitPriceOnTick(parsed.price, tick, parsed.side)
-      if (!price.eq(parsed.price)) {
-        result.warnings.push(`price ${str(parsed.price)} rounded ${parsed.side === 'buy' ? 'down' : 'up'} to the tick ${market.priceTick}: ${str(price)}`)
-      }
-    }
-  } else {
-    const book = parsed.side === 'buy' ? (ticker?.ask ?? ticker?.last) : (ticker?.bid ?? ticker?.last)
-    price = book ? new Decimal(book) : null
+  const price = referencePrice(parsed.side, parsed.type, parsed.price, ticker, market)
+  if (parsed.type === 'limit' && parsed.price === null) fail('PRICE_REQUIRED', 'a limit order needs --price')
+  if (parsed.type === 'limit' && price && parsed.price && !price.eq(parsed.price)) {
+    result.warnings.push(`price ${str(parsed.price)} rounded ${parsed.side === 'buy' ? 'down' : 'up'} to the tick ${market.priceTick}: ${str(price)}`)
   }
 
   // A size in USD or percent needs a price to become a quantity, and so does the cost of any order.
@@ -262,6 +252,16 @@ function supportsType(gateway: ExchangeGateway, market: Market, type: OrderType)
   if (market.orderTypes) return market.orderTypes.includes(type)
   const flag = gateway.has[type === 'market' ? 'createMarketOrder' : 'createLimitOrder']
   return flag !== false
+}
+
+/**
+ * The price an order is computed at: a limit price on the tick, never against the trader; for a
+ * market order, the side of the book it takes (the ask for a buy, the bid for a sell, else last).
+ */
+export function referencePrice(side: string, type: string, limit: Decimal | null, ticker: Ticker | null, market: Market): Decimal | null {
+  if (type === 'limit') return limit && limit.gt(0) ? limitPriceOnTick(limit, dec(market.priceTick), side) : limit
+  const book = side === 'buy' ? (ticker?.ask ?? ticker?.last) : (ticker?.bid ?? ticker?.last)
+  return book ? new Decimal(book) : null
 }
 
 export async function tickerOrNull(gateway: ExchangeGateway, symbol: string): Promise<Ticker | null> {

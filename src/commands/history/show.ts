@@ -2,7 +2,7 @@ import {Args} from '@oclif/core'
 
 import {BaseCommand, type Result} from '../../lib/base-command.js'
 import {usageError} from '../../lib/errors.js'
-import type {TradeRecord} from '../../lib/journal.js'
+import {type TradeRecord, parseTradeId} from '../../lib/journal.js'
 import {renderTrade} from '../../lib/render/trade.js'
 
 export default class HistoryShow extends BaseCommand<typeof HistoryShow> {
@@ -13,9 +13,9 @@ export default class HistoryShow extends BaseCommand<typeof HistoryShow> {
   }
 
   async execute(): Promise<Result<TradeRecord>> {
-    if (!/^\d{1,15}$/.test(this.args.id)) throw usageError(`ID must be a trade id from \`tradedesk history\` (got "${this.args.id}")`)
+    const id = parseTradeId(this.args.id)
     const session = await this.session()
-    const trade = await session.journal.get(Number(this.args.id))
+    const trade = await session.journal.get(id)
     if (!trade) throw usageError(`no trade ${this.args.id} in this profile's journal`, 'UNKNOWN_TRADE')
     return {data: trade, human: renderTrade}
   }

@@ -18,6 +18,8 @@ import type {
   Ticker,
 } from './types.js'
 
+export const PAPER_NAME = 'Paper (simulated Binance spot)'
+
 /** What the paper exchange can do, in CCXT's `has` vocabulary. */
 export const PAPER_HAS: Record<string, Capability> = {
   spot: true,
@@ -76,7 +78,7 @@ interface PaperOrderRow {
  */
 export class PaperExchange implements ExchangeGateway {
   readonly exchangeId = 'paper'
-  readonly name = 'Paper (simulated Binance spot)'
+  readonly name = PAPER_NAME
   readonly has = PAPER_HAS
   readonly prices = `snapshot ${SNAPSHOT_PRICES_DATE}`
   private marketList?: Market[]
