@@ -47,3 +47,10 @@ export const orderRejected = (message: string, code = 'ORDER_REJECTED') =>
 
 /** Raised before an order left the machine: the journal row becomes `failed`. */
 export class NotSentError extends TradedeskError {}
+
+/** A text with every secret in it replaced by ***: what any message or output goes through. */
+export function scrub(text: string, secrets: string[]): string {
+  let out = text
+  for (const s of secrets) if (s) out = out.split(s).join('***')
+  return out
+}

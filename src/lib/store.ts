@@ -6,7 +6,7 @@ import {fileURLToPath, pathToFileURL} from 'node:url'
 import type {Knex} from 'knex'
 
 import {ensureHome} from './config.js'
-import {ExitCode, TradedeskError} from './errors.js'
+import {ExitCode, TradedeskError, scrub} from './errors.js'
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url))
 const MIGRATION_ATTEMPTS = 200
@@ -264,9 +264,7 @@ export class Store {
   }
 
   private scrub(text: string): string {
-    let out = text
-    for (const secret of this.secrets) out = out.split(secret).join('***')
-    return out
+    return scrub(text, this.secrets)
   }
 }
 

@@ -1,5 +1,4 @@
-import {ExitCode, TradedeskError} from '../errors.js'
-import {scrub} from '../exchange/ccxt-errors.js'
+import {ExitCode, TradedeskError, scrub} from '../errors.js'
 import {Session} from '../session.js'
 import {Spinner, Ui} from '../ui.js'
 import type {ActionContext, ArgSpecs, FlagSpecs, Result} from './spec.js'

@@ -1,4 +1,4 @@
-import {ExitCode, NotSentError, TradedeskError, type ExitCodeValue} from '../errors.js'
+import {ExitCode, NotSentError, TradedeskError, type ExitCodeValue, scrub} from '../errors.js'
 
 /** Which call failed: a read can be retried; an order may already exist on the exchange. */
 export type Phase = 'read' | 'order'
@@ -85,8 +85,3 @@ export function notSent(error: TradedeskError): NotSentError {
   return new NotSentError(error.code, error.message, error.exitCode, error.retryable)
 }
 
-export function scrub(text: string, secrets: string[]): string {
-  let out = text
-  for (const s of secrets) if (s) out = out.split(s).join('***')
-  return out
-}

@@ -5,8 +5,8 @@
 import {expect} from 'chai'
 import ccxt from 'ccxt'
 
-import {TradedeskError} from '../../../src/lib/errors.js'
-import {errorClassChain, mapCcxtError, notSent, scrub} from '../../../src/lib/exchange/ccxt-errors.js'
+import {TradedeskError, scrub} from '../../../src/lib/errors.js'
+import {errorClassChain, mapCcxtError, notSent} from '../../../src/lib/exchange/ccxt-errors.js'
 
 type ErrorClass = new (message?: string) => Error
 const cls = (name: string): ErrorClass => {
