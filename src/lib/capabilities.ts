@@ -61,12 +61,8 @@ export async function exchangeInfo(id: string, raw: boolean): Promise<ExchangeIn
     rateLimit = null
     websocket = false
   } else {
-    const {loadExchangeClass} = await import('./exchange/ccxt-gateway.js')
-    const Exchange = await loadExchangeClass(id)
-    const exchange = new Exchange()
-    has = exchange.has as Record<string, Capability>
-    name = String(exchange.name ?? id)
-    rateLimit = typeof exchange.rateLimit === 'number' ? exchange.rateLimit : null
+    const {describeExchange} = await import('./exchange/ccxt-gateway.js')
+    ;({has, name, rateLimit} = await describeExchange(id))
     websocket = hasProClass(id)
   }
 

@@ -63,8 +63,8 @@ export class Session {
     if (broker.exchange === PAPER) return []
     const credentials = loadCredentials(broker.name, this.home, this.env)
     this.secrets.push(...secretValues(credentials))
-    const {requiredCredentials} = await import('./exchange/ccxt-gateway.js')
-    return credentialStatus(broker.name, await requiredCredentials(broker.exchange), credentials)
+    const {describeExchange} = await import('./exchange/ccxt-gateway.js')
+    return credentialStatus(broker.name, (await describeExchange(broker.exchange)).requiredCredentials, credentials)
   }
 
   /**

@@ -52,10 +52,20 @@ export async function loadExchangeClass(id: string): Promise<ExchangeClass> {
   return (await import(file.href)).default as ExchangeClass
 }
 
-/** The credentials an exchange's API requires, as ccxt declares them (`requiredCredentials`). */
-export async function requiredCredentials(id: string): Promise<Record<string, unknown>> {
-  const Exchange = await loadExchangeClass(id)
-  return new Exchange().requiredCredentials as Record<string, unknown>
+/** What ccxt declares of an exchange, with no keys and no network: its name, capabilities, rate limit, credentials. */
+export async function describeExchange(id: string): Promise<{
+  name: string
+  has: Record<string, Capability>
+  rateLimit: number | null
+  requiredCredentials: Record<string, unknown>
+}> {
+  const exchange = new (await loadExchangeClass(id))()
+  return {
+    name: String(exchange.name ?? id),
+    has: exchange.has as Record<string, Capability>,
+    rateLimit: typeof exchange.rateLimit === 'number' ? exchange.rateLimit : null,
+    requiredCredentials: exchange.requiredCredentials as Record<string, unknown>,
+  }
 }
 
 /** Parses --option key=value pairs; dotted keys nest ("options.defaultType=spot"), true/false/numbers are typed. */
