@@ -1,6 +1,6 @@
 import {envPrefix} from './credentials.js'
 import {TradedeskError, ExitCode, usageError} from './errors.js'
-import {PAPER_DEFAULT_BALANCES, PaperExchange} from './exchange/paper.js'
+import {closePaperAccount, openPaperAccount} from './exchange/paper-accounts.js'
 import type {Store} from './store.js'
 
 export interface Broker {
@@ -92,7 +92,7 @@ export class BrokerService {
           created_at: new Date().toISOString(),
         })
         .returning('id')
-      if (isPaper) await PaperExchange.fund(tx, id, input.balances && Object.keys(input.balances).length > 0 ? input.balances : PAPER_DEFAULT_BALANCES)
+      if (isPaper) await openPaperAccount(tx, id, input.balances)
       return toBroker(await tx('brokers').where({id}).first())
     })
   }
@@ -130,9 +130,7 @@ export class BrokerService {
 
       await tx('brokers').where({id: broker.id, profile: this.profile}).delete()
       // A paper account's simulated state goes with it; the journal of its trades stays.
-      await tx('paper_balances').where({broker_id: broker.id}).delete()
-      await tx('paper_orders').where({broker_id: broker.id}).delete()
-      await tx('paper_fills').where({broker_id: broker.id}).delete()
+      await closePaperAccount(tx, broker.id)
     })
     return broker
   }
@@ -188,7 +186,7 @@ export class BrokerService {
       const [{id}] = await tx('brokers')
         .insert({profile: this.profile, name: PAPER, exchange: PAPER, sandbox: false, is_default: true, created_at: new Date().toISOString()})
         .returning('id')
-      await PaperExchange.fund(tx, id, PAPER_DEFAULT_BALANCES)
+      await openPaperAccount(tx, id)
     })
   }
 }

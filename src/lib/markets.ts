@@ -1,4 +1,3 @@
-import type {Broker} from './brokers.js'
 import type {Market} from './exchange/types.js'
 import type {Store} from './store.js'
 
@@ -6,7 +5,7 @@ import type {Store} from './store.js'
 export const MARKETS_TTL_MS = 24 * 60 * 60 * 1000
 
 /** One cache entry per exchange and endpoint: a sandbox or another origin lists other markets. */
-export function marketsCacheKey(broker: Pick<Broker, 'exchange' | 'sandbox' | 'apiUrl'>): string {
+export function marketsCacheKey(broker: {exchange: string; sandbox: boolean; apiUrl: string | null}): string {
   return [broker.exchange, broker.sandbox ? 'sandbox' : '', broker.apiUrl ?? ''].join('|')
 }
 

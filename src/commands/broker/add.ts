@@ -4,7 +4,7 @@ import {BaseCommand, type Result} from '../../lib/base-command.js'
 import {PAPER} from '../../lib/brokers.js'
 import type {CredentialStatus} from '../../lib/credentials.js'
 import {usageError} from '../../lib/errors.js'
-import {parseBalanceFlag} from '../../lib/exchange/paper.js'
+import {parseBalanceFlag} from '../../lib/exchange/paper-accounts.js'
 import {brokerView, renderCredentials} from '../../lib/render/broker.js'
 
 export default class BrokerAdd extends BaseCommand<typeof BrokerAdd> {

@@ -1,5 +1,5 @@
 import {Decimal, ZERO, dec, isOnStep, roundToTick, str} from '../decimal.js'
-import {TradedeskError, ExitCode, orderRejected, usageError} from '../errors.js'
+import {TradedeskError, ExitCode, orderRejected} from '../errors.js'
 import {isRowId} from '../journal.js'
 import {MarketCache, findMarket} from '../markets.js'
 import type {Store, Tx} from '../store.js'
@@ -48,7 +48,6 @@ export const PAPER_HAS: Record<string, Capability> = {
   cancelAllOrders: false,
 }
 
-export const PAPER_DEFAULT_BALANCES: Record<string, string> = {USDT: '10000'}
 
 interface PaperOrderRow {
   id: number
@@ -88,13 +87,6 @@ export class PaperExchange implements ExchangeGateway {
     private readonly store: Store,
     private readonly brokerId: number,
   ) {}
-
-  /** Gives a new paper account its starting balances. */
-  static async fund(tx: Tx, brokerId: number, balances: Record<string, string>): Promise<void> {
-    for (const [asset, amount] of Object.entries(balances)) {
-      await tx('paper_balances').insert({broker_id: brokerId, asset, free: str(amount), used: '0'})
-    }
-  }
 
   async markets(): Promise<Market[]> {
     if (this.marketList) return this.marketList
@@ -392,17 +384,4 @@ function toExchangeOrder(row: Omit<PaperOrderRow, 'id'> & {id: number}): Exchang
     feeCurrency: row.fee_currency,
     timestamp: Date.parse(row.updated_at),
   }
-}
-
-export function parseBalanceFlag(values: string[]): Record<string, string> {
-  const balances: Record<string, string> = {}
-  for (const v of values) {
-    const m = /^([A-Za-z0-9]{1,20})=(\d+(?:\.\d+)?)$/.exec(v.trim())
-    if (!m) throw usageError(`--balance takes ASSET=AMOUNT, e.g. USDT=10000 (got "${v}")`)
-    const asset = m[1].toUpperCase()
-    if (asset in balances) throw usageError(`--balance ${asset} is given twice (${balances[asset]} and ${str(m[2])}): give each asset once`)
-    balances[asset] = str(m[2])
-  }
-
-  return balances
 }
