@@ -4,7 +4,7 @@ import {fileURLToPath} from 'node:url'
 import type {Exchange, Order} from 'ccxt'
 
 import type {Broker} from '../brokers.js'
-import {CREDENTIAL_KEYS, type CredentialStatus, type Credentials, credentialStatus, describeMissing, secretValues} from '../credentials.js'
+import {CREDENTIAL_KEYS, type Credentials, credentialStatus, describeMissing, secretValues} from '../credentials.js'
 import {Decimal, optStr, str} from '../decimal.js'
 import {ExitCode, TradedeskError, credentialsError, usageError} from '../errors.js'
 import {MARKETS_TTL_MS, MarketCache, marketsCacheKey} from '../markets.js'
@@ -122,7 +122,7 @@ export class CcxtGateway implements ExchangeGateway {
   private readonly secrets: string[]
   private readonly dialect: Dialect
   /** the HTTP status of the last answer (undefined: none came), where our transport sees it */
-  lastStatus?: number
+  private lastStatus?: number
 
   private constructor(
     private readonly exchange: Exchange,
@@ -428,13 +428,9 @@ export class CcxtGateway implements ExchangeGateway {
     await this.exchange.close?.()
   }
 
-  /** The credentials the exchange requires (ccxt's requiredCredentials) and which the broker has. */
-  get credentialStatus(): CredentialStatus[] {
-    return credentialStatus(this.broker.name, this.exchange.requiredCredentials as Record<string, unknown>, this.credentials)
-  }
-
+  /** Every credential the exchange requires (ccxt's requiredCredentials), or exit 4 naming what to set. */
   private requireCredentials(): void {
-    const statuses = this.credentialStatus
+    const statuses = credentialStatus(this.broker.name, this.exchange.requiredCredentials as Record<string, unknown>, this.credentials)
     if (statuses.some((s) => !s.present)) {
       throw credentialsError(describeMissing(this.broker.name, this.broker.exchange, statuses), 'CREDENTIALS_MISSING')
     }
