@@ -30,7 +30,10 @@ interface Sample {
  * Runs a command line under bash and reads its children's CPU time from bash's `times`. Asynchronous,
  * so that the loopback exchange in this process keeps answering.
  */
-async function run(argv: string[], env: Record<string, string>): Promise<Sample & {stdout: string; stderr: string; code: number | null}> {
+async function run(
+  argv: string[],
+  env: Record<string, string>,
+): Promise<Sample & {stdout: string; stderr: string; code: number | null}> {
   const quoted = argv.map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ')
   const start = performance.now()
   const r = await new Promise<{stdout: string; status: number | null}>((resolve, reject) => {
@@ -66,7 +69,13 @@ function home(name: string): string {
 }
 
 async function td(h: string, args: string[], extra: Record<string, string> = {}) {
-  const r = await run([process.execPath, BIN, ...args], {TRADEDESK_HOME: h, TRADEDESK_PROFILE: 'bench', TRADEDESK_BN_API_KEY: KEY, TRADEDESK_BN_SECRET: SECRET, ...extra})
+  const r = await run([process.execPath, BIN, ...args], {
+    TRADEDESK_HOME: h,
+    TRADEDESK_PROFILE: 'bench',
+    TRADEDESK_BN_API_KEY: KEY,
+    TRADEDESK_BN_SECRET: SECRET,
+    ...extra,
+  })
   if (r.code !== 0) throw new Error(`tradedesk ${args.join(' ')} exited ${r.code}: ${r.stderr}${r.stdout}`)
   return r
 }
@@ -83,10 +92,25 @@ async function seedTrades(h: string, n: number): Promise<void> {
       for (let j = i; j < Math.min(n, i + 500); j++) {
         const at = new Date(start + j * 60_000).toISOString()
         rows.push({
-          profile: 'bench', broker: 'paper', trade_type: 'manual', symbol: symbols[j % symbols.length], side: j % 2 ? 'sell' : 'buy',
-          order_type: 'market', quantity: '0.01', price: '27910.36', total_value: '279.1036', status: 'filled', filled_quantity: '0.01',
-          filled_price: '27910.36', fees: '0.2791036', fee_currency: 'USDT', client_order_id: `bench${n}x${j}`, exchange_order_id: String(j + 1),
-          created_at: at, executed_at: at, updated_at: at,
+          profile: 'bench',
+          broker: 'paper',
+          trade_type: 'manual',
+          symbol: symbols[j % symbols.length],
+          side: j % 2 ? 'sell' : 'buy',
+          order_type: 'market',
+          quantity: '0.01',
+          price: '27910.36',
+          total_value: '279.1036',
+          status: 'filled',
+          filled_quantity: '0.01',
+          filled_price: '27910.36',
+          fees: '0.2791036',
+          fee_currency: 'USDT',
+          client_order_id: `bench${n}x${j}`,
+          exchange_order_id: String(j + 1),
+          created_at: at,
+          executed_at: at,
+          updated_at: at,
         })
       }
 
@@ -126,11 +150,41 @@ async function main() {
 
   const node0 = [process.execPath, '-e', '0']
   const cases: Row[] = [
-    {what: '`history --json`, 10,000 trades vs `node -e 0` (CPU)', a: 'history10k', b: 'node', samples: {a: [], b: []}, target: {ratio: 'cpu', max: 2.5, text: '<= 2.5x'}},
-    {what: '`symbols --search btc --json`, warm cache of 2,292 markets vs `node -e 0` (CPU)', a: 'symbols', b: 'node', samples: {a: [], b: []}, target: {ratio: 'cpu', max: 2.5, text: '<= 2.5x'}},
-    {what: '`broker list --json` vs `node -e 0` (CPU)', a: 'brokers', b: 'node', samples: {a: [], b: []}, target: {ratio: 'cpu', max: 2.5, text: '<= 2.5x'}},
-    {what: '`history --limit 50`, 100,000 trades vs 100 trades (wall)', a: 'history100k', b: 'history100', samples: {a: [], b: []}, target: {ratio: 'wall', max: 1.2, text: '<= 1.2x'}},
-    {what: 'plain ccxt script vs `price BTC/USDT --json`, loopback exchange (wall)', a: 'plain', b: 'price', samples: {a: [], b: []}, target: {ratio: 'wall', min: 2, text: '>= 2x faster'}},
+    {
+      what: '`history --json`, 10,000 trades vs `node -e 0` (CPU)',
+      a: 'history10k',
+      b: 'node',
+      samples: {a: [], b: []},
+      target: {ratio: 'cpu', max: 2.5, text: '<= 2.5x'},
+    },
+    {
+      what: '`symbols --search btc --json`, warm cache of 2,292 markets vs `node -e 0` (CPU)',
+      a: 'symbols',
+      b: 'node',
+      samples: {a: [], b: []},
+      target: {ratio: 'cpu', max: 2.5, text: '<= 2.5x'},
+    },
+    {
+      what: '`broker list --json` vs `node -e 0` (CPU)',
+      a: 'brokers',
+      b: 'node',
+      samples: {a: [], b: []},
+      target: {ratio: 'cpu', max: 2.5, text: '<= 2.5x'},
+    },
+    {
+      what: '`history --limit 50`, 100,000 trades vs 100 trades (wall)',
+      a: 'history100k',
+      b: 'history100',
+      samples: {a: [], b: []},
+      target: {ratio: 'wall', max: 1.2, text: '<= 1.2x'},
+    },
+    {
+      what: 'plain ccxt script vs `price BTC/USDT --json`, loopback exchange (wall)',
+      a: 'plain',
+      b: 'price',
+      samples: {a: [], b: []},
+      target: {ratio: 'wall', min: 2, text: '>= 2x faster'},
+    },
   ]
   const commands: Record<string, () => Promise<Sample>> = {
     node: () => run(node0, {}),
@@ -153,7 +207,11 @@ async function main() {
   // Which heavy libraries each command loads at all.
   const tripwire = ['--import', join(ROOT, 'test/support/tripwire.mjs')]
   const loads = async (h: string, args: string[]) => {
-    const r = await run([process.execPath, ...tripwire, BIN, ...args], {TRADEDESK_HOME: h, TRADEDESK_PROFILE: 'bench', TRIPWIRE: HEAVY.join(',')})
+    const r = await run([process.execPath, ...tripwire, BIN, ...args], {
+      TRADEDESK_HOME: h,
+      TRADEDESK_PROFILE: 'bench',
+      TRIPWIRE: HEAVY.join(','),
+    })
     return new Set([...r.stderr.matchAll(/^LOADED (\S+)$/gm)].map((m) => m[1]))
   }
 
@@ -170,16 +228,36 @@ async function main() {
     return {label, count: made.length, made}
   }
 
-  const tickers = (JSON.parse(readFileSync(join(ROOT, 'data/binance-spot/ticker-24hr.json'), 'utf8')) as {symbol: string; lastPrice: string}[])
+  const tickers = (
+    JSON.parse(readFileSync(join(ROOT, 'data/binance-spot/ticker-24hr.json'), 'utf8')) as {
+      symbol: string
+      lastPrice: string
+    }[]
+  )
     .filter((t) => t.symbol.endsWith('USDT') && Number(t.lastPrice) > 0)
     .map((t) => t.symbol.slice(0, -4))
-  const holding = (n: number) => Object.fromEntries([['USDT', '1000'], ...tickers.filter((a) => a !== 'USDT').slice(0, n - 1).map((a) => [a, '1'])])
+  const holding = (n: number) =>
+    Object.fromEntries([
+      ['USDT', '1000'],
+      ...tickers
+        .filter((a) => a !== 'USDT')
+        .slice(0, n - 1)
+        .map((a) => [a, '1']),
+    ])
   const requestRows = [
     await requests('price BTC/USDT', {USDT: '1000'}, ['price', 'BTC/USDT', '--json']),
     await requests('portfolio, 1 asset', holding(1), ['portfolio', '--json']),
     await requests('portfolio, 10 assets', holding(10), ['portfolio', '--json']),
     await requests('portfolio, 50 assets', holding(50), ['portfolio', '--json']),
-    await requests('trade buy BTC/USDT --quantity 0.001 --yes', {USDT: '1000'}, ['trade', 'buy', 'BTC/USDT', '--quantity', '0.001', '--yes', '--json']),
+    await requests('trade buy BTC/USDT --quantity 0.001 --yes', {USDT: '1000'}, [
+      'trade',
+      'buy',
+      'BTC/USDT',
+      '--quantity',
+      '0.001',
+      '--yes',
+      '--json',
+    ]),
   ]
 
   const fmt = (x: number) => x.toFixed(3)
@@ -195,10 +273,16 @@ async function main() {
     const b = median(c.samples.b.map((s) => s[key]))
     const ratio = a / b
     const met = c.target!.max === undefined ? ratio >= c.target!.min! : ratio <= c.target!.max
-    lines.push(`| ${c.what} | ${fmt(a)} | ${fmt(b)} | ${ratio.toFixed(2)} | ${c.target!.text} | ${met ? 'yes' : 'no'} |`)
+    lines.push(
+      `| ${c.what} | ${fmt(a)} | ${fmt(b)} | ${ratio.toFixed(2)} | ${c.target!.text} | ${met ? 'yes' : 'no'} |`,
+    )
   }
 
-  lines.push('', `| command | ${HEAVY.map((p) => `loads ${p}`).join(' | ')} |`, `|---|${HEAVY.map(() => '---|').join('')}`)
+  lines.push(
+    '',
+    `| command | ${HEAVY.map((p) => `loads ${p}`).join(' | ')} |`,
+    `|---|${HEAVY.map(() => '---|').join('')}`,
+  )
   for (const [label, h, args] of [
     ['history', h10k, ['history', '--json']],
     ['symbols (warm cache)', hSymbols, ['symbols', '--search', 'btc', '--json']],

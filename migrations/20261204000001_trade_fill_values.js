@@ -10,11 +10,16 @@ export async function up(knex) {
     t.text('filled_value')
     t.text('quote_usd')
   })
-  const rows = await knex('trades').whereNotNull('filled_price').whereNotNull('filled_quantity').select('id', 'filled_quantity', 'filled_price')
+  const rows = await knex('trades')
+    .whereNotNull('filled_price')
+    .whereNotNull('filled_quantity')
+    .select('id', 'filled_quantity', 'filled_price')
   const D = Decimal.clone({precision: 80, toExpNeg: -100, toExpPos: 100})
   for (const row of rows) {
     const value = new D(row.filled_quantity).mul(row.filled_price)
-    await knex('trades').where({id: row.id}).update({filled_value: value.isZero() ? '0' : value.toFixed()})
+    await knex('trades')
+      .where({id: row.id})
+      .update({filled_value: value.isZero() ? '0' : value.toFixed()})
   }
 }
 

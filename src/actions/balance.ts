@@ -17,7 +17,11 @@ export const balance = defineAction({
       human: (d, ui) =>
         d.balances.length === 0
           ? `No balances on ${d.broker}.`
-          : ui.table(['Asset', 'Free', 'Used', 'Total'], d.balances.map((b) => [b.asset, b.free, b.used, b.total]), ['left', 'right', 'right', 'right']),
+          : ui.table(
+              ['Asset', 'Free', 'Used', 'Total'],
+              d.balances.map((b) => [b.asset, b.free, b.used, b.total]),
+              ['left', 'right', 'right', 'right'],
+            ),
     }
   },
 })

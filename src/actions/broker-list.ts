@@ -8,7 +8,11 @@ export const brokerList = defineAction({
     const brokers = (await (await session()).brokers.list()).map(brokerView)
     return {
       data: {brokers},
-      human: (d, ui) => ui.table(['Name', 'Exchange', 'Sandbox', 'Default'], d.brokers.map((b) => [b.name, b.exchange, b.sandbox ? 'yes' : '', b.default ? ui.green('*') : ''])),
+      human: (d, ui) =>
+        ui.table(
+          ['Name', 'Exchange', 'Sandbox', 'Default'],
+          d.brokers.map((b) => [b.name, b.exchange, b.sandbox ? 'yes' : '', b.default ? ui.green('*') : '']),
+        ),
     }
   },
 })

@@ -16,12 +16,22 @@ export const portfolio = defineAction({
         const lines = [
           ui.table(
             ['Asset', 'Quantity', 'Price USD', 'Value USD', 'Alloc %', '', 'Avg cost', 'Unrealized P&L'],
-            d.positions.map((p) => [p.asset, p.quantity, p.price_usd, usd(p.value_usd), p.allocation_pct, bar(p.allocation_pct), avgCost(p), ui.signed(usd(p.unrealized_pnl_usd))]),
+            d.positions.map((p) => [
+              p.asset,
+              p.quantity,
+              p.price_usd,
+              usd(p.value_usd),
+              p.allocation_pct,
+              bar(p.allocation_pct),
+              avgCost(p),
+              ui.signed(usd(p.unrealized_pnl_usd)),
+            ]),
             ['left', 'right', 'right', 'right', 'right', 'left', 'right', 'right'],
           ),
           `Total value: ${ui.bold(usd(d.total_value_usd)!)} USD (prices: ${gateway.prices})`,
         ]
-        if (d.unpriced.length > 0) lines.push(`No USD price for: ${d.unpriced.map((u) => `${u.asset} (${u.quantity})`).join(', ')}`)
+        if (d.unpriced.length > 0)
+          lines.push(`No USD price for: ${d.unpriced.map((u) => `${u.asset} (${u.quantity})`).join(', ')}`)
         return lines.join('\n')
       },
     }

@@ -22,7 +22,11 @@ export const price = defineAction({
     const broker = await session.broker(flags.broker)
     const gateway = await session.gateway(broker)
     const market = findMarket(await gateway.markets(), args.symbol)
-    if (!market) throw usageError(`unknown symbol ${args.symbol} on ${broker.name}: see \`tradedesk symbols --all --search ...\``, 'UNKNOWN_SYMBOL')
+    if (!market)
+      throw usageError(
+        `unknown symbol ${args.symbol} on ${broker.name}: see \`tradedesk symbols --all --search ...\``,
+        'UNKNOWN_SYMBOL',
+      )
     const t = await gateway.fetchTicker(market.symbol)
     return {
       data: {

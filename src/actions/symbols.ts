@@ -26,7 +26,10 @@ export const symbols = defineAction({
     return {
       data: {broker: broker.name, ...page},
       human: (d) => {
-        const left = d.inactive > 0 ? `${d.inactive} more match but cannot be traded now (not trading, or no price): not listed` : ''
+        const left =
+          d.inactive > 0
+            ? `${d.inactive} more match but cannot be traded now (not trading, or no price): not listed`
+            : ''
         if (d.total === 0) return ['No symbols match.', left].filter(Boolean).join('\n')
         const pages = Math.max(1, Math.ceil(d.total / d.page_size))
         const footer = `${d.total} symbols, page ${d.page} of ${pages}${d.has_next ? ` (next: --page ${d.page + 1})` : ''}`
@@ -42,6 +45,13 @@ function columns(symbols: string[]): string {
   const width = Math.max(...symbols.map((s) => s.length)) + 2
   const perRow = Math.max(1, Math.floor(80 / width))
   const lines: string[] = []
-  for (let i = 0; i < symbols.length; i += perRow) lines.push(symbols.slice(i, i + perRow).map((s) => s.padEnd(width)).join('').trimEnd())
+  for (let i = 0; i < symbols.length; i += perRow)
+    lines.push(
+      symbols
+        .slice(i, i + perRow)
+        .map((s) => s.padEnd(width))
+        .join('')
+        .trimEnd(),
+    )
   return lines.join('\n')
 }

@@ -9,11 +9,11 @@ export default class ExchangeInfo extends BaseCommand<typeof ExchangeInfo> {
     '<%= config.bin %> exchange-info binance',
     '<%= config.bin %> exchange-info kraken --raw --json',
     '<%= config.bin %> exchange-info --list',
-    '<%= config.bin %> exchange-info            # the broker\'s exchange',
+    "<%= config.bin %> exchange-info            # the broker's exchange",
   ]
 
   static override args = {
-    exchange: Args.string({description: 'A CCXT exchange id, or paper (default: the broker\'s exchange).'}),
+    exchange: Args.string({description: "A CCXT exchange id, or paper (default: the broker's exchange)."}),
   }
 
   static override flags = {
@@ -35,9 +35,17 @@ export default class ExchangeInfo extends BaseCommand<typeof ExchangeInfo> {
       human: (d, ui) => {
         const i = d as Info
         const mark = (v: boolean) => (v ? ui.green('yes') : ui.dim('no'))
-        const sections = CAPABILITY_GROUPS.map(([title, keys]) => `${ui.bold(title)}\n${ui.pairs(keys.map((k) => [`  ${k.replaceAll('_', ' ')}`, mark(i[k] as boolean)]))}`)
-        const head = ui.pairs([['exchange', `${i.name} (${i.exchange})`], ['rate limit', i.rate_limit === null ? null : `${i.rate_limit} ms between requests`]])
-        const raw = i.raw_has ? `\n${ui.bold('Raw has')}\n${ui.pairs(Object.entries(i.raw_has).map(([k, v]) => [`  ${k}`, String(v)]))}` : ''
+        const sections = CAPABILITY_GROUPS.map(
+          ([title, keys]) =>
+            `${ui.bold(title)}\n${ui.pairs(keys.map((k) => [`  ${k.replaceAll('_', ' ')}`, mark(i[k] as boolean)]))}`,
+        )
+        const head = ui.pairs([
+          ['exchange', `${i.name} (${i.exchange})`],
+          ['rate limit', i.rate_limit === null ? null : `${i.rate_limit} ms between requests`],
+        ])
+        const raw = i.raw_has
+          ? `\n${ui.bold('Raw has')}\n${ui.pairs(Object.entries(i.raw_has).map(([k, v]) => [`  ${k}`, String(v)]))}`
+          : ''
         return `${head}\n\n${sections.join('\n\n')}${raw}`
       },
     }

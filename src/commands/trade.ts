@@ -6,11 +6,25 @@ import type {TradeRecord} from '../lib/journal.js'
 import {orderArgs, orderFlags, renderValidation} from '../lib/order-flags.js'
 import {renderTrade} from '../lib/render/trade.js'
 import {OrderTicket, inquirerPrompts} from '../lib/ticket.js'
-import {type OrderInput, type PreparedOrder, type Validation, type ValidationCode, describeFailures, placeOrder, prepareOrder, validationOf} from '../lib/trading.js'
+import {
+  type OrderInput,
+  type PreparedOrder,
+  type Validation,
+  type ValidationCode,
+  describeFailures,
+  placeOrder,
+  prepareOrder,
+  validationOf,
+} from '../lib/trading.js'
 import {Ui} from '../lib/ui.js'
 
 /** Failures the order ticket answers by asking for the size again. */
-const SIZE_CODES = new Set<ValidationCode>(['AMOUNT_TOO_SMALL', 'AMOUNT_TOO_LARGE', 'COST_TOO_SMALL', 'INSUFFICIENT_FUNDS'])
+const SIZE_CODES = new Set<ValidationCode>([
+  'AMOUNT_TOO_SMALL',
+  'AMOUNT_TOO_LARGE',
+  'COST_TOO_SMALL',
+  'INSUFFICIENT_FUNDS',
+])
 
 export default class Trade extends BaseCommand<typeof Trade> {
   static override summary = 'Validate, confirm, send and record an order; on a terminal, ask for what is missing.'
@@ -40,17 +54,26 @@ With SIDE, SYMBOL or the size left out, on a terminal, it opens an order ticket 
     const missing = [
       !args.side && 'SIDE',
       !args.symbol && 'SYMBOL',
-      flags.quantity === undefined && flags.usd === undefined && flags.percent === undefined && 'the size (--quantity, --usd or --percent)',
+      flags.quantity === undefined &&
+        flags.usd === undefined &&
+        flags.percent === undefined &&
+        'the size (--quantity, --usd or --percent)',
     ].filter((m): m is string => typeof m === 'string')
     // A limit order's missing price is a validation failure (PRICE_REQUIRED, exit 3), as in validate;
     // on a terminal the ticket asks for it.
     const askPrice = interactive && flags.type === 'limit' && flags.price === undefined
     if (missing.length > 0 && !interactive) {
-      throw usageError(`missing ${missing.join(', ')}; with no terminal to ask on, give them on the command line, e.g. \`tradedesk trade buy BTC/USDT --usd 100 --yes\``, 'MISSING_ARGUMENT')
+      throw usageError(
+        `missing ${missing.join(', ')}; with no terminal to ask on, give them on the command line, e.g. \`tradedesk trade buy BTC/USDT --usd 100 --yes\``,
+        'MISSING_ARGUMENT',
+      )
     }
 
     if (!dryRun && !flags.yes && !interactive) {
-      throw usageError('no terminal to confirm the order: pass --yes to send it (nothing was sent)', 'CONFIRMATION_REQUIRED')
+      throw usageError(
+        'no terminal to confirm the order: pass --yes to send it (nothing was sent)',
+        'CONFIRMATION_REQUIRED',
+      )
     }
 
     const session = await this.session()
@@ -71,13 +94,22 @@ With SIDE, SYMBOL or the size left out, on a terminal, it opens an order ticket 
     let prepared = await prepareOrder(gateway, broker, input)
     // On the ticket, a size the market or the balance refuses is asked again with the reasons.
     while (ticket && !prepared.valid && prepared.market && prepared.errors.every((e) => SIZE_CODES.has(e.code))) {
-      input = await ticket.resize(gateway, prepared.market, input, prepared.errors.map((e) => e.message))
+      input = await ticket.resize(
+        gateway,
+        prepared.market,
+        input,
+        prepared.errors.map((e) => e.message),
+      )
       prepared = await prepareOrder(gateway, broker, input)
     }
 
     if (dryRun) {
       const validation = validationOf(prepared)
-      return {data: validation, human: (d, ui) => renderValidation({...(d as Validation), prices: prepared.prices}, ui), exitCode: validation.valid ? 0 : ExitCode.ORDER_INVALID}
+      return {
+        data: validation,
+        human: (d, ui) => renderValidation({...(d as Validation), prices: prepared.prices}, ui),
+        exitCode: validation.valid ? 0 : ExitCode.ORDER_INVALID,
+      }
     }
 
     if (!prepared.valid) throw invalidOrder(describeFailures(prepared), prepared.errors)

@@ -15,7 +15,9 @@ const hook: Hook.CommandNotFound = async function (opts) {
     .filter(({c, d}) => d <= Math.max(1, Math.floor(c.length / 3)))
     .sort((a, b) => a.d - b.d)[0]?.c
   const hint = nearest ? `did you mean \`tradedesk ${nearest}\`? ` : ''
-  new Invocation((opts.argv ?? []).includes('--json')).fail(usageError(`unknown command "${typed}": ${hint}see \`tradedesk --help\``, 'UNKNOWN_COMMAND'))
+  new Invocation((opts.argv ?? []).includes('--json')).fail(
+    usageError(`unknown command "${typed}": ${hint}see \`tradedesk --help\``, 'UNKNOWN_COMMAND'),
+  )
 }
 
 /** Levenshtein distance. */
@@ -23,7 +25,8 @@ function distance(a: string, b: string): number {
   let previous = Array.from({length: b.length + 1}, (_, j) => j)
   for (let i = 1; i <= a.length; i++) {
     const row = [i]
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
     previous = row
   }
 

@@ -15,7 +15,9 @@ import type {Spinner} from './ui.js'
 
 export type {Result} from './cli/spec.js'
 
-export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
+export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<
+  (typeof BaseCommand)['baseFlags'] & T['flags']
+>
 export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
 
 /** oclif's flag for a plain declaration (src/lib/cli/spec.ts). */
@@ -34,19 +36,25 @@ function oclifFlag(spec: FlagSpec) {
     case 'string': {
       const {type: _, options, multiple, ...rest} = spec
       const choices = options ? [...options] : undefined
-      return multiple ? Flags.string({...rest, options: choices, multiple: true}) : Flags.string({...rest, options: choices})
+      return multiple
+        ? Flags.string({...rest, options: choices, multiple: true})
+        : Flags.string({...rest, options: choices})
     }
   }
 }
 
 /** oclif's flags for plain declarations. */
 export function oclifFlags(specs: FlagSpecs): Interfaces.FlagInput {
-  return Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, oclifFlag(spec)])) as Interfaces.FlagInput
+  return Object.fromEntries(
+    Object.entries(specs).map(([name, spec]) => [name, oclifFlag(spec)]),
+  ) as Interfaces.FlagInput
 }
 
 /** oclif's arguments for plain declarations. */
 export function oclifArgs(specs: ArgSpecs): Interfaces.ArgInput {
-  return Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, Args.string({...spec})])) as Interfaces.ArgInput
+  return Object.fromEntries(
+    Object.entries(specs).map(([name, spec]) => [name, Args.string({...spec})]),
+  ) as Interfaces.ArgInput
 }
 
 /**
@@ -75,7 +83,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       baseFlags: (super.ctor as typeof BaseCommand).baseFlags,
       // oclif reads a missing argument from piped stdin: `while read id; do ... order cancel $id` would
       // swallow its own input. Arguments come from argv only.
-      args: Object.fromEntries(Object.entries(this.ctor.args ?? {}).map(([name, arg]) => [name, {...arg, ignoreStdin: true}])),
+      args: Object.fromEntries(
+        Object.entries(this.ctor.args ?? {}).map(([name, arg]) => [name, {...arg, ignoreStdin: true}]),
+      ),
       strict: this.ctor.strict,
     })
     this.flags = flags as CommandFlags<T>
@@ -99,7 +109,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** What an action (a command declared without oclif) gets from this run. */
   protected context<F extends FlagSpecs, A extends ArgSpecs, D>(_action: Action<F, A, D>): ActionContext<F, A> {
-    return this.invocation!.context<F, A>(this.flags as unknown as ActionContext<F, A>['flags'], this.args as unknown as ActionContext<F, A>['args'])
+    return this.invocation!.context<F, A>(
+      this.flags as unknown as ActionContext<F, A>['flags'],
+      this.args as unknown as ActionContext<F, A>['args'],
+    )
   }
 
   override async catch(error: Error & {exitCode?: number}): Promise<void> {

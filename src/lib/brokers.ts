@@ -51,24 +51,30 @@ export class BrokerService {
     }
 
     const fallback = brokers.find((b) => b.isDefault)
-    if (!fallback) throw usageError('no default broker: choose one with `tradedesk broker default NAME`', 'NO_DEFAULT_BROKER')
+    if (!fallback)
+      throw usageError('no default broker: choose one with `tradedesk broker default NAME`', 'NO_DEFAULT_BROKER')
     return fallback
   }
 
   async add(input: NewBroker): Promise<Broker> {
     if (!NAME.test(input.name)) {
-      throw usageError(`invalid broker name "${input.name}": 1-32 letters, digits, "_" or "-", starting with a letter or digit`)
+      throw usageError(
+        `invalid broker name "${input.name}": 1-32 letters, digits, "_" or "-", starting with a letter or digit`,
+      )
     }
 
     const isPaper = input.exchange === PAPER
-    if (isPaper && (input.sandbox || input.apiUrl)) throw usageError('--sandbox and --api-url do not apply to the paper exchange')
+    if (isPaper && (input.sandbox || input.apiUrl))
+      throw usageError('--sandbox and --api-url do not apply to the paper exchange')
     if (!isPaper && input.balances && Object.keys(input.balances).length > 0) {
       throw usageError('--balance only applies to paper brokers (--exchange paper)')
     }
 
     await this.ensureBuiltIn()
     return this.store.write(async (tx) => {
-      const names: string[] = (await tx('brokers').where({profile: this.profile}).select('name')).map((r: {name: string}) => r.name)
+      const names: string[] = (await tx('brokers').where({profile: this.profile}).select('name')).map(
+        (r: {name: string}) => r.name,
+      )
       if (names.includes(input.name)) throw usageError(`a broker named "${input.name}" already exists`, 'BROKER_EXISTS')
       // Credentials are found by the upper-cased name: "main" and "MAIN" (or "x-y" and "x_y") would
       // share TRADEDESK_MAIN_API_KEY, and one exchange's key would be sent to the other.
@@ -105,11 +111,16 @@ export class BrokerService {
   async remove(name: string, options: {force?: boolean} = {}): Promise<Broker> {
     const broker = await this.resolve(name)
     if (broker.isDefault) {
-      throw usageError(`"${name}" is the default broker; make another the default first (tradedesk broker default NAME)`, 'BROKER_IS_DEFAULT')
+      throw usageError(
+        `"${name}" is the default broker; make another the default first (tradedesk broker default NAME)`,
+        'BROKER_IS_DEFAULT',
+      )
     }
 
     await this.store.write(async (tx) => {
-      const unsettled = tx('trades').where({profile: this.profile, broker: broker.name}).whereIn('status', ['open', 'unknown', 'pending'])
+      const unsettled = tx('trades')
+        .where({profile: this.profile, broker: broker.name})
+        .whereIn('status', ['open', 'unknown', 'pending'])
       const rows: {id: number; status: string}[] = await unsettled.clone().select('id', 'status').orderBy('id')
       if (rows.length > 0 && !options.force) {
         const list = rows.map((r) => `${r.id} (${r.status})`).join(', ')
@@ -136,11 +147,16 @@ export class BrokerService {
   }
 
   /** Edits a broker's connection settings; options given are set (an empty value removes one). */
-  async set(name: string, changes: {sandbox?: boolean; apiUrl?: string | null; options?: Record<string, string>}): Promise<Broker> {
+  async set(
+    name: string,
+    changes: {sandbox?: boolean; apiUrl?: string | null; options?: Record<string, string>},
+  ): Promise<Broker> {
     const broker = await this.resolve(name)
-    const given = changes.sandbox !== undefined || changes.apiUrl !== undefined || Object.keys(changes.options ?? {}).length > 0
+    const given =
+      changes.sandbox !== undefined || changes.apiUrl !== undefined || Object.keys(changes.options ?? {}).length > 0
     if (!given) throw usageError('nothing to change: give --sandbox/--no-sandbox, --api-url or --option key=value')
-    if (broker.exchange === PAPER) throw usageError('--sandbox, --api-url and --option do not apply to the paper exchange')
+    if (broker.exchange === PAPER)
+      throw usageError('--sandbox, --api-url and --option do not apply to the paper exchange')
     const options = {...broker.options}
     for (const [key, value] of Object.entries(changes.options ?? {})) {
       if (value === '') delete options[key]
@@ -184,7 +200,14 @@ export class BrokerService {
     await this.store.write(async (tx) => {
       if (await tx('brokers').where({profile: this.profile}).first('id')) return
       const [{id}] = await tx('brokers')
-        .insert({profile: this.profile, name: PAPER, exchange: PAPER, sandbox: false, is_default: true, created_at: new Date().toISOString()})
+        .insert({
+          profile: this.profile,
+          name: PAPER,
+          exchange: PAPER,
+          sandbox: false,
+          is_default: true,
+          created_at: new Date().toISOString(),
+        })
         .returning('id')
       await openPaperAccount(tx, id)
     })

@@ -61,13 +61,19 @@ export function loadCredentials(broker: string, home: string, env: NodeJS.Proces
   }
 
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw credentialsError(`${file} must hold an object: {"<broker>": {"apiKey", "secret", "password"}}`, 'CREDENTIALS_FILE_INVALID')
+    throw credentialsError(
+      `${file} must hold an object: {"<broker>": {"apiKey", "secret", "password"}}`,
+      'CREDENTIALS_FILE_INVALID',
+    )
   }
 
   const entry = (parsed as Record<string, unknown>)[broker]
   if (entry === undefined) return {}
   if (typeof entry !== 'object' || entry === null) {
-    throw credentialsError(`${file}: the entry for "${broker}" must be an object with apiKey and secret`, 'CREDENTIALS_FILE_INVALID')
+    throw credentialsError(
+      `${file}: the entry for "${broker}" must be an object with apiKey and secret`,
+      'CREDENTIALS_FILE_INVALID',
+    )
   }
 
   return clean(entry as Record<string, unknown>)
@@ -92,8 +98,16 @@ export interface CredentialStatus {
 }
 
 /** The credentials an exchange requires (ccxt's `requiredCredentials`), and which of them the broker has. */
-export function credentialStatus(broker: string, required: Record<string, unknown>, have: Credentials): CredentialStatus[] {
-  return KEYS.filter((k) => required[k] === true).map((k) => ({key: k, env: `${envPrefix(broker)}${CREDENTIAL_KEYS[k]}`, present: Boolean(have[k])}))
+export function credentialStatus(
+  broker: string,
+  required: Record<string, unknown>,
+  have: Credentials,
+): CredentialStatus[] {
+  return KEYS.filter((k) => required[k] === true).map((k) => ({
+    key: k,
+    env: `${envPrefix(broker)}${CREDENTIAL_KEYS[k]}`,
+    present: Boolean(have[k]),
+  }))
 }
 
 /** Exactly what to set, for a broker that lacks required credentials. */

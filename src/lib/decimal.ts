@@ -4,7 +4,12 @@ import {Decimal as DecimalJs} from 'decimal.js'
  * One Decimal constructor for all money: 80 significant digits and no exponent notation in output,
  * so a value read, computed, stored and printed is the same exact string everywhere.
  */
-export const Decimal = DecimalJs.clone({precision: 80, rounding: DecimalJs.ROUND_HALF_UP, toExpNeg: -100, toExpPos: 100})
+export const Decimal = DecimalJs.clone({
+  precision: 80,
+  rounding: DecimalJs.ROUND_HALF_UP,
+  toExpNeg: -100,
+  toExpPos: 100,
+})
 export type Decimal = InstanceType<typeof Decimal>
 
 export const ZERO = new Decimal(0)
@@ -55,9 +60,14 @@ export function truncateToStep(value: Decimal, step: Decimal | null): Decimal {
  * Rounds to a multiple of tick (an exchange's price precision in TICK_SIZE mode): half up, or
  * `down` / `up` where the direction matters (a limit price is never rounded against the trader).
  */
-export function roundToTick(value: Decimal, tick: Decimal | null, direction: 'half-up' | 'down' | 'up' = 'half-up'): Decimal {
+export function roundToTick(
+  value: Decimal,
+  tick: Decimal | null,
+  direction: 'half-up' | 'down' | 'up' = 'half-up',
+): Decimal {
   if (!tick || tick.isZero()) return value
-  const mode = direction === 'down' ? Decimal.ROUND_FLOOR : direction === 'up' ? Decimal.ROUND_CEIL : Decimal.ROUND_HALF_UP
+  const mode =
+    direction === 'down' ? Decimal.ROUND_FLOOR : direction === 'up' ? Decimal.ROUND_CEIL : Decimal.ROUND_HALF_UP
   return value.div(tick).toDecimalPlaces(0, mode).mul(tick)
 }
 

@@ -7,7 +7,8 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{
 /** An ISO date or date-time as a UTC instant; a bare date given as --until covers that whole day. */
 export function parseIsoDate(text: string, flag: string, endOfDay = false): string {
   const t = text.trim()
-  if (!DATE_ONLY.test(t) && !DATE_TIME.test(t)) throw usageError(`--${flag} must be an ISO date like 2026-01-31 or 2026-01-31T12:00:00Z (got "${text}")`)
+  if (!DATE_ONLY.test(t) && !DATE_TIME.test(t))
+    throw usageError(`--${flag} must be an ISO date like 2026-01-31 or 2026-01-31T12:00:00Z (got "${text}")`)
   const ms = Date.parse(DATE_ONLY.test(t) ? `${t}T00:00:00Z` : t)
   // Date.parse rolls impossible days forward (2026-02-30 becomes March 2): refuse them instead.
   const [year, month, day] = t.slice(0, 10).split('-').map(Number)
@@ -18,7 +19,15 @@ export function parseIsoDate(text: string, flag: string, endOfDay = false): stri
   return new Date(DATE_ONLY.test(t) && endOfDay ? ms + 86_400_000 : ms).toISOString()
 }
 
-export function historyFilter(flags: {symbol?: string; side?: string; status?: string; since?: string; until?: string; limit: number; broker?: string}): HistoryFilter {
+export function historyFilter(flags: {
+  symbol?: string
+  side?: string
+  status?: string
+  since?: string
+  until?: string
+  limit: number
+  broker?: string
+}): HistoryFilter {
   if (!Number.isInteger(flags.limit) || flags.limit < 1) throw usageError('--limit must be a whole number from 1')
   if (flags.status && !TRADE_STATUSES.includes(flags.status as TradeStatus)) {
     throw usageError(`--status must be one of ${TRADE_STATUSES.join(', ')}`)

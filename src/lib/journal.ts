@@ -4,7 +4,16 @@ import type {ExchangeOrder, OrderType, Side} from './exchange/types.js'
 import type {Store} from './store.js'
 
 export type TradeStatus = 'pending' | 'open' | 'filled' | 'cancelled' | 'expired' | 'rejected' | 'failed' | 'unknown'
-export const TRADE_STATUSES: TradeStatus[] = ['pending', 'open', 'filled', 'cancelled', 'expired', 'rejected', 'failed', 'unknown']
+export const TRADE_STATUSES: TradeStatus[] = [
+  'pending',
+  'open',
+  'filled',
+  'cancelled',
+  'expired',
+  'rejected',
+  'failed',
+  'unknown',
+]
 
 /** One row of the journal, as the SPEC's trade record. */
 export interface TradeRecord {
@@ -36,9 +45,27 @@ export interface TradeRecord {
 export type Fill = TradeRecord & {quote_usd: string | null}
 
 export const TRADE_FIELDS: (keyof TradeRecord)[] = [
-  'id', 'broker', 'trade_type', 'symbol', 'side', 'order_type', 'quantity', 'price', 'total_value', 'status',
-  'filled_quantity', 'filled_price', 'filled_value', 'fees', 'fee_currency', 'client_order_id', 'exchange_order_id', 'created_at',
-  'executed_at', 'error_message', 'notes',
+  'id',
+  'broker',
+  'trade_type',
+  'symbol',
+  'side',
+  'order_type',
+  'quantity',
+  'price',
+  'total_value',
+  'status',
+  'filled_quantity',
+  'filled_price',
+  'filled_value',
+  'fees',
+  'fee_currency',
+  'client_order_id',
+  'exchange_order_id',
+  'created_at',
+  'executed_at',
+  'error_message',
+  'notes',
 ]
 
 const COLUMNS = TRADE_FIELDS.join(', ')
@@ -115,7 +142,9 @@ export class TradeJournal {
           // An answer without fees (some lookups carry none) never erases fees already known.
           fees: order.fee ?? current?.fees ?? null,
           fee_currency: order.fee === null ? (current?.fee_currency ?? null) : order.feeCurrency,
-          executed_at: current?.executed_at ?? (filled.isZero() ? null : order.timestamp ? new Date(order.timestamp).toISOString() : now),
+          executed_at:
+            current?.executed_at ??
+            (filled.isZero() ? null : order.timestamp ? new Date(order.timestamp).toISOString() : now),
           error_message: null,
           updated_at: now,
         })
@@ -135,7 +164,10 @@ export class TradeJournal {
   async get(id: number): Promise<TradeRecord | null> {
     // Not an id the table can hold: PostgreSQL would fail on an out-of-range integer, SQLite finds nothing.
     if (!isRowId(id)) return null
-    const [row] = await this.store.query(`SELECT ${COLUMNS} FROM trades WHERE id = ? AND profile = ?`, [id, this.profile])
+    const [row] = await this.store.query(`SELECT ${COLUMNS} FROM trades WHERE id = ? AND profile = ?`, [
+      id,
+      this.profile,
+    ])
     return row ? toRecord(row) : null
   }
 
@@ -173,7 +205,9 @@ export class TradeJournal {
     const wanted = text.trim().toUpperCase()
     const parts = wanted.split(/[/_-]/)
     if (parts.length === 2 && parts.every(Boolean)) return [`${parts[0]}/${parts[1]}`]
-    const rows = await this.store.query<{symbol: string}>('SELECT DISTINCT symbol FROM trades WHERE profile = ?', [this.profile])
+    const rows = await this.store.query<{symbol: string}>('SELECT DISTINCT symbol FROM trades WHERE profile = ?', [
+      this.profile,
+    ])
     return rows.map((r) => r.symbol).filter((s) => s.replace('/', '') === wanted)
   }
 

@@ -37,7 +37,9 @@ export class MarketCache {
       'SELECT summary, fetched_at FROM markets WHERE exchange_key = ?',
       [exchangeKey],
     )
-    return row && isFresh(row.fetched_at, maxAgeMs) ? {markets: JSON.parse(row.summary), fetchedAt: Number(row.fetched_at)} : null
+    return row && isFresh(row.fetched_at, maxAgeMs)
+      ? {markets: JSON.parse(row.summary), fetchedAt: Number(row.fetched_at)}
+      : null
   }
 
   /**
@@ -71,11 +73,20 @@ export class MarketCache {
   async put(exchangeKey: string, markets: Market[], raw: RawMarkets | null): Promise<void> {
     await this.store.write(async (tx) => {
       await tx('markets')
-        .insert({exchange_key: exchangeKey, summary: JSON.stringify(markets), currencies: raw ? JSON.stringify(raw.currencies) : null, fetched_at: Date.now()})
+        .insert({
+          exchange_key: exchangeKey,
+          summary: JSON.stringify(markets),
+          currencies: raw ? JSON.stringify(raw.currencies) : null,
+          fetched_at: Date.now(),
+        })
         .onConflict('exchange_key')
         .merge()
       await tx('market_raw').where({exchange_key: exchangeKey}).delete()
-      const rows = Object.entries(raw?.markets ?? {}).map(([symbol, m]) => ({exchange_key: exchangeKey, symbol, raw: JSON.stringify(m)}))
+      const rows = Object.entries(raw?.markets ?? {}).map(([symbol, m]) => ({
+        exchange_key: exchangeKey,
+        symbol,
+        raw: JSON.stringify(m),
+      }))
       for (let i = 0; i < rows.length; i += RAW_CHUNK) await tx('market_raw').insert(rows.slice(i, i + RAW_CHUNK))
     })
   }

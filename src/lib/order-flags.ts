@@ -15,7 +15,10 @@ export const orderFlags = {
   type: Flags.string({description: 'Order type (default: market).', options: ['market', 'limit']}),
   quantity: Flags.string({description: 'Size in base units (e.g. 0.01 BTC).', exclusive: ['usd', 'percent']}),
   usd: Flags.string({description: 'Size as a value in USD.', exclusive: ['quantity', 'percent']}),
-  percent: Flags.string({description: 'Size as a percent of the free balance the order spends (sell 100 = everything).', exclusive: ['quantity', 'usd']}),
+  percent: Flags.string({
+    description: 'Size as a percent of the free balance the order spends (sell 100 = everything).',
+    exclusive: ['quantity', 'usd'],
+  }),
   price: Flags.string({description: 'Limit price (required with --type limit).'}),
   note: Flags.string({description: 'A note kept with the trade in the journal.'}),
 }
@@ -27,13 +30,24 @@ export function renderValidation(v: Validation & {prices?: string}, ui: Ui): str
     ui.pairs([
       ['broker', o.broker],
       ...(v.prices ? ([['prices', v.prices]] as [string, string][]) : []),
-      ['order', `${ui.side(o.side)} ${o.quantity ?? '?'} ${o.symbol} ${o.order_type}${o.order_type === 'limit' ? ` @ ${o.price ?? '?'}` : ''}`],
+      [
+        'order',
+        `${ui.side(o.side)} ${o.quantity ?? '?'} ${o.symbol} ${o.order_type}${o.order_type === 'limit' ? ` @ ${o.price ?? '?'}` : ''}`,
+      ],
       ['price', o.price],
       ['value', o.total_value === null ? null : `${o.total_value} ${o.fee_currency ?? ''}`],
       ['estimated fee', o.estimated_fee === null ? null : `${o.estimated_fee} ${o.fee_currency ?? ''}`],
       ['total', total(v)],
-      ['balance', v.balance.asset ? `${v.balance.free} ${v.balance.asset} free, ${v.balance.required ?? '?'} required` : null],
-      ['balance after', v.balance.free !== null && v.balance.required !== null ? `${str(new Decimal(v.balance.free).minus(v.balance.required))} ${v.balance.asset}` : null],
+      [
+        'balance',
+        v.balance.asset ? `${v.balance.free} ${v.balance.asset} free, ${v.balance.required ?? '?'} required` : null,
+      ],
+      [
+        'balance after',
+        v.balance.free !== null && v.balance.required !== null
+          ? `${str(new Decimal(v.balance.free).minus(v.balance.required))} ${v.balance.asset}`
+          : null,
+      ],
     ]),
   ]
   for (const w of v.warnings) lines.push(ui.yellow(`warning: ${w}`))

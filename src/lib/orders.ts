@@ -11,19 +11,27 @@ import {type TradeJournal, type TradeRecord, parseTradeId, tradeStatusOf} from '
 export function pendingGraceMs(env: NodeJS.ProcessEnv = process.env): number {
   const text = env.TRADEDESK_PENDING_GRACE_SECONDS
   if (text === undefined || text === '') return 60_000
-  if (!/^\d{1,6}$/.test(text)) throw usageError(`TRADEDESK_PENDING_GRACE_SECONDS must be a whole number of seconds (got "${text}")`)
+  if (!/^\d{1,6}$/.test(text))
+    throw usageError(`TRADEDESK_PENDING_GRACE_SECONDS must be a whole number of seconds (got "${text}")`)
   return Number(text) * 1000
 }
 
 /** An order on the exchange as a trade record: the journal's row, or (placed elsewhere) id null and trade_type external. */
-export type OrderRecord = Omit<TradeRecord, 'id' | 'client_order_id'> & {id: number | null; client_order_id: string | null}
+export type OrderRecord = Omit<TradeRecord, 'id' | 'client_order_id'> & {
+  id: number | null
+  client_order_id: string | null
+}
 
 /**
  * The broker's open orders on the exchange, as trade records. An order this tool placed is its
  * journal row, brought up to date with what the exchange says (as `order sync` would); an order
  * placed elsewhere is shown as an external record with no journal id.
  */
-export async function listOpenOrders(gateway: ExchangeGateway, journal: TradeJournal, broker: Broker): Promise<OrderRecord[]> {
+export async function listOpenOrders(
+  gateway: ExchangeGateway,
+  journal: TradeJournal,
+  broker: Broker,
+): Promise<OrderRecord[]> {
   const orders = await gateway.fetchOpenOrders()
   const ids = orders.map((o) => o.clientOrderId).filter((id): id is string => Boolean(id))
   const known = new Map((await journal.byClientOrderIds(broker.name, ids)).map((t) => [t.client_order_id, t]))
@@ -31,7 +39,8 @@ export async function listOpenOrders(gateway: ExchangeGateway, journal: TradeJou
   for (const o of orders) {
     const row = o.clientOrderId ? known.get(o.clientOrderId) : undefined
     if (!row) records.push(externalRecord(broker, o))
-    else if (row.status === tradeStatusOf(o) && row.filled_quantity === o.filled && row.exchange_order_id === o.id) records.push(row)
+    else if (row.status === tradeStatusOf(o) && row.filled_quantity === o.filled && row.exchange_order_id === o.id)
+      records.push(row)
     else records.push(await journal.recordOrder(row.id, o))
   }
 
@@ -67,14 +76,23 @@ function externalRecord(broker: Broker, o: ExchangeOrder): OrderRecord {
 }
 
 /** Cancels an open order by its journal id, and records the outcome. */
-export async function cancelOrder(gateway: ExchangeGateway, journal: TradeJournal, broker: Broker, idText: string): Promise<TradeRecord> {
+export async function cancelOrder(
+  gateway: ExchangeGateway,
+  journal: TradeJournal,
+  broker: Broker,
+  idText: string,
+): Promise<TradeRecord> {
   const trade = await journal.get(parseTradeId(idText))
   if (!trade || trade.broker !== broker.name) {
     throw usageError(`no trade ${idText} on broker ${broker.name} in this profile's journal`, 'UNKNOWN_TRADE')
   }
 
   if (trade.status !== 'open' || !trade.exchange_order_id) {
-    throw new TradedeskError('ORDER_NOT_OPEN', `trade ${trade.id} is ${trade.status}, not an open order`, ExitCode.ORDER_INVALID)
+    throw new TradedeskError(
+      'ORDER_NOT_OPEN',
+      `trade ${trade.id} is ${trade.status}, not an open order`,
+      ExitCode.ORDER_INVALID,
+    )
   }
 
   const cancelled = await gateway.cancelOrder(trade.exchange_order_id, trade.symbol)
@@ -111,16 +129,28 @@ export async function syncOrders(
       left.push({id: row.id, status: row.status, reason: order})
     } else if (order) {
       const unchanged =
-        row.status === tradeStatusOf(order) && row.filled_quantity === order.filled && row.exchange_order_id === order.id
+        row.status === tradeStatusOf(order) &&
+        row.filled_quantity === order.filled &&
+        row.exchange_order_id === order.id
       if (!unchanged) changed.push(await journal.recordOrder(row.id, order))
     } else if (row.status === 'open') {
-      left.push({id: row.id, status: row.status, reason: 'the exchange has no order with its id or client order id any more'})
+      left.push({
+        id: row.id,
+        status: row.status,
+        reason: 'the exchange has no order with its id or client order id any more',
+      })
     } else if (age < graceMs) {
       const grace = `the ${graceMs / 1000} s grace period (TRADEDESK_PENDING_GRACE_SECONDS)`
       const reason = `not on the exchange, but recorded ${Math.floor(age / 1000)} s ago: within ${grace} another process may still be sending it`
       left.push({id: row.id, status: row.status, reason})
     } else {
-      changed.push(await journal.recordProblem(row.id, 'failed', 'the exchange has no order with this client order id: it was never placed'))
+      changed.push(
+        await journal.recordProblem(
+          row.id,
+          'failed',
+          'the exchange has no order with this client order id: it was never placed',
+        ),
+      )
     }
   }
 
@@ -133,7 +163,12 @@ export async function syncOrders(
  */
 async function lookUp(gateway: ExchangeGateway, row: TradeRecord): Promise<ExchangeOrder | null | string> {
   try {
-    return await gateway.fetchOrder({id: row.exchange_order_id, clientOrderId: row.client_order_id, symbol: row.symbol, createdAt: row.created_at})
+    return await gateway.fetchOrder({
+      id: row.exchange_order_id,
+      clientOrderId: row.client_order_id,
+      symbol: row.symbol,
+      createdAt: row.created_at,
+    })
   } catch (error) {
     if (error instanceof TradedeskError && error.code === 'ORDER_LOOKUP_INCONCLUSIVE') return error.message
     throw error

@@ -46,14 +46,19 @@ export async function buildPortfolio(gateway: ExchangeGateway, broker: Broker, f
   const unpriced: Portfolio['unpriced'] = []
   for (const h of holdings) {
     const route = routes.get(h.asset)
-    const price = route ? usdPriceAlong(route, (symbol) => (tickers.get(symbol)?.last ? new Decimal(tickers.get(symbol)!.last!) : null)) : null
+    const price = route
+      ? usdPriceAlong(route, (symbol) => (tickers.get(symbol)?.last ? new Decimal(tickers.get(symbol)!.last!) : null))
+      : null
     if (price === null) unpriced.push({asset: h.asset, quantity: h.total})
     else priced.push({asset: h.asset, quantity: new Decimal(h.total), price, value: new Decimal(h.total).mul(price)})
   }
 
   const total = priced.reduce((sum, p) => sum.plus(p.value), new Decimal(0))
   priced.sort((a, b) => b.value.cmp(a.value) || a.asset.localeCompare(b.asset))
-  const allocations = allocate(priced.map((p) => p.value), total)
+  const allocations = allocate(
+    priced.map((p) => p.value),
+    total,
+  )
   return {
     broker: broker.name,
     total_value_usd: str(total),
@@ -75,14 +80,20 @@ export async function buildPortfolio(gateway: ExchangeGateway, broker: Broker, f
  * then the average and the P&L are unknown too, and that quantity is said. A holding smaller than
  * the journal's (sold or withdrawn elsewhere) keeps the same proportions.
  */
-function costOfHolding(asset: string, held: Decimal, price: Decimal, basis: Basis | undefined): Pick<Position, 'avg_cost_usd' | 'unrealized_pnl_usd' | 'unknown_cost_quantity'> {
+function costOfHolding(
+  asset: string,
+  held: Decimal,
+  price: Decimal,
+  basis: Basis | undefined,
+): Pick<Position, 'avg_cost_usd' | 'unrealized_pnl_usd' | 'unknown_cost_quantity'> {
   if (isUsdStable(asset)) return {avg_cost_usd: null, unrealized_pnl_usd: null, unknown_cost_quantity: null}
   const b = basis ?? {quantity: new Decimal(0), cost: new Decimal(0), unknown: new Decimal(0)}
   const tracked = b.quantity.plus(b.unknown)
   const scale = tracked.gt(held) ? held.div(tracked) : new Decimal(1)
   const known = b.quantity.mul(scale)
   const unknown = held.minus(known)
-  if (!unknown.isZero() || known.isZero()) return {avg_cost_usd: null, unrealized_pnl_usd: null, unknown_cost_quantity: str(unknown)}
+  if (!unknown.isZero() || known.isZero())
+    return {avg_cost_usd: null, unrealized_pnl_usd: null, unknown_cost_quantity: str(unknown)}
   const avg = b.cost.div(b.quantity)
   return {
     avg_cost_usd: str(avg.toSignificantDigits(AVG_DIGITS)),
@@ -96,7 +107,11 @@ function allocate(values: Decimal[], total: Decimal): Decimal[] {
   if (total.isZero()) return values.map(() => new Decimal(0))
   const exact = values.map((v) => v.div(total).mul(100))
   const floored = exact.map((e) => e.toDecimalPlaces(2, Decimal.ROUND_DOWN))
-  let left = new Decimal(100).minus(floored.reduce((sum, f) => sum.plus(f), new Decimal(0))).mul(100).round().toNumber()
+  let left = new Decimal(100)
+    .minus(floored.reduce((sum, f) => sum.plus(f), new Decimal(0)))
+    .mul(100)
+    .round()
+    .toNumber()
   const order = exact.map((e, i) => ({i, rest: e.minus(floored[i])})).sort((a, b) => b.rest.cmp(a.rest) || a.i - b.i)
   for (const {i} of order) {
     if (left <= 0) break

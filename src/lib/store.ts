@@ -55,7 +55,11 @@ export class Store {
 
       const config: Knex.Config = {
         client: 'pg',
-        connection: {connectionString: url, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS, application_name: 'tradedesk'},
+        connection: {
+          connectionString: url,
+          connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+          application_name: 'tradedesk',
+        },
         pool: {min: 0, max: 4},
         acquireConnectionTimeout: PG_CONNECT_TIMEOUT_MS + 5_000,
         log: QUIET,
@@ -144,7 +148,9 @@ export class Store {
       if (await this.isUpToDate(names)) return
       if (await this.db.schema.hasTable('knex_migrations_lock')) {
         const first = await this.db('knex_migrations_lock').min({index: 'index'}).first()
-        await this.db('knex_migrations_lock').whereNot('index', first?.index ?? 0).delete()
+        await this.db('knex_migrations_lock')
+          .whereNot('index', first?.index ?? 0)
+          .delete()
         await this.db('knex_migrations_lock').update({is_locked: 0})
       }
 
@@ -156,9 +162,10 @@ export class Store {
 
   /** Every migration applied and knex's lock free; plain reads, so an up-to-date start never loads knex. */
   private async isUpToDate(names: string[]): Promise<boolean> {
-    const tables = this.dialect === 'postgres'
-      ? "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name IN ('knex_migrations', 'knex_migrations_lock')"
-      : "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('knex_migrations', 'knex_migrations_lock')"
+    const tables =
+      this.dialect === 'postgres'
+        ? "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name IN ('knex_migrations', 'knex_migrations_lock')"
+        : "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('knex_migrations', 'knex_migrations_lock')"
     if ((await this.query(tables)).length < 2) return false
     const lock = await this.query<{is_locked: unknown}>('SELECT is_locked FROM knex_migrations_lock')
     if (lock.length === 0 || lock.some((r) => Boolean(r.is_locked))) return false
@@ -177,7 +184,9 @@ export class Store {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.db.transaction(async (tx) => {
-          await tx('store_meta').where({key: 'write_lock'}).update({value: String(Date.now())})
+          await tx('store_meta')
+            .where({key: 'write_lock'})
+            .update({value: String(Date.now())})
           return fn(tx)
         })
       } catch (error) {
@@ -211,19 +220,37 @@ export class Store {
     const code = (error as {code?: string}).code
     const message = (error as Error).message ?? String(error)
     if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
-      return new TradedeskError('DATABASE_CORRUPT', `${this.location} is not a tradedesk SQLite database (${code})`, ExitCode.INTERNAL)
+      return new TradedeskError(
+        'DATABASE_CORRUPT',
+        `${this.location} is not a tradedesk SQLite database (${code})`,
+        ExitCode.INTERNAL,
+      )
     }
 
     if (code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY' || code === 'SQLITE_PERM') {
-      return new TradedeskError('DATABASE_UNWRITABLE', `cannot write the database ${this.location} (${code})`, ExitCode.INTERNAL)
+      return new TradedeskError(
+        'DATABASE_UNWRITABLE',
+        `cannot write the database ${this.location} (${code})`,
+        ExitCode.INTERNAL,
+      )
     }
 
     if (isBusyError(error)) {
-      return new TradedeskError('DATABASE_BUSY', `the database ${this.location} stayed locked by another process; try again`, ExitCode.UNAVAILABLE, true)
+      return new TradedeskError(
+        'DATABASE_BUSY',
+        `the database ${this.location} stayed locked by another process; try again`,
+        ExitCode.UNAVAILABLE,
+        true,
+      )
     }
 
     if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === '28P01' || code === '3D000') {
-      return new TradedeskError('DATABASE_UNAVAILABLE', `cannot reach the database ${this.location}: ${message}`, ExitCode.UNAVAILABLE, true)
+      return new TradedeskError(
+        'DATABASE_UNAVAILABLE',
+        `cannot reach the database ${this.location}: ${message}`,
+        ExitCode.UNAVAILABLE,
+        true,
+      )
     }
 
     return error
@@ -240,11 +267,21 @@ export class Store {
     const message = this.scrub(String((error as Error)?.message ?? error))
     const where = `the database ${this.location}`
     if (code === '28P01' || code === '28000' || /^SASL: .*password/.test(message)) {
-      return new TradedeskError('DATABASE_AUTH_FAILED', `cannot log in to ${where}: ${message}`, ExitCode.UNAVAILABLE, false)
+      return new TradedeskError(
+        'DATABASE_AUTH_FAILED',
+        `cannot log in to ${where}: ${message}`,
+        ExitCode.UNAVAILABLE,
+        false,
+      )
     }
 
     if (code === '55P03') {
-      return new TradedeskError('DATABASE_BUSY', `${where} stayed locked by another process (${message}); try again`, ExitCode.UNAVAILABLE, true)
+      return new TradedeskError(
+        'DATABASE_BUSY',
+        `${where} stayed locked by another process (${message}); try again`,
+        ExitCode.UNAVAILABLE,
+        true,
+      )
     }
 
     const unavailable =
@@ -284,7 +321,9 @@ function sqliteConfig(file: string): Knex.Config {
       max: 1,
       afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: SqliteConnection) => void) {
         conn.configure('busyTimeout', BUSY_TIMEOUT_MS)
-        conn.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;', (err) => done(err, conn))
+        conn.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;', (err) =>
+          done(err, conn),
+        )
       },
     },
   }
@@ -304,9 +343,14 @@ class SqliteReader {
   private constructor(private readonly conn: SqliteDatabase) {}
 
   static async open(file: string): Promise<SqliteReader> {
-    const sqlite3 = require('sqlite3') as {Database: new (f: string, mode: number, cb: (err: Error | null) => void) => SqliteDatabase; OPEN_READWRITE: number}
+    const sqlite3 = require('sqlite3') as {
+      Database: new (f: string, mode: number, cb: (err: Error | null) => void) => SqliteDatabase
+      OPEN_READWRITE: number
+    }
     const conn = await new Promise<SqliteDatabase>((resolve, reject) => {
-      const db: SqliteDatabase = new sqlite3.Database(file, sqlite3.OPEN_READWRITE, (err) => (err ? reject(err) : resolve(db)))
+      const db: SqliteDatabase = new sqlite3.Database(file, sqlite3.OPEN_READWRITE, (err) =>
+        err ? reject(err) : resolve(db),
+      )
     })
     conn.configure('busyTimeout', BUSY_TIMEOUT_MS)
     return new SqliteReader(conn)
@@ -362,10 +406,19 @@ function isBusyError(error: unknown): boolean {
 
 /** Network and server-state errors that mean "the database is not there right now". */
 const PG_UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EPIPE',
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNRESET',
+  'EPIPE',
   '3D000', // database does not exist
   '53300', // too many connections
-  '57P01', '57P02', '57P03', // shutting down, crashed, starting up
+  '57P01',
+  '57P02',
+  '57P03', // shutting down, crashed, starting up
 ])
 
 /** The password of a database URL, as written and decoded, so that no message can carry it. */
@@ -415,7 +468,12 @@ async function lockFile(path: string): Promise<() => void> {
       }
 
       if (Date.now() > until) {
-        throw new TradedeskError('DATABASE_BUSY', `another process kept ${path} for over a minute; try again`, ExitCode.UNAVAILABLE, true)
+        throw new TradedeskError(
+          'DATABASE_BUSY',
+          `another process kept ${path} for over a minute; try again`,
+          ExitCode.UNAVAILABLE,
+          true,
+        )
       }
 
       await sleep(20 + Math.random() * 50)

@@ -43,7 +43,9 @@ export function listSymbols(markets: Market[], query: SymbolQuery): SymbolPage {
 
   const quotes = query.quotes ? new Set(query.quotes) : null
   const needle = query.search?.trim().toUpperCase()
-  const selected = markets.filter((m) => (!quotes || quotes.has(m.quote)) && (!needle || m.symbol.toUpperCase().includes(needle)))
+  const selected = markets.filter(
+    (m) => (!quotes || quotes.has(m.quote)) && (!needle || m.symbol.toUpperCase().includes(needle)),
+  )
   const matching = selected
     .filter((m) => m.active)
     .map((m) => m.symbol)

@@ -7,9 +7,22 @@ import {feeRateOf, quantityForUsd, quoteUsdPrice, referencePrice, tickerOrNull, 
 
 /** The prompts the ticket asks with: inquirer's, or a test's. */
 export interface Prompts {
-  select<V>(config: {message: string; choices: {name: string; value: V; description?: string}[]; default?: V}): Promise<V>
-  search<V>(config: {message: string; source: (term: string | undefined) => Promise<{name: string; value: V}[]>; pageSize?: number}): Promise<V>
-  input(config: {message: string; default?: string; validate?: (value: string) => boolean | string; transformer?: (value: string, state: {isFinal: boolean}) => string}): Promise<string>
+  select<V>(config: {
+    message: string
+    choices: {name: string; value: V; description?: string}[]
+    default?: V
+  }): Promise<V>
+  search<V>(config: {
+    message: string
+    source: (term: string | undefined) => Promise<{name: string; value: V}[]>
+    pageSize?: number
+  }): Promise<V>
+  input(config: {
+    message: string
+    default?: string
+    validate?: (value: string) => boolean | string
+    transformer?: (value: string, state: {isFinal: boolean}) => string
+  }): Promise<string>
 }
 
 /** inquirer's prompts, writing to stderr so that stdout only ever carries the result. */
@@ -26,7 +39,12 @@ export async function inquirerPrompts(): Promise<Prompts> {
 export type QuoteFilter = 'USDT' | 'USDC' | 'all'
 
 /** Symbols for the search prompt: active markets of the quote filter containing the typed text. */
-export function symbolChoices(markets: Market[], filter: QuoteFilter, term: string | undefined, limit = 30): {name: string; value: string}[] {
+export function symbolChoices(
+  markets: Market[],
+  filter: QuoteFilter,
+  term: string | undefined,
+  limit = 30,
+): {name: string; value: string}[] {
   const needle = term?.trim().toUpperCase().replace(/[-_]/g, '/') ?? ''
   const compact = needle.replaceAll('/', '')
   return markets
@@ -53,7 +71,14 @@ export function positiveDecimal(what: string) {
 }
 
 /** What the order ticket shows as the size is typed: the other side, rounded the exchange's way. */
-export function sizePreview(kind: 'quantity' | 'usd', text: string, market: Market, side: string, price: Decimal | null, quoteUsd: Decimal | null): string {
+export function sizePreview(
+  kind: 'quantity' | 'usd',
+  text: string,
+  market: Market,
+  side: string,
+  price: Decimal | null,
+  quoteUsd: Decimal | null,
+): string {
   const value = parsePlainDecimal(text)
   if (value === null || value.lte(0) || price === null || quoteUsd === null) return ''
   const step = dec(market.amountStep)
@@ -96,7 +121,11 @@ export class OrderTicket {
     if (given) {
       // A mistyped --broker must never fall back to another account.
       const named = this.brokers.find((b) => b.name === given)
-      if (!named) throw usageError(`unknown broker "${given}" (brokers: ${this.brokers.map((b) => b.name).join(', ')})`, 'UNKNOWN_BROKER')
+      if (!named)
+        throw usageError(
+          `unknown broker "${given}" (brokers: ${this.brokers.map((b) => b.name).join(', ')})`,
+          'UNKNOWN_BROKER',
+        )
       return named
     }
 
@@ -105,7 +134,10 @@ export class OrderTicket {
     const ordered = [fallback, ...this.brokers.filter((b) => b !== fallback)]
     const name = await this.prompts.select({
       message: 'Broker',
-      choices: ordered.map((b) => ({name: `${b.name} (${b.exchange})${b.isDefault ? ' [default]' : ''}`, value: b.name})),
+      choices: ordered.map((b) => ({
+        name: `${b.name} (${b.exchange})${b.isDefault ? ' [default]' : ''}`,
+        value: b.name,
+      })),
       default: fallback.name,
     })
     return this.brokers.find((b) => b.name === name)!
@@ -121,15 +153,32 @@ export class OrderTicket {
       ],
       default: 'USDT',
     })
-    return this.prompts.search({message: 'Symbol (type to search)', source: async (term) => symbolChoices(markets, filter, term), pageSize: 10})
+    return this.prompts.search({
+      message: 'Symbol (type to search)',
+      source: async (term) => symbolChoices(markets, filter, term),
+      pageSize: 10,
+    })
   }
 
   async side(): Promise<string> {
-    return this.prompts.select({message: 'Side', choices: [{name: 'buy', value: 'buy'}, {name: 'sell', value: 'sell'}]})
+    return this.prompts.select({
+      message: 'Side',
+      choices: [
+        {name: 'buy', value: 'buy'},
+        {name: 'sell', value: 'sell'},
+      ],
+    })
   }
 
   async type(): Promise<string> {
-    return this.prompts.select({message: 'Order type', choices: [{name: 'market', value: 'market'}, {name: 'limit', value: 'limit'}], default: 'market'})
+    return this.prompts.select({
+      message: 'Order type',
+      choices: [
+        {name: 'market', value: 'market'},
+        {name: 'limit', value: 'limit'},
+      ],
+      default: 'market',
+    })
   }
 
   async price(market: Market, ticker: Ticker | null, side: string): Promise<string> {
@@ -148,7 +197,13 @@ export class OrderTicket {
   }
 
   /** The size, as a quantity or a USD value, with the other side computed as it is typed. */
-  async size(market: Market, side: string, price: Decimal | null, quoteUsd: Decimal | null, message?: string): Promise<{quantity?: string; usd?: string}> {
+  async size(
+    market: Market,
+    side: string,
+    price: Decimal | null,
+    quoteUsd: Decimal | null,
+    message?: string,
+  ): Promise<{quantity?: string; usd?: string}> {
     const kind = await this.prompts.select<'quantity' | 'usd'>({
       message: message ?? 'Size in',
       choices: [
@@ -176,13 +231,30 @@ export class OrderTicket {
     const symbol = start.symbol ?? (await this.symbol(markets))
     const side = start.side ?? (await this.side())
     const type = start.type ?? (await this.type())
-    const market = markets.find((m) => m.symbol === symbol.toUpperCase()) ?? markets.find((m) => m.id === symbol.toUpperCase())
-    const input: OrderInput = {side, symbol, type, price: start.price, quantity: start.quantity, usd: start.usd, percent: start.percent}
+    const market =
+      markets.find((m) => m.symbol === symbol.toUpperCase()) ?? markets.find((m) => m.id === symbol.toUpperCase())
+    const input: OrderInput = {
+      side,
+      symbol,
+      type,
+      price: start.price,
+      quantity: start.quantity,
+      usd: start.usd,
+      percent: start.percent,
+    }
     if (!market) return {broker, input}
     const ticker = await tickerOrNull(gateway, market.symbol)
     if (type === 'limit' && input.price === undefined) input.price = await this.price(market, ticker, side)
     if (input.quantity === undefined && input.usd === undefined && input.percent === undefined) {
-      Object.assign(input, await this.size(market, side, referencePrice(side, type, limitOf(input.price), ticker, market), await quoteUsdPrice(gateway, market.quote)))
+      Object.assign(
+        input,
+        await this.size(
+          market,
+          side,
+          referencePrice(side, type, limitOf(input.price), ticker, market),
+          await quoteUsdPrice(gateway, market.quote),
+        ),
+      )
     }
 
     return {broker, input}
@@ -191,7 +263,13 @@ export class OrderTicket {
   /** Asks for the size again, after validation refused it. */
   async resize(gateway: ExchangeGateway, market: Market, input: OrderInput, reasons: string[]): Promise<OrderInput> {
     const ticker = await tickerOrNull(gateway, market.symbol)
-    const size = await this.size(market, input.side, referencePrice(input.side, input.type ?? 'market', limitOf(input.price), ticker, market), await quoteUsdPrice(gateway, market.quote), `${reasons.join('; ')}. Size in`)
+    const size = await this.size(
+      market,
+      input.side,
+      referencePrice(input.side, input.type ?? 'market', limitOf(input.price), ticker, market),
+      await quoteUsdPrice(gateway, market.quote),
+      `${reasons.join('; ')}. Size in`,
+    )
     return {...input, quantity: undefined, usd: undefined, percent: undefined, ...size}
   }
 }

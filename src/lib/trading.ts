@@ -79,18 +79,31 @@ export function parseOrderInput(input: OrderInput): ParsedInput {
 
   const given = (['quantity', 'usd', 'percent'] as const).filter((k) => input[k] !== undefined)
   if (given.length !== 1) {
-    throw usageError(given.length === 0 ? 'give the order size: --quantity, --usd or --percent' : `give only one of --quantity, --usd, --percent (got ${given.map((g) => `--${g}`).join(', ')})`)
+    throw usageError(
+      given.length === 0
+        ? 'give the order size: --quantity, --usd or --percent'
+        : `give only one of --quantity, --usd, --percent (got ${given.map((g) => `--${g}`).join(', ')})`,
+    )
   }
 
   const kind = given[0]
   const value = parsePlainDecimal(input[kind]!)
-  if (value === null) throw usageError(`--${kind} must be a plain non-negative decimal number like 0.05 (got "${input[kind]}")`, 'BAD_NUMBER')
-  if (kind === 'percent' && (value.lte(0) || value.gt(100))) throw usageError(`--percent must be more than 0 and at most 100 (got "${input.percent}")`, 'BAD_NUMBER')
+  if (value === null)
+    throw usageError(
+      `--${kind} must be a plain non-negative decimal number like 0.05 (got "${input[kind]}")`,
+      'BAD_NUMBER',
+    )
+  if (kind === 'percent' && (value.lte(0) || value.gt(100)))
+    throw usageError(`--percent must be more than 0 and at most 100 (got "${input.percent}")`, 'BAD_NUMBER')
 
   let price: Decimal | null = null
   if (input.price !== undefined) {
     price = parsePlainDecimal(input.price)
-    if (price === null) throw usageError(`--price must be a plain non-negative decimal number like 27000.5 (got "${input.price}")`, 'BAD_NUMBER')
+    if (price === null)
+      throw usageError(
+        `--price must be a plain non-negative decimal number like 27000.5 (got "${input.price}")`,
+        'BAD_NUMBER',
+      )
     if (type === 'market') throw usageError('--price applies to limit orders only (add --type limit)')
   }
 
@@ -102,7 +115,11 @@ export function parseOrderInput(input: OrderInput): ParsedInput {
  * rounded to the tick) and checks it against the market's rules and the free balance, reporting
  * every failing rule. Reads only: nothing is sent.
  */
-export async function prepareOrder(gateway: ExchangeGateway, broker: Broker, input: OrderInput): Promise<PreparedOrder> {
+export async function prepareOrder(
+  gateway: ExchangeGateway,
+  broker: Broker,
+  input: OrderInput,
+): Promise<PreparedOrder> {
   const parsed = parseOrderInput(input)
   const result: PreparedOrder = {
     valid: false,
@@ -137,13 +154,16 @@ export async function prepareOrder(gateway: ExchangeGateway, broker: Broker, inp
   result.order.symbol = market.symbol
   result.order.fee_currency = market.quote
   if (!market.active) fail('MARKET_INACTIVE', `${market.symbol} is not trading now`)
-  if (!supportsType(gateway, market, parsed.type)) fail('ORDER_TYPE_UNSUPPORTED', `${parsed.type} orders are not supported on ${market.symbol}`)
+  if (!supportsType(gateway, market, parsed.type))
+    fail('ORDER_TYPE_UNSUPPORTED', `${parsed.type} orders are not supported on ${market.symbol}`)
 
   const ticker = await tickerOrNull(gateway, market.symbol)
   const price = referencePrice(parsed.side, parsed.type, parsed.price, ticker, market)
   if (parsed.type === 'limit' && parsed.price === null) fail('PRICE_REQUIRED', 'a limit order needs --price')
   if (parsed.type === 'limit' && price && parsed.price && !price.eq(parsed.price)) {
-    result.warnings.push(`price ${str(parsed.price)} rounded ${parsed.side === 'buy' ? 'down' : 'up'} to the tick ${market.priceTick}: ${str(price)}`)
+    result.warnings.push(
+      `price ${str(parsed.price)} rounded ${parsed.side === 'buy' ? 'down' : 'up'} to the tick ${market.priceTick}: ${str(price)}`,
+    )
   }
 
   // A size in USD or percent needs a price to become a quantity, and so does the cost of any order.
@@ -172,14 +192,21 @@ export async function prepareOrder(gateway: ExchangeGateway, broker: Broker, inp
     } else if (free.isZero()) {
       fail('INSUFFICIENT_FUNDS', `no free ${spendAsset} to ${parsed.side === 'buy' ? 'spend' : 'sell'}`)
     } else if (parsed.side === 'buy') {
-      amount = truncateToStep(free.mul(value).div(100).div(price.mul(feeRate.plus(1))), step)
+      amount = truncateToStep(
+        free
+          .mul(value)
+          .div(100)
+          .div(price.mul(feeRate.plus(1))),
+        step,
+      )
     } else {
       amount = truncateToStep(free.mul(value).div(100), step)
     }
   }
 
   if (amount !== null) {
-    if (kind === 'quantity' && !amount.eq(value)) result.warnings.push(`quantity ${str(value)} truncated to the step ${market.amountStep}: ${str(amount)}`)
+    if (kind === 'quantity' && !amount.eq(value))
+      result.warnings.push(`quantity ${str(value)} truncated to the step ${market.amountStep}: ${str(amount)}`)
     result.order.quantity = str(amount)
     checkAmount(result, market, parsed.type, amount)
   }
@@ -192,12 +219,18 @@ export async function prepareOrder(gateway: ExchangeGateway, broker: Broker, inp
     result.order.estimated_fee = str(fee)
     const minCost = dec(market.minCost)
     if (minCost && cost.lt(minCost) && amount.gt(0) && (parsed.type === 'limit' || market.minCostAppliesToMarket)) {
-      fail('COST_TOO_SMALL', `order value ${str(cost)} ${market.quote} is below the market minimum ${market.minCost} ${market.quote}`)
+      fail(
+        'COST_TOO_SMALL',
+        `order value ${str(cost)} ${market.quote} is below the market minimum ${market.minCost} ${market.quote}`,
+      )
     }
 
     const maxCost = dec(market.maxCost)
     if (maxCost && cost.gt(maxCost) && (parsed.type === 'limit' || market.maxCostAppliesToMarket)) {
-      fail('AMOUNT_TOO_LARGE', `order value ${str(cost)} ${market.quote} is above the market maximum ${market.maxCost} ${market.quote}`)
+      fail(
+        'AMOUNT_TOO_LARGE',
+        `order value ${str(cost)} ${market.quote} is above the market maximum ${market.maxCost} ${market.quote}`,
+      )
     }
 
     const required = parsed.side === 'buy' ? cost.plus(fee) : amount
@@ -215,13 +248,22 @@ function checkAmount(result: PreparedOrder, market: Market, type: OrderType, amo
   const min = dec(type === 'market' ? (market.marketMinAmount ?? market.minAmount) : market.minAmount)
   const max = dec(type === 'market' ? (market.marketMaxAmount ?? market.maxAmount) : market.maxAmount)
   if (amount.lte(0)) {
-    result.errors.push({code: 'AMOUNT_TOO_SMALL', message: `the quantity is 0 after rounding to the step ${market.amountStep ?? ''}`.trim()})
+    result.errors.push({
+      code: 'AMOUNT_TOO_SMALL',
+      message: `the quantity is 0 after rounding to the step ${market.amountStep ?? ''}`.trim(),
+    })
   } else if (min && amount.lt(min)) {
-    result.errors.push({code: 'AMOUNT_TOO_SMALL', message: `quantity ${str(amount)} ${market.base} is below the minimum ${str(min)}`})
+    result.errors.push({
+      code: 'AMOUNT_TOO_SMALL',
+      message: `quantity ${str(amount)} ${market.base} is below the minimum ${str(min)}`,
+    })
   }
 
   if (max && amount.gt(max)) {
-    result.errors.push({code: 'AMOUNT_TOO_LARGE', message: `quantity ${str(amount)} ${market.base} is above the maximum ${str(max)}`})
+    result.errors.push({
+      code: 'AMOUNT_TOO_LARGE',
+      message: `quantity ${str(amount)} ${market.base} is above the maximum ${str(max)}`,
+    })
   }
 }
 
@@ -238,13 +280,18 @@ function checkPrice(result: PreparedOrder, market: Market, price: Decimal, ticke
   const band = ticker?.last ? priceBand(market, side, new Decimal(ticker.last)) : null
   if (band && ((band.min && price.lt(band.min)) || (band.max && price.gt(band.max)))) {
     const range = `${band.min ? str(band.min) : '0'} to ${band.max ? str(band.max) : 'no maximum'}`
-    result.errors.push({code: 'PRICE_OUT_OF_RANGE', message: `limit price ${str(price)} is outside ${range}, the ${side} band around the average price ${ticker!.last}`})
+    result.errors.push({
+      code: 'PRICE_OUT_OF_RANGE',
+      message: `limit price ${str(price)} is outside ${range}, the ${side} band around the average price ${ticker!.last}`,
+    })
     return
   }
 
   const book = side === 'buy' ? ticker?.ask : ticker?.bid
   if (book && (side === 'buy' ? price.gte(book) : price.lte(book))) {
-    result.warnings.push(`limit price ${str(price)} crosses the book (${side === 'buy' ? 'ask' : 'bid'} ${book}): it will fill at once`)
+    result.warnings.push(
+      `limit price ${str(price)} crosses the book (${side === 'buy' ? 'ask' : 'bid'} ${book}): it will fill at once`,
+    )
   }
 }
 
@@ -258,7 +305,13 @@ function supportsType(gateway: ExchangeGateway, market: Market, type: OrderType)
  * The price an order is computed at: a limit price on the tick, never against the trader; for a
  * market order, the side of the book it takes (the ask for a buy, the bid for a sell, else last).
  */
-export function referencePrice(side: string, type: string, limit: Decimal | null, ticker: Ticker | null, market: Market): Decimal | null {
+export function referencePrice(
+  side: string,
+  type: string,
+  limit: Decimal | null,
+  ticker: Ticker | null,
+  market: Market,
+): Decimal | null {
   if (type === 'limit') return limit && limit.gt(0) ? limitPriceOnTick(limit, dec(market.priceTick), side) : limit
   const book = side === 'buy' ? (ticker?.ask ?? ticker?.last) : (ticker?.bid ?? ticker?.last)
   return book ? new Decimal(book) : null
@@ -282,7 +335,14 @@ export function feeRateOf(market: Market): Decimal {
  * The quantity ↔ USD calculator: the quantity a USD value sizes at a price, truncated to the step.
  * A buy's value is the most it may spend, fee included; a sell's is the value sold.
  */
-export function quantityForUsd(usd: Decimal, quoteUsd: Decimal, price: Decimal, step: Decimal | null, side: string, feeRate: Decimal): Decimal {
+export function quantityForUsd(
+  usd: Decimal,
+  quoteUsd: Decimal,
+  price: Decimal,
+  step: Decimal | null,
+  side: string,
+  feeRate: Decimal,
+): Decimal {
   const perUnit = side === 'buy' ? price.mul(feeRate.plus(1)) : price
   return truncateToStep(usd.div(quoteUsd).div(perUnit), step)
 }
@@ -319,7 +379,11 @@ export function describeFailures(v: Validation): string {
  * Places a prepared, valid, confirmed order. The journal row and its client order id are committed
  * before the order leaves; whatever happens next is recorded on that row, and nothing is ever resent.
  */
-export async function placeOrder(gateway: ExchangeGateway, journal: TradeJournal, prepared: PreparedOrder): Promise<TradeRecord> {
+export async function placeOrder(
+  gateway: ExchangeGateway,
+  journal: TradeJournal,
+  prepared: PreparedOrder,
+): Promise<TradeRecord> {
   if (!prepared.valid || !prepared.market || prepared.order.quantity === null) {
     throw invalidOrder(describeFailures(prepared), prepared.errors)
   }

@@ -3,8 +3,21 @@ import type Table from 'cli-table3'
 type HorizontalTable = InstanceType<typeof Table>
 
 const BORDERLESS = {
-  top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-  left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ',
+  top: '',
+  'top-mid': '',
+  'top-left': '',
+  'top-right': '',
+  bottom: '',
+  'bottom-mid': '',
+  'bottom-left': '',
+  'bottom-right': '',
+  left: '',
+  'left-mid': '',
+  mid: '',
+  'mid-mid': '',
+  right: '',
+  'right-mid': '',
+  middle: '  ',
 }
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']
@@ -111,6 +124,8 @@ export class Ui {
   /** Two columns of label and value. */
   pairs(entries: [string, string | number | boolean | null | undefined][]): string {
     const width = Math.max(...entries.map(([k]) => k.length))
-    return entries.map(([k, v]) => `${this.dim(k.padEnd(width))}  ${v === null || v === undefined ? '-' : String(v)}`).join('\n')
+    return entries
+      .map(([k, v]) => `${this.dim(k.padEnd(width))}  ${v === null || v === undefined ? '-' : String(v)}`)
+      .join('\n')
   }
 }

@@ -62,7 +62,10 @@ describe('bad environment and odd arguments', function () {
   describe('credentials files', () => {
     const withBroker = async () => {
       const home = tempHome()
-      const added = await runJson(['broker', 'add', 'main', '--exchange', 'binance', '--api-url', 'http://127.0.0.1:9'], {home})
+      const added = await runJson(
+        ['broker', 'add', 'main', '--exchange', 'binance', '--api-url', 'http://127.0.0.1:9'],
+        {home},
+      )
       expect(added.code, added.stdout).to.equal(0)
       return home
     }

@@ -47,26 +47,73 @@ const cases: Case[] = [
     code: 2,
     mention: /quantity/i,
   })),
-  {name: '--quantity of 40 digits', args: order('--quantity', '9'.repeat(40)), code: 3, mention: /AMOUNT_TOO_LARGE|quantity/i, validationCode: 'AMOUNT_TOO_LARGE'},
+  {
+    name: '--quantity of 40 digits',
+    args: order('--quantity', '9'.repeat(40)),
+    code: 3,
+    mention: /AMOUNT_TOO_LARGE|quantity/i,
+    validationCode: 'AMOUNT_TOO_LARGE',
+  },
   ...['NaN', 'Infinity', '1e309', '0x10', '', '٣', '-0'].map((p): Case => ({
     name: `limit --price "${p}"`,
     args: order('--quantity', '0.001', '--type', 'limit', '--price', p),
     code: 2,
     mention: /price/i,
   })),
-  {name: 'limit --price 0', args: order('--quantity', '0.001', '--type', 'limit', '--price', '0'), code: 3, mention: /PRICE_OUT_OF_RANGE|price/i, validationCode: 'PRICE_OUT_OF_RANGE'},
-  {name: '--quantity 0', args: order('--quantity', '0'), code: 3, mention: /AMOUNT_TOO_SMALL|quantity/i, validationCode: 'AMOUNT_TOO_SMALL'},
+  {
+    name: 'limit --price 0',
+    args: order('--quantity', '0.001', '--type', 'limit', '--price', '0'),
+    code: 3,
+    mention: /PRICE_OUT_OF_RANGE|price/i,
+    validationCode: 'PRICE_OUT_OF_RANGE',
+  },
+  {
+    name: '--quantity 0',
+    args: order('--quantity', '0'),
+    code: 3,
+    mention: /AMOUNT_TOO_SMALL|quantity/i,
+    validationCode: 'AMOUNT_TOO_SMALL',
+  },
   {name: '--usd 1e309', args: order('--usd', '1e309'), code: 2, mention: /usd/i},
   {name: '--percent 150', args: order('--percent', '150'), code: 2, mention: /percent/i},
-  {name: 'limit --price -5', args: order('--quantity', '0.001', '--type', 'limit', '--price', '-5'), code: 2, mention: /price/i},
-  {name: 'unknown symbol', args: ['buy', 'FOO/USDT', '--quantity', '1'], code: 3, mention: /FOO\/USDT/, validationCode: 'UNKNOWN_SYMBOL'},
+  {
+    name: 'limit --price -5',
+    args: order('--quantity', '0.001', '--type', 'limit', '--price', '-5'),
+    code: 2,
+    mention: /price/i,
+  },
+  {
+    name: 'unknown symbol',
+    args: ['buy', 'FOO/USDT', '--quantity', '1'],
+    code: 3,
+    mention: /FOO\/USDT/,
+    validationCode: 'UNKNOWN_SYMBOL',
+  },
   {name: 'unknown broker', args: order('--quantity', '0.001', '--broker', 'ghost'), code: 2, mention: /ghost/},
-  {name: 'limit without --price', args: order('--quantity', '0.001', '--type', 'limit'), code: 3, mention: /price/i, validationCode: 'PRICE_REQUIRED'},
-  {name: '--price with a market order', args: order('--quantity', '0.001', '--price', '20000'), code: 2, mention: /price/i},
+  {
+    name: 'limit without --price',
+    args: order('--quantity', '0.001', '--type', 'limit'),
+    code: 3,
+    mention: /price/i,
+    validationCode: 'PRICE_REQUIRED',
+  },
+  {
+    name: '--price with a market order',
+    args: order('--quantity', '0.001', '--price', '20000'),
+    code: 2,
+    mention: /price/i,
+  },
   {name: '--quantity and --usd', args: order('--quantity', '0.001', '--usd', '10'), code: 2, mention: /quantity|usd/i},
   {name: 'no size', args: order(), code: 2, mention: /quantity|usd|percent/i},
   {name: 'side hold', args: ['hold', 'BTC/USDT', '--quantity', '0.001'], code: 2, mention: /hold|side|buy/i},
-  {name: 'no terminal, no --yes', args: order('--quantity', '0.001'), code: 2, mention: /--yes/, yes: false, tradeOnly: true},
+  {
+    name: 'no terminal, no --yes',
+    args: order('--quantity', '0.001'),
+    code: 2,
+    mention: /--yes/,
+    yes: false,
+    tradeOnly: true,
+  },
 ]
 
 describe('bad input: trade and validate (paper)', () => {
@@ -117,7 +164,18 @@ describe('bad input: trade and validate (paper)', () => {
 
   it('trade without --json: the same exit codes, the message on stderr, nothing on stdout', async () => {
     const before = await dbState(cli.home)
-    const picks = cases.filter((c) => ['--quantity "-1"', '--quantity "1e309"', '--quantity 0', 'unknown symbol', 'unknown broker', 'limit without --price', '--quantity and --usd', 'no terminal, no --yes'].includes(c.name))
+    const picks = cases.filter((c) =>
+      [
+        '--quantity "-1"',
+        '--quantity "1e309"',
+        '--quantity 0',
+        'unknown symbol',
+        'unknown broker',
+        'limit without --price',
+        '--quantity and --usd',
+        'no terminal, no --yes',
+      ].includes(c.name),
+    )
     expect(picks).to.have.length(8)
     const results = await Promise.all(picks.map((c) => cli.run(tradeArgs(c))))
     results.forEach((r, i) => {

@@ -2,7 +2,18 @@ import {expect} from 'chai'
 import {Decimal} from 'decimal.js'
 
 import {runJson, tempHome} from '../support/cli.js'
-import {Cli, FEE_RATE, START_USDT, expectBalanceJson, expectDec, expectHuman, expectJsonError, market, ticker, truncate} from '../support/e2e.js'
+import {
+  Cli,
+  FEE_RATE,
+  START_USDT,
+  expectBalanceJson,
+  expectDec,
+  expectHuman,
+  expectJsonError,
+  market,
+  ticker,
+  truncate,
+} from '../support/e2e.js'
 
 describe('balance (paper)', () => {
   const cli = new Cli(tempHome())
@@ -24,7 +35,11 @@ describe('balance (paper)', () => {
     const usdt = lines.find((l) => l.trim().startsWith('USDT'))
     expect(usdt, 'a USDT row').to.not.equal(undefined)
     const cells = usdt!.trim().split(/\s+/)
-    expect(cells.slice(1).map((c) => new Decimal(c).toFixed())).to.deep.equal([START_USDT.toFixed(), '0', START_USDT.toFixed()])
+    expect(cells.slice(1).map((c) => new Decimal(c).toFixed())).to.deep.equal([
+      START_USDT.toFixed(),
+      '0',
+      START_USDT.toFixed(),
+    ])
   })
 
   it('hides zero balances unless --all, and agrees with the fills exactly', async () => {
@@ -39,12 +54,17 @@ describe('balance (paper)', () => {
 
     const json = await cli.ok(['balance', '--broker', 'bal0'])
     expectBalanceJson(json, 'bal0')
-    expect(json.balances.map((b: any) => b.asset), 'BTC is back to 0: hidden').to.deep.equal(['USDT'])
+    expect(
+      json.balances.map((b: any) => b.asset),
+      'BTC is back to 0: hidden',
+    ).to.deep.equal(['USDT'])
     const spent = new Decimal(buy.filled_quantity).mul(buy.filled_price).plus(buy.fees)
     const received = new Decimal(sell.filled_quantity).mul(sell.filled_price).minus(sell.fees)
     expectDec(json.balances[0].free, START_USDT.minus(spent).plus(received), 'USDT after a round trip')
     // and the same from the market data alone
-    const fromBook = START_USDT.minus(qty.mul(t.ask).mul(FEE_RATE.plus(1))).plus(qty.mul(t.bid).mul(new Decimal(1).minus(FEE_RATE)))
+    const fromBook = START_USDT.minus(qty.mul(t.ask).mul(FEE_RATE.plus(1))).plus(
+      qty.mul(t.bid).mul(new Decimal(1).minus(FEE_RATE)),
+    )
     expectDec(json.balances[0].free, fromBook, 'USDT after a round trip, from the book')
 
     const all = await cli.ok(['balance', '--broker', 'bal0', '--all'])

@@ -24,7 +24,17 @@ describe('broker add / list / default / remove / test', () => {
   })
 
   it('broker add NAME --exchange paper --balance ...: the broker view, funded as asked', async () => {
-    const {credentials, ...added} = await cli.ok(['broker', 'add', 'practice', '--exchange', 'paper', '--balance', 'USDT=500', '--balance', 'BTC=0.1'])
+    const {credentials, ...added} = await cli.ok([
+      'broker',
+      'add',
+      'practice',
+      '--exchange',
+      'paper',
+      '--balance',
+      'USDT=500',
+      '--balance',
+      'BTC=0.1',
+    ])
     expectBrokerView(added)
     expect(added).to.deep.equal({name: 'practice', exchange: 'paper', sandbox: false, default: false})
     expect(credentials, 'the paper exchange needs no credentials').to.deep.equal([])
@@ -36,7 +46,15 @@ describe('broker add / list / default / remove / test', () => {
   })
 
   it('broker add --exchange binance is accepted (no keys needed to register)', async () => {
-    const {credentials, ...added} = await cli.ok(['broker', 'add', 'main', '--exchange', 'binance', '--api-url', 'http://127.0.0.1:9'])
+    const {credentials, ...added} = await cli.ok([
+      'broker',
+      'add',
+      'main',
+      '--exchange',
+      'binance',
+      '--api-url',
+      'http://127.0.0.1:9',
+    ])
     expectBrokerView(added)
     expect(added).to.include({name: 'main', exchange: 'binance', default: false})
     expect(credentials, 'what binance requires, and that none is set yet').to.deep.equal([
@@ -46,13 +64,19 @@ describe('broker add / list / default / remove / test', () => {
     const human = await cli.run(['broker', 'add', 'second', '--exchange', 'binance'], {TRADEDESK_SECOND_API_KEY: 'k'})
     const text = expectHuman(human, 'broker add (human)')
     expect(text).to.include('second')
-    expect(text, 'names what is still missing, and where to set it').to.include('missing: secret. Set TRADEDESK_SECOND_SECRET')
+    expect(text, 'names what is still missing, and where to set it').to.include(
+      'missing: secret. Set TRADEDESK_SECOND_SECRET',
+    )
   })
 
   it('broker list never shows a secret, even with credentials in the env and in credentials.json', async () => {
     const file = join(cli.home, 'credentials.json')
     writeFileSync(file, JSON.stringify({main: {apiKey: SECRETS[3], secret: SECRETS[3]}}), {mode: 0o600})
-    const env = {TRADEDESK_MAIN_API_KEY: SECRETS[0], TRADEDESK_MAIN_SECRET: SECRETS[1], TRADEDESK_MAIN_PASSWORD: SECRETS[2]}
+    const env = {
+      TRADEDESK_MAIN_API_KEY: SECRETS[0],
+      TRADEDESK_MAIN_SECRET: SECRETS[1],
+      TRADEDESK_MAIN_PASSWORD: SECRETS[2],
+    }
     const [json, human] = await Promise.all([cli.json(['broker', 'list'], env), cli.run(['broker', 'list'], env)])
     expect(json.code).to.equal(0)
     expect(json.json.brokers.map((b: any) => b.name)).to.have.members(['paper', 'practice', 'main', 'second'])
@@ -65,7 +89,11 @@ describe('broker add / list / default / remove / test', () => {
   })
 
   it('a failing call with credentials loaded leaks no secret to output or to the database', async () => {
-    const env = {TRADEDESK_MAIN_API_KEY: SECRETS[0], TRADEDESK_MAIN_SECRET: SECRETS[1], TRADEDESK_MAIN_PASSWORD: SECRETS[2]}
+    const env = {
+      TRADEDESK_MAIN_API_KEY: SECRETS[0],
+      TRADEDESK_MAIN_SECRET: SECRETS[1],
+      TRADEDESK_MAIN_PASSWORD: SECRETS[2],
+    }
     const r = await cli.json(['balance', '--broker', 'main'], env)
     // 127.0.0.1:9 refuses connections: the exchange is unavailable
     expectJsonError(r, 5, 'balance on an unreachable exchange')
@@ -142,7 +170,10 @@ describe('broker add / list / default / remove / test', () => {
   })
 
   it('broker default / remove of an unknown broker exit 2', async () => {
-    const [d, r] = await Promise.all([cli.json(['broker', 'default', 'ghost']), cli.json(['broker', 'remove', 'ghost'])])
+    const [d, r] = await Promise.all([
+      cli.json(['broker', 'default', 'ghost']),
+      cli.json(['broker', 'remove', 'ghost']),
+    ])
     expectJsonError(d, 2, 'broker default ghost')
     expectJsonError(r, 2, 'broker remove ghost')
   })
@@ -158,7 +189,9 @@ describe('broker add / list / default / remove / test', () => {
       ['order', 'cancel', '1'],
     ]
     const results = await Promise.all(commands.map((c) => cli.json([...c, '--broker', 'ghost'])))
-    results.forEach((r, i) => expect(expectJsonError(r, 2, `${commands[i].join(' ')} --broker ghost`).message).to.include('ghost'))
+    results.forEach((r, i) =>
+      expect(expectJsonError(r, 2, `${commands[i].join(' ')} --broker ghost`).message).to.include('ghost'),
+    )
     expect(await dbState(cli.home)).to.deep.equal(state)
   })
 
@@ -167,7 +200,10 @@ describe('broker add / list / default / remove / test', () => {
     expect(out.split('\n')[0]).to.match(/Name\s+Exchange/)
     const row = out.split('\n').find((l) => l.trim().startsWith('practice'))
     expect(row).to.match(/\*/)
-    const [test, testHuman] = await Promise.all([cli.json(['broker', 'test', 'practice']), cli.run(['broker', 'test', 'practice'])])
+    const [test, testHuman] = await Promise.all([
+      cli.json(['broker', 'test', 'practice']),
+      cli.run(['broker', 'test', 'practice']),
+    ])
     expect(test.code).to.equal(0)
     expect(test.json.broker).to.equal('practice')
     expect(expectHuman(testHuman, 'broker test (human)')).to.include('practice')

@@ -5,7 +5,20 @@
  */
 import {expect} from 'chai'
 
-import {D, type Desk, canon, count, databaseFiles, expectError, expectOk, leaksInHomes, onPostgres, openDesk, removeHomes, snapshotTicker} from './ccxt-support.js'
+import {
+  D,
+  type Desk,
+  canon,
+  count,
+  databaseFiles,
+  expectError,
+  expectOk,
+  leaksInHomes,
+  onPostgres,
+  openDesk,
+  removeHomes,
+  snapshotTicker,
+} from './ccxt-support.js'
 
 const BTC = snapshotTicker('BTCUSDT')
 const ORDER = '/api/v3/order'
@@ -51,7 +64,12 @@ describe('ccxt end to end: faults between tradedesk and fake Binance', function 
       expect(orders[0].status).to.equal('FILLED')
 
       const row = await desk.lastTrade()
-      expect(row).to.deep.include({status: 'unknown', client_order_id: orders[0].clientOrderId, symbol: 'BTC/USDT', quantity: '0.001'})
+      expect(row).to.deep.include({
+        status: 'unknown',
+        client_order_id: orders[0].clientOrderId,
+        symbol: 'BTC/USDT',
+        quantity: '0.001',
+      })
       expect(row.client_order_id).to.equal(desk.since(m).find((r) => r.method === 'POST')!.query.newClientOrderId)
       expectedRows.set(row.client_order_id, 'filled') // once `order sync` below has settled it
 
@@ -99,7 +117,10 @@ describe('ccxt end to end: faults between tradedesk and fake Binance', function 
       expectOk(s)
       expect(s.json.changed.map((c: {client_order_id: string}) => c.client_order_id)).to.not.include(clientId)
       const lookups = desk.since(m).filter((r) => r.method === 'GET' && r.path === ORDER)
-      expect(lookups.map((r) => r.query.origClientOrderId), 'looked up by client order id').to.include(clientId)
+      expect(
+        lookups.map((r) => r.query.origClientOrderId),
+        'looked up by client order id',
+      ).to.include(clientId)
       expect(count(desk.since(m), 'POST', ORDER)).to.equal(1)
     })
 
@@ -192,7 +213,18 @@ describe('ccxt end to end: faults between tradedesk and fake Binance', function 
     let resting: {id: number; client_order_id: string; exchange_order_id: string}
 
     it('malformed JSON on the open-orders read: `order list` exits 5 and lists no made-up orders', async () => {
-      const t = await desk.td(['trade', 'buy', 'BTC/USDT', '--type', 'limit', '--price', '20000', '--quantity', '0.001', '--yes'])
+      const t = await desk.td([
+        'trade',
+        'buy',
+        'BTC/USDT',
+        '--type',
+        'limit',
+        '--price',
+        '20000',
+        '--quantity',
+        '0.001',
+        '--yes',
+      ])
       expectOk(t)
       expect(t.json.status).to.equal('open')
       resting = t.json
@@ -213,13 +245,21 @@ describe('ccxt end to end: faults between tradedesk and fake Binance', function 
       desk.fake.injectFault({method: 'DELETE', path: ORDER, kind: 'malformed-json', times: 'always'})
       const c = await desk.td(['order', 'cancel', String(resting.id)])
       expectError(c, 5, undefined, true)
-      expect(desk.fake.orders().find((o) => o.clientOrderId === resting.client_order_id)!.status, 'the exchange did cancel it').to.equal('CANCELED')
+      expect(
+        desk.fake.orders().find((o) => o.clientOrderId === resting.client_order_id)!.status,
+        'the exchange did cancel it',
+      ).to.equal('CANCELED')
 
       desk.fake.clearFaults()
       const s = await desk.td(['order', 'sync'])
       expectOk(s)
       const row = s.json.changed.find((x: {id: number}) => x.id === resting.id)
-      expect(row).to.deep.include({status: 'cancelled', exchange_order_id: resting.exchange_order_id, client_order_id: resting.client_order_id, filled_quantity: '0'})
+      expect(row).to.deep.include({
+        status: 'cancelled',
+        exchange_order_id: resting.exchange_order_id,
+        client_order_id: resting.client_order_id,
+        filled_quantity: '0',
+      })
     })
   })
 
@@ -227,9 +267,16 @@ describe('ccxt end to end: faults between tradedesk and fake Binance', function 
     it('the journal: one row per order request with the expected status, none for the attempts that failed on a read; none `filled` without a fill', async () => {
       const h = await desk.td(['history', '--limit', '1000'])
       expectOk(h)
-      const statuses = Object.fromEntries(h.json.trades.map((t: {client_order_id: string; status: string}) => [t.client_order_id, t.status]))
+      const statuses = Object.fromEntries(
+        h.json.trades.map((t: {client_order_id: string; status: string}) => [t.client_order_id, t.status]),
+      )
       expect(statuses).to.deep.equal(Object.fromEntries(expectedRows))
-      const filledOnExchange = new Set(desk.fake.orders().filter((o) => o.status === 'FILLED').map((o) => o.clientOrderId))
+      const filledOnExchange = new Set(
+        desk.fake
+          .orders()
+          .filter((o) => o.status === 'FILLED')
+          .map((o) => o.clientOrderId),
+      )
       for (const t of h.json.trades.filter((x: {status: string}) => x.status === 'filled')) {
         expect(filledOnExchange.has(t.client_order_id), `row ${t.id}`).to.equal(true)
       }

@@ -89,7 +89,10 @@ describe('ccxt end to end: market data and account reads against fake Binance', 
     expect(s.json.total).to.be.greaterThan(0)
     expect(s.json.symbols).to.have.length(Math.min(5, s.json.total))
     expect(s.json.has_next).to.equal(s.json.total > 5)
-    expect(count(desk.fake.requests, 'GET', '/api/v3/exchangeInfo'), 'downloaded once across price, balance, symbols').to.equal(1)
+    expect(
+      count(desk.fake.requests, 'GET', '/api/v3/exchangeInfo'),
+      'downloaded once across price, balance, symbols',
+    ).to.equal(1)
 
     m = desk.mark()
     const r = await desk.td(['symbols', '--refresh', '--all', '--search', 'eth/btc'])
@@ -117,7 +120,10 @@ describe('ccxt end to end: market data and account reads against fake Binance', 
   })
 
   describe('portfolio: at most 2 requests whatever the number of assets, exact USD values', () => {
-    const COINS = 'BTC ETH BNB XRP ADA DOGE SOL DOT LTC LINK TRX AVAX MATIC ATOM UNI XLM ETC FIL NEAR APT ALGO VET ICP SAND MANA AAVE EOS XTZ THETA'.split(' ')
+    const COINS =
+      'BTC ETH BNB XRP ADA DOGE SOL DOT LTC LINK TRX AVAX MATIC ATOM UNI XLM ETC FIL NEAR APT ALGO VET ICP SAND MANA AAVE EOS XTZ THETA'.split(
+        ' ',
+      )
     /** 8-decimal quantities that are not round numbers: (i+1)/7 truncated */
     const qty = (i: number) => new D(i + 1).div(7).toDecimalPlaces(8, D.ROUND_DOWN)
 
@@ -130,7 +136,12 @@ describe('ccxt end to end: market data and account reads against fake Binance', 
       {name: '1 asset (BTC)', balances: {BTC: '0.5'}, unpriced: []},
       {
         name: '10 assets, 2 of them without a USD price (ARB: listed, never traded; NOPE: no market)',
-        balances: {USDT: '250.5', ...Object.fromEntries(COINS.slice(0, 7).map((c, i) => [c, qty(i).toFixed()])), ARB: '12', NOPE: '3'},
+        balances: {
+          USDT: '250.5',
+          ...Object.fromEntries(COINS.slice(0, 7).map((c, i) => [c, qty(i).toFixed()])),
+          ARB: '12',
+          NOPE: '3',
+        },
         unpriced: ['ARB', 'NOPE'],
       },
       {
@@ -174,11 +185,18 @@ describe('ccxt end to end: market data and account reads against fake Binance', 
         expect(json.broker).to.equal('bn')
         expect(json.total_value_usd).to.equal(canon(total))
         // Allocations to the cent that add up to 100: floored, then the cents left go to the largest remainders.
-        const byValue = [...priced].sort((a, b) => b.quantity.mul(b.price).cmp(a.quantity.mul(a.price)) || a.asset.localeCompare(b.asset))
+        const byValue = [...priced].sort(
+          (a, b) => b.quantity.mul(b.price).cmp(a.quantity.mul(a.price)) || a.asset.localeCompare(b.asset),
+        )
         const exact = byValue.map((p) => p.quantity.mul(p.price).div(total).mul(100))
         const pct = exact.map((e) => e.toDecimalPlaces(2, D.ROUND_DOWN))
-        let cents = new D(100).minus(pct.reduce((sum, x) => sum.plus(x), new D(0))).mul(100).toNumber()
-        for (const i of exact.map((_, i) => i).sort((i, j) => exact[j].minus(pct[j]).cmp(exact[i].minus(pct[i])) || i - j)) {
+        let cents = new D(100)
+          .minus(pct.reduce((sum, x) => sum.plus(x), new D(0)))
+          .mul(100)
+          .toNumber()
+        for (const i of exact
+          .map((_, i) => i)
+          .sort((i, j) => exact[j].minus(pct[j]).cmp(exact[i].minus(pct[i])) || i - j)) {
           if (cents-- <= 0) break
           pct[i] = pct[i].plus('0.01')
         }
@@ -205,7 +223,9 @@ describe('ccxt end to end: market data and account reads against fake Binance', 
         // largest holding first
         const values = json.positions.map((p: {value_usd: string}) => new D(p.value_usd))
         for (let i = 1; i < values.length; i++) expect(values[i - 1].gte(values[i])).to.equal(true)
-        expect(json.unpriced).to.have.deep.members(c.unpriced.map((asset) => ({asset, quantity: canon(c.balances[asset])})))
+        expect(json.unpriced).to.have.deep.members(
+          c.unpriced.map((asset) => ({asset, quantity: canon(c.balances[asset])})),
+        )
       })
     }
   })

@@ -22,20 +22,47 @@ describe('ccxt end to end: partial fills', function () {
   after(() => removeHomes())
 
   it('records a half-filled limit order as open with its fill, then order sync settles it filled', async () => {
-    const placed = await desk.td(['trade', 'buy', 'BTC/USDT', '--type', 'limit', '--price', canon(ASK), '--quantity', '0.002', '--yes'])
+    const placed = await desk.td([
+      'trade',
+      'buy',
+      'BTC/USDT',
+      '--type',
+      'limit',
+      '--price',
+      canon(ASK),
+      '--quantity',
+      '0.002',
+      '--yes',
+    ])
     expectOk(placed)
     const firstFee = fee8(ASK.mul('0.001').mul('0.001'))
-    expect(placed.json).to.include({status: 'open', quantity: '0.002', filled_quantity: '0.001', filled_price: canon(ASK), fee_currency: 'USDT'})
+    expect(placed.json).to.include({
+      status: 'open',
+      quantity: '0.002',
+      filled_quantity: '0.001',
+      filled_price: canon(ASK),
+      fee_currency: 'USDT',
+    })
     expect(placed.json.fees).to.equal(canon(firstFee))
 
     // The market comes down through the order's price: the rest fills at the limit.
-    desk.fake.setTicker('BTCUSDT', {askPrice: canon(ASK.minus(10)), bidPrice: canon(ASK.minus(11)), lastPrice: canon(ASK.minus(10))})
+    desk.fake.setTicker('BTCUSDT', {
+      askPrice: canon(ASK.minus(10)),
+      bidPrice: canon(ASK.minus(11)),
+      lastPrice: canon(ASK.minus(10)),
+    })
     const synced = await desk.td(['order', 'sync'])
     expectOk(synced)
     expect(synced.json.checked).to.equal(1)
     expect(synced.json.changed).to.have.length(1)
     const settled = synced.json.changed[0]
-    expect(settled).to.include({id: placed.json.id, status: 'filled', filled_quantity: '0.002', filled_price: canon(ASK), fee_currency: 'USDT'})
+    expect(settled).to.include({
+      id: placed.json.id,
+      status: 'filled',
+      filled_quantity: '0.002',
+      filled_price: canon(ASK),
+      fee_currency: 'USDT',
+    })
     expect(new D(settled.fees).eq(firstFee.plus(fee8(ASK.mul('0.001').mul('0.001'))))).to.equal(true)
     expect(desk.fake.orders()).to.have.length(1)
   })

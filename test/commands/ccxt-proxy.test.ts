@@ -17,10 +17,19 @@ async function startProxy(): Promise<{url: string; used: () => number; close: ()
   const server = http.createServer((req, res) => {
     used++
     const target = new URL(req.url ?? '/')
-    const upstream = http.request({host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: req.headers}, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers)
-      answer.pipe(res)
-    })
+    const upstream = http.request(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname + target.search,
+        method: req.method,
+        headers: req.headers,
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers)
+        answer.pipe(res)
+      },
+    )
     upstream.on('error', () => res.destroy())
     req.pipe(upstream)
   })
@@ -41,16 +50,22 @@ async function startProxy(): Promise<{url: string; used: () => number; close: ()
   return {
     url: `http://127.0.0.1:${port}`,
     used: () => used,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections()
-      server.close(() => resolve())
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
   }
 }
 
 describe('ccxt end to end: a broker behind an HTTP proxy', function () {
   this.timeout(60_000)
-  const env = {TRADEDESK_VIA_API_KEY: 'proxy-key', TRADEDESK_VIA_SECRET: 'proxy-secret', TRADEDESK_DIRECT_API_KEY: 'proxy-key', TRADEDESK_DIRECT_SECRET: 'proxy-secret'}
+  const env = {
+    TRADEDESK_VIA_API_KEY: 'proxy-key',
+    TRADEDESK_VIA_SECRET: 'proxy-secret',
+    TRADEDESK_DIRECT_API_KEY: 'proxy-key',
+    TRADEDESK_DIRECT_SECRET: 'proxy-secret',
+  }
   let fake: FakeBinance
   let proxy: Awaited<ReturnType<typeof startProxy>>
   const home = tempHome()
@@ -72,7 +87,7 @@ describe('ccxt end to end: a broker behind an HTTP proxy', function () {
     await fake?.close()
   })
 
-  it('price through the proxy: every request passes the proxy, and the answer is the exchange\'s', async () => {
+  it("price through the proxy: every request passes the proxy, and the answer is the exchange's", async () => {
     const r = await runCli(['price', 'BTC/USDT', '--broker', 'via', '--json'], {home, env})
     expect(r.code, r.stderr).to.equal(0)
     expect(JSON.parse(r.stdout)).to.include({broker: 'via', symbol: 'BTC/USDT'})

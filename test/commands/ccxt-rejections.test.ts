@@ -51,7 +51,10 @@ describe('ccxt end to end: Binance rejections and credentials through the CLI', 
   })
 
   /** Moves BTCUSDT's book when the order request arrives (after our validation), restores it after. */
-  async function withMarketMovingOnOrder<T>(book: {askPrice: string; bidPrice: string; lastPrice: string}, body: () => Promise<T>): Promise<T> {
+  async function withMarketMovingOnOrder<T>(
+    book: {askPrice: string; bidPrice: string; lastPrice: string},
+    body: () => Promise<T>,
+  ): Promise<T> {
     const off = desk.fake.onRequest((r) => {
       if (r.method === 'POST' && r.path === ORDER) desk.fake.setTicker('BTCUSDT', book)
     })
@@ -69,7 +72,7 @@ describe('ccxt end to end: Binance rejections and credentials through the CLI', 
     return posts[0].query.newClientOrderId
   }
 
-  it('-1013 Filter failure: NOTIONAL (the ask fell under the 5 USDT minimum after validation): exit 3, row `rejected` with Binance\'s message', async () => {
+  it("-1013 Filter failure: NOTIONAL (the ask fell under the 5 USDT minimum after validation): exit 3, row `rejected` with Binance's message", async () => {
     // validation: 0.0002 x 27910.36 = 5.58 USDT >= 5; at the order: 0.0002 x 20000 = 4 < 5
     const m = desk.mark()
     const t = await withMarketMovingOnOrder({askPrice: '20000', bidPrice: '19999', lastPrice: '20000'}, () =>
@@ -95,7 +98,18 @@ describe('ccxt end to end: Binance rejections and credentials through the CLI', 
   })
 
   it('cancel of an order that filled meanwhile (-2011 Unknown order sent): exit 3 ORDER_NOT_FOUND, the row is not marked cancelled, `order sync` settles it `filled`', async () => {
-    const t = await desk.td(['trade', 'buy', 'BTC/USDT', '--type', 'limit', '--price', '27000', '--quantity', '0.001', '--yes'])
+    const t = await desk.td([
+      'trade',
+      'buy',
+      'BTC/USDT',
+      '--type',
+      'limit',
+      '--price',
+      '27000',
+      '--quantity',
+      '0.001',
+      '--yes',
+    ])
     expectOk(t)
     expect(t.json.status).to.equal('open')
     expectedRows.set(t.json.client_order_id, 'filled')
@@ -109,7 +123,10 @@ describe('ccxt end to end: Binance rejections and credentials through the CLI', 
       const s = await desk.td(['order', 'sync'])
       expectOk(s)
       const row = s.json.changed.find((x: {id: number}) => x.id === t.json.id)
-      expect(row, 'sync only settles rows that are not final: a cancel that failed must not mark it cancelled').to.not.equal(undefined)
+      expect(
+        row,
+        'sync only settles rows that are not final: a cancel that failed must not mark it cancelled',
+      ).to.not.equal(undefined)
       expect(row).to.deep.include({status: 'filled', filled_quantity: '0.001', filled_price: '27000'})
     } finally {
       desk.fake.setTicker('BTCUSDT', {askPrice: BTC.askPrice, bidPrice: BTC.bidPrice, lastPrice: BTC.lastPrice})
@@ -138,7 +155,9 @@ describe('ccxt end to end: Binance rejections and credentials through the CLI', 
     ])
     for (const r of [b, t, s]) expectError(r, 4, undefined, false)
     expect(b.json.error.message).to.contain('TRADEDESK_BN_API_KEY')
-    const signed = desk.since(m).filter((r) => r.path === ACCOUNT || r.path === ORDER || r.path === '/api/v3/openOrders')
+    const signed = desk
+      .since(m)
+      .filter((r) => r.path === ACCOUNT || r.path === ORDER || r.path === '/api/v3/openOrders')
     expect(signed, 'no signed request without keys').to.deep.equal([])
   })
 
@@ -173,14 +192,22 @@ describe('ccxt end to end: Binance rejections and credentials through the CLI', 
     info.symbols = info.symbols.filter((s: {symbol: string}) => s.symbol !== 'ETHUSDT')
     const delisted = join(tmpdir(), `exchangeInfo-no-ETHUSDT-${process.pid}.json`)
     writeFileSync(delisted, JSON.stringify(info))
-    const second = await openDesk({balances: {USDT: '1000'}, port: Number(new URL(first.fake.url).port), home: first.home, skipAdd: true, exchangeInfoPath: delisted})
+    const second = await openDesk({
+      balances: {USDT: '1000'},
+      port: Number(new URL(first.fake.url).port),
+      home: first.home,
+      skipAdd: true,
+      exchangeInfoPath: delisted,
+    })
     desks.push(second)
     try {
       const [p, t] = await Promise.all([
         second.td(['price', 'ETH/USDT']),
         second.td(['trade', 'buy', 'ETH/USDT', '--quantity', '0.01', '--yes']),
       ])
-      expect(second.fake.requests.filter((r) => r.path === '/api/v3/ticker/24hr').map((r) => r.query.symbol)).to.include('ETHUSDT')
+      expect(
+        second.fake.requests.filter((r) => r.path === '/api/v3/ticker/24hr').map((r) => r.query.symbol),
+      ).to.include('ETHUSDT')
       expect(count(second.fake.requests, 'GET', '/api/v3/exchangeInfo'), 'the stale cache was used').to.equal(0)
       for (const r of [p, t]) {
         expectError(r, 3, 'UNKNOWN_SYMBOL', false)
@@ -200,7 +227,9 @@ describe('ccxt end to end: Binance rejections and credentials through the CLI', 
     it('the journal holds one row per order request with the expected status, and none for the attempts refused before it', async () => {
       const h = await desk.td(['history', '--limit', '1000'], GOOD_ENV)
       expectOk(h)
-      const statuses = Object.fromEntries(h.json.trades.map((t: {client_order_id: string; status: string}) => [t.client_order_id, t.status]))
+      const statuses = Object.fromEntries(
+        h.json.trades.map((t: {client_order_id: string; status: string}) => [t.client_order_id, t.status]),
+      )
       expect(statuses).to.deep.equal(Object.fromEntries(expectedRows))
     })
 

@@ -8,7 +8,12 @@ import {Decimal as DecimalJs} from 'decimal.js'
 import {readdirSync, readFileSync, rmSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {startFakeBinance, type FakeBinance, type FakeBinanceOptions, type RecordedRequest} from '../support/fake-binance.js'
+import {
+  startFakeBinance,
+  type FakeBinance,
+  type FakeBinanceOptions,
+  type RecordedRequest,
+} from '../support/fake-binance.js'
 import {type CliResult, runCli, tempHome} from '../support/cli.js'
 
 export const SENTINEL_KEY = 'SENTINEL-APIKEY-5d1e7b'
@@ -84,7 +89,18 @@ export async function openDesk(opts: DeskOptions = {}): Promise<Desk> {
 
   if (!opts.skipAdd) {
     try {
-      const added = await td(['broker', 'add', 'bn', '--exchange', 'binance', '--api-url', fake.url, '--option', `timeout=${opts.timeoutMs ?? 1000}`, '--default'])
+      const added = await td([
+        'broker',
+        'add',
+        'bn',
+        '--exchange',
+        'binance',
+        '--api-url',
+        fake.url,
+        '--option',
+        `timeout=${opts.timeoutMs ?? 1000}`,
+        '--default',
+      ])
       expect(added.code, added.stdout + added.stderr).to.equal(0)
       expect(fake.requests, 'broker add makes no request').to.have.length(0)
     } catch (error) {
@@ -136,7 +152,8 @@ export function expectOk(run: Run): void {
 }
 
 const clip = (text: string) => (text.length > 700 ? `${text.slice(0, 700)}... (${text.length} chars)` : text)
-const describeRun = (run: Run) => `\`tradedesk ${run.args.join(' ')} --json\`: stdout ${clip(run.stdout)} stderr ${clip(run.stderr)}`
+const describeRun = (run: Run) =>
+  `\`tradedesk ${run.args.join(' ')} --json\`: stdout ${clip(run.stdout)} stderr ${clip(run.stderr)}`
 
 /**
  * Every file of every home used so far that contains a sentinel credential, as "file: sentinel".
@@ -153,7 +170,8 @@ export function leaksInHomes(): string[] {
         const bytes = readFileSync(file)
         for (const s of SENTINELS) {
           // UTF-8 and UTF-16LE (SQLite can store text either way)
-          if (bytes.includes(Buffer.from(s, 'utf8')) || bytes.includes(Buffer.from(s, 'utf16le'))) found.push(`${file}: ${s}`)
+          if (bytes.includes(Buffer.from(s, 'utf8')) || bytes.includes(Buffer.from(s, 'utf16le')))
+            found.push(`${file}: ${s}`)
         }
       }
     }
@@ -168,14 +186,23 @@ export const onPostgres = () => Boolean(process.env.TRADEDESK_TEST_PG_URL)
 
 /** The SQLite files of the homes used so far (the scan must have something to scan). */
 export function databaseFiles(): string[] {
-  return [...homes].flatMap((h) => readdirSync(h).filter((f) => f.startsWith('tradedesk.sqlite')).map((f) => join(h, f)))
+  return [...homes].flatMap((h) =>
+    readdirSync(h)
+      .filter((f) => f.startsWith('tradedesk.sqlite'))
+      .map((f) => join(h, f)),
+  )
 }
 
 /** The snapshot's 24 h tickers, by Binance symbol id. */
 let tickerFile: Map<string, Record<string, string>> | undefined
 export function snapshotTicker(id: string): Record<string, string> {
   tickerFile ??= new Map(
-    (JSON.parse(readFileSync(new URL('../../data/binance-spot/ticker-24hr.json', import.meta.url), 'utf8')) as Record<string, string>[]).map((t) => [t.symbol, t]),
+    (
+      JSON.parse(readFileSync(new URL('../../data/binance-spot/ticker-24hr.json', import.meta.url), 'utf8')) as Record<
+        string,
+        string
+      >[]
+    ).map((t) => [t.symbol, t]),
   )
   const t = tickerFile.get(id)
   if (!t) throw new Error(`no ticker ${id} in the snapshot`)

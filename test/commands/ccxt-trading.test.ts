@@ -4,7 +4,20 @@
  */
 import {expect} from 'chai'
 
-import {D, type Desk, canon, count, databaseFiles, expectOk, keys, leaksInHomes, onPostgres, openDesk, removeHomes, snapshotTicker} from './ccxt-support.js'
+import {
+  D,
+  type Desk,
+  canon,
+  count,
+  databaseFiles,
+  expectOk,
+  keys,
+  leaksInHomes,
+  onPostgres,
+  openDesk,
+  removeHomes,
+  snapshotTicker,
+} from './ccxt-support.js'
 
 const BTC = snapshotTicker('BTCUSDT')
 const ASK = new D(BTC.askPrice)
@@ -54,7 +67,10 @@ describe('ccxt end to end: trading against fake Binance', function () {
     expect(poor.json.errors.map((e: {code: string}) => e.code)).to.deep.equal(['INSUFFICIENT_FUNDS'])
 
     const sent = desk.since(m)
-    expect(count(sent, 'POST', '/api/v3/order') + count(sent, 'POST', '/api/v3/order/test'), 'validate never sends').to.equal(0)
+    expect(
+      count(sent, 'POST', '/api/v3/order') + count(sent, 'POST', '/api/v3/order/test'),
+      'validate never sends',
+    ).to.equal(0)
     expect(sent.every((r) => r.method === 'GET')).to.equal(true)
   })
 
@@ -130,9 +146,27 @@ describe('ccxt end to end: trading against fake Binance', function () {
   })
 
   it('limit buy below the market rests: `open`, listed by `order list` with its journal id, then `order cancel` cancels it on the exchange', async () => {
-    const t = await desk.td(['trade', 'buy', 'BTC/USDT', '--type', 'limit', '--price', '20000', '--quantity', '0.001', '--yes'])
+    const t = await desk.td([
+      'trade',
+      'buy',
+      'BTC/USDT',
+      '--type',
+      'limit',
+      '--price',
+      '20000',
+      '--quantity',
+      '0.001',
+      '--yes',
+    ])
     expectOk(t)
-    expect(t.json).to.deep.include({status: 'open', order_type: 'limit', price: '20000', quantity: '0.001', filled_quantity: '0', filled_price: null})
+    expect(t.json).to.deep.include({
+      status: 'open',
+      order_type: 'limit',
+      price: '20000',
+      quantity: '0.001',
+      filled_quantity: '0',
+      filled_price: null,
+    })
     const onExchange = desk.fake.orders().find((o) => o.clientOrderId === t.json.client_order_id)!
     expect(onExchange).to.include({status: 'NEW', type: 'LIMIT', price: '20000.00000000', origQty: '0.00100000'})
     expect(canon(desk.fake.balance('USDT').locked)).to.equal('20.02')
@@ -156,14 +190,30 @@ describe('ccxt end to end: trading against fake Binance', function () {
 
     const c = await desk.td(['order', 'cancel', String(t.json.id)])
     expectOk(c)
-    expect(c.json).to.deep.include({id: t.json.id, status: 'cancelled', client_order_id: t.json.client_order_id, filled_quantity: '0'})
+    expect(c.json).to.deep.include({
+      id: t.json.id,
+      status: 'cancelled',
+      client_order_id: t.json.client_order_id,
+      filled_quantity: '0',
+    })
     expect(desk.fake.orders().find((o) => o.orderId === onExchange.orderId)!.status).to.equal('CANCELED')
     expect(desk.fake.balance('USDT').locked).to.equal('0.00000000')
     expect(count(desk.fake.requests, 'DELETE', '/api/v3/order')).to.equal(1)
   })
 
   it('order sync: a resting limit that filled on the exchange becomes `filled` with its fill price and fee', async () => {
-    const t = await desk.td(['trade', 'buy', 'BTC/USDT', '--type', 'limit', '--price', '27000', '--quantity', '0.002', '--yes'])
+    const t = await desk.td([
+      'trade',
+      'buy',
+      'BTC/USDT',
+      '--type',
+      'limit',
+      '--price',
+      '27000',
+      '--quantity',
+      '0.002',
+      '--yes',
+    ])
     expectOk(t)
     expect(t.json.status).to.equal('open')
     try {

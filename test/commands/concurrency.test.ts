@@ -13,7 +13,10 @@ describe('concurrent trades', function () {
     const failures: CliResult[] = []
     const worker = async () => {
       for (let i = 0; i < 10; i++) {
-        const r = await runCli(['trade', 'buy', 'BTC/USDT', '--quantity', '0.0002', '--yes', '--json'], {home, timeoutMs: 240_000})
+        const r = await runCli(['trade', 'buy', 'BTC/USDT', '--quantity', '0.0002', '--yes', '--json'], {
+          home,
+          timeoutMs: 240_000,
+        })
         if (r.code !== 0) failures.push(r)
       }
     }
@@ -27,7 +30,13 @@ describe('concurrent trades', function () {
     let spent = new Decimal(0)
     let bought = new Decimal(0)
     for (const t of trades) {
-      expect(t, `trade ${t.id}`).to.include({status: 'filled', symbol: 'BTC/USDT', side: 'buy', quantity: '0.0002', filled_quantity: '0.0002'})
+      expect(t, `trade ${t.id}`).to.include({
+        status: 'filled',
+        symbol: 'BTC/USDT',
+        side: 'buy',
+        quantity: '0.0002',
+        filled_quantity: '0.0002',
+      })
       spent = spent.plus(new Decimal(t.filled_quantity).mul(t.filled_price).plus(t.fees))
       bought = bought.plus(t.filled_quantity)
     }
@@ -36,15 +45,18 @@ describe('concurrent trades', function () {
     expect(balance.code, balance.stderr).to.equal(0)
     const usdt = balance.json.balances.find((b: {asset: string}) => b.asset === 'USDT')
     const btc = balance.json.balances.find((b: {asset: string}) => b.asset === 'BTC')
-    expect(usdt.free, 'USDT = 10000 - sum(filled_quantity * filled_price + fees)').to.equal(new Decimal(10_000).minus(spent).toFixed())
+    expect(usdt.free, 'USDT = 10000 - sum(filled_quantity * filled_price + fees)').to.equal(
+      new Decimal(10_000).minus(spent).toFixed(),
+    )
     expect(usdt.used).to.equal('0')
     expect(btc.free).to.equal(bought.toFixed())
     expect(bought.toFixed()).to.equal('0.032')
 
     const history = await runJson(['history', '--limit', '1000'], {home})
     const ids = history.json.trades.map((t: {id: number}) => t.id)
-    const newestFirst = [...trades].sort((a, b) => (a.created_at === b.created_at ? b.id - a.id : a.created_at < b.created_at ? 1 : -1))
+    const newestFirst = [...trades].sort((a, b) =>
+      a.created_at === b.created_at ? b.id - a.id : a.created_at < b.created_at ? 1 : -1,
+    )
     expect(ids, 'history: newest first').to.deep.equal(newestFirst.map((t) => t.id))
   })
-
 })

@@ -27,7 +27,11 @@ describe('crash safety: trade killed with SIGKILL', function () {
       if (r.method === method && r.path === path) setTimeout(() => child?.kill('SIGKILL'), delayMs)
     })
     try {
-      const run = await runCli(['trade', 'buy', 'BTC/USDT', '--quantity', '0.001', '--yes', '--json'], {home: desk.home, env: GOOD_ENV, onSpawn: (c) => (child = c)})
+      const run = await runCli(['trade', 'buy', 'BTC/USDT', '--quantity', '0.001', '--yes', '--json'], {
+        home: desk.home,
+        env: GOOD_ENV,
+        onSpawn: (c) => (child = c),
+      })
       expect(run.signal, `${run.stdout}${run.stderr}`).to.equal('SIGKILL')
     } finally {
       stop()
@@ -55,7 +59,9 @@ describe('crash safety: trade killed with SIGKILL', function () {
     expect(early.json).to.deep.include({checked: 1, changed: []})
     expect(early.json.left).to.have.length(1)
     expect(early.json.left[0]).to.include({id: row.id, status: 'pending'})
-    expect(early.json.left[0].reason, 'says why it was left alone').to.match(/grace period \(TRADEDESK_PENDING_GRACE_SECONDS\)/)
+    expect(early.json.left[0].reason, 'says why it was left alone').to.match(
+      /grace period \(TRADEDESK_PENDING_GRACE_SECONDS\)/,
+    )
     const human = await runCli(['order', 'sync'], {home: desk.home, env: GOOD_ENV})
     expect(human.stdout).to.include(`Left trade ${row.id} (pending) as it is: not on the exchange, but recorded`)
 
@@ -77,7 +83,12 @@ describe('crash safety: trade killed with SIGKILL', function () {
 
     const synced = await desk.td(['order', 'sync'])
     expectOk(synced)
-    expect(synced.json.changed[0]).to.include({id: row.id, status: 'filled', filled_quantity: '0.001', exchange_order_id: String(order.orderId)})
+    expect(synced.json.changed[0]).to.include({
+      id: row.id,
+      status: 'filled',
+      filled_quantity: '0.001',
+      exchange_order_id: String(order.orderId),
+    })
     expect(count(desk.fake.requests, 'POST', '/api/v3/order'), 'never resent').to.equal(1)
     expect(desk.fake.orders()).to.have.length(1)
   })

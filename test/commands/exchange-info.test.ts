@@ -2,7 +2,14 @@ import {expect} from 'chai'
 import ccxt from 'ccxt'
 
 import {tempHome} from '../support/cli.js'
-import {Cli, EXCHANGE_INFO_BOOL_KEYS, EXCHANGE_INFO_KEYS, expectHuman, expectHumanError, expectJsonError} from '../support/e2e.js'
+import {
+  Cli,
+  EXCHANGE_INFO_BOOL_KEYS,
+  EXCHANGE_INFO_KEYS,
+  expectHuman,
+  expectHumanError,
+  expectJsonError,
+} from '../support/e2e.js'
 
 /** CCXT's `has` of an exchange class, as the SPEC's source of truth. */
 function has(id: string): Record<string, unknown> {
@@ -92,7 +99,10 @@ describe('exchange-info', () => {
     expect(json.exchanges).to.include('binance')
     expect(json.exchanges).to.include('kraken')
     expect(json.exchanges).to.have.members(ccxt.exchanges)
-    const lines = expectHuman(human, 'exchange-info --list').trim().split('\n').map((l) => l.trim())
+    const lines = expectHuman(human, 'exchange-info --list')
+      .trim()
+      .split('\n')
+      .map((l) => l.trim())
     expect(lines).to.include('binance')
   })
 

@@ -44,7 +44,9 @@ interface ExchangeCase {
 
 const CREDENTIAL_ENV: Record<string, string> = {apiKey: 'API_KEY', secret: 'SECRET', password: 'PASSWORD'}
 
-const coinbaseKey = generateKeyPairSync('ec', {namedCurve: 'prime256v1'}).privateKey.export({type: 'sec1', format: 'pem'}).toString()
+const coinbaseKey = generateKeyPairSync('ec', {namedCurve: 'prime256v1'})
+  .privateKey.export({type: 'sec1', format: 'pem'})
+  .toString()
 
 const CASES: ExchangeCase[] = [
   {
@@ -69,7 +71,10 @@ const CASES: ExchangeCase[] = [
     orderRoute: kraken.ORDER_ROUTE,
     balanceRoute: kraken.BALANCE_ROUTE,
     // Kraken's secret is base64 (ccxt decodes it before signing)
-    credentials: {apiKey: 'SENTINEL-KR-KEY-0c93d1', secret: Buffer.from('SENTINEL-KR-SECRET-5a7e22-padding-bytes').toString('base64')},
+    credentials: {
+      apiKey: 'SENTINEL-KR-KEY-0c93d1',
+      secret: Buffer.from('SENTINEL-KR-SECRET-5a7e22-padding-bytes').toString('base64'),
+    },
     buysByCost: false,
     reportedFee: (fake, order) => String((fake as kraken.FakeKraken).krakenOrders()[order.id].fee),
   },
@@ -82,7 +87,11 @@ const CASES: ExchangeCase[] = [
     start: okx.startFakeOkx,
     orderRoute: okx.ORDER_ROUTE,
     balanceRoute: okx.BALANCE_ROUTE,
-    credentials: {apiKey: 'SENTINEL-OK-KEY-9d2b61', secret: 'SENTINEL-OK-SECRET-3f8a07', password: 'SENTINEL-OK-PASS-e61c4d'},
+    credentials: {
+      apiKey: 'SENTINEL-OK-KEY-9d2b61',
+      secret: 'SENTINEL-OK-SECRET-3f8a07',
+      password: 'SENTINEL-OK-PASS-e61c4d',
+    },
     buysByCost: false,
   },
   {
@@ -114,13 +123,17 @@ for (const c of CASES) {
     const env: Record<string, string> = Object.fromEntries(
       Object.entries(c.credentials).map(([k, v]) => [`TRADEDESK_${c.broker.toUpperCase()}_${CREDENTIAL_ENV[k]}`, v]),
     )
-    const secrets = Object.values(c.credentials).flatMap((v) => [v, ...v.split('\n').filter((line) => line.length >= 16 && !line.startsWith('-----'))])
+    const secrets = Object.values(c.credentials).flatMap((v) => [
+      v,
+      ...v.split('\n').filter((line) => line.length >= 16 && !line.startsWith('-----')),
+    ])
 
     const td = async (args: string[], over: Record<string, string | undefined> = {}, inHome = home) => {
       const full = [...args, '--json']
       const result = await runCli(full, {home: inHome, env: {...env, ...over}, timeoutMs: 60_000})
       const where = `\`tradedesk ${full.join(' ')}\` (exit ${result.code}): ${result.stdout.slice(0, 1500)} ${result.stderr.slice(0, 500)}`
-      for (const s of secrets) expect(result.stdout + result.stderr, `a credential leaked from ${where}`).to.not.contain(s)
+      for (const s of secrets)
+        expect(result.stdout + result.stderr, `a credential leaked from ${where}`).to.not.contain(s)
       let json: any
       try {
         json = JSON.parse(result.stdout)
@@ -137,7 +150,8 @@ for (const c of CASES) {
       return r.json
     }
 
-    const sent = (route: Route, from = 0) => fake.requests.slice(from).filter((r) => r.method === route.method && r.path === route.path)
+    const sent = (route: Route, from = 0) =>
+      fake.requests.slice(from).filter((r) => r.method === route.method && r.path === route.path)
     const ordersWith = (clientOrderId: string) => fake.orders().filter((o) => o.clientOrderId === clientOrderId)
     const balances = async () => new Map<string, any>((await ok(['balance'])).balances.map((b: any) => [b.asset, b]))
 
@@ -148,7 +162,13 @@ for (const c of CASES) {
         const truth = fake.balance(asset)
         const total = new Decimal(truth.free).plus(truth.locked)
         if (total.isZero()) expect(shown.has(asset), `${asset} is zero on the exchange`).to.equal(false)
-        else expect(shown.get(asset), asset).to.deep.equal({asset, free: canon(truth.free), used: canon(truth.locked), total: canon(total)})
+        else
+          expect(shown.get(asset), asset).to.deep.equal({
+            asset,
+            free: canon(truth.free),
+            used: canon(truth.locked),
+            total: canon(total),
+          })
       }
     }
 
@@ -156,7 +176,10 @@ for (const c of CASES) {
     const expectSpend = (order: FakeOrderView, required: string) => {
       expect(order.amount, 'sized in money, not in base').to.equal(null)
       const quote = new Decimal(order.quoteAmount!)
-      expect(quote.lte(required) && quote.gt(new Decimal(required).minus('0.01')), `asked to spend ${quote}, validated ${required}`).to.equal(true)
+      expect(
+        quote.lte(required) && quote.gt(new Decimal(required).minus('0.01')),
+        `asked to spend ${quote}, validated ${required}`,
+      ).to.equal(true)
     }
 
     /**
@@ -170,7 +193,10 @@ for (const c of CASES) {
       expect(record.filled_quantity).to.equal(canon(order.filled))
       expect(record.filled_value).to.equal(canon(order.cost))
       const average = new Exact(order.cost).div(order.filled)
-      expect(new Exact(record.filled_price).minus(average).abs().lte(average.mul('1e-15')), `average ${record.filled_price} ~ ${average}`).to.equal(true)
+      expect(
+        new Exact(record.filled_price).minus(average).abs().lte(average.mul('1e-15')),
+        `average ${record.filled_price} ~ ${average}`,
+      ).to.equal(true)
       expect(record.fees).to.equal(canon(c.reportedFee?.(fake, order) ?? order.fee))
       expect(record.fee_currency).to.equal(order.feeCurrency)
     }
@@ -178,8 +204,22 @@ for (const c of CASES) {
     before(async () => {
       fake = await c.start({...c.credentials, balances: {[c.quote]: START}})
       fake.setPrice(c.symbol, PRICES)
-      const added = await ok(['broker', 'add', c.broker, '--exchange', c.exchange, '--api-url', fake.url, '--option', 'timeout=1500', '--default'])
-      expect(added.credentials.every((s: {present: boolean}) => s.present), 'every credential the exchange requires is set').to.equal(true)
+      const added = await ok([
+        'broker',
+        'add',
+        c.broker,
+        '--exchange',
+        c.exchange,
+        '--api-url',
+        fake.url,
+        '--option',
+        'timeout=1500',
+        '--default',
+      ])
+      expect(
+        added.credentials.every((s: {present: boolean}) => s.present),
+        'every credential the exchange requires is set',
+      ).to.equal(true)
       expect(added.credentials.map((s: {key: string}) => s.key).sort()).to.deep.equal(Object.keys(c.credentials).sort())
       expect(fake.requests, 'broker add sends nothing').to.have.length(0)
     })
@@ -225,7 +265,7 @@ for (const c of CASES) {
       expect(h.trades, 'a refused order is never journaled').to.have.length(0)
     })
 
-    it('market buy by --quantity: sent once with the journal\'s client id, recorded exactly as filled, balances exact', async () => {
+    it("market buy by --quantity: sent once with the journal's client id, recorded exactly as filled, balances exact", async () => {
       const mark = fake.requests.length
       const v = await ok(['validate', 'buy', c.symbol, '--quantity', '0.01'])
       const t = await ok(['trade', 'buy', c.symbol, '--quantity', '0.01', '--yes'])
@@ -237,7 +277,7 @@ for (const c of CASES) {
       if (c.buysByCost) expectSpend(order, v.balance.required)
       else expect(order).to.include({amount: '0.01'})
       expectRecordOf(t, order)
-      expect((await ok(['history', 'show', String(t.id)]))).to.deep.equal(t)
+      expect(await ok(['history', 'show', String(t.id)])).to.deep.equal(t)
       await expectBalancesAgree([c.base, c.quote])
 
       const p = await ok(['portfolio'])
@@ -278,14 +318,31 @@ for (const c of CASES) {
     })
 
     it('a resting limit order: open, listed by order list as its journal record, then cancelled', async () => {
-      const t = await ok(['trade', 'buy', c.symbol, '--type', 'limit', '--price', '20000', '--quantity', '0.001', '--yes'])
+      const t = await ok([
+        'trade',
+        'buy',
+        c.symbol,
+        '--type',
+        'limit',
+        '--price',
+        '20000',
+        '--quantity',
+        '0.001',
+        '--yes',
+      ])
       expect(t).to.include({status: 'open', price: '20000', filled_quantity: '0'})
       const [order] = ordersWith(t.client_order_id)
       expect(order).to.include({status: 'open', type: 'limit', price: '20000', amount: '0.001'})
       const list = await ok(['order', 'list'])
       expect(list.orders).to.have.length(1)
       expect(list.orders[0]).to.have.all.keys(TRADE_KEYS)
-      expect(list.orders[0]).to.deep.include({id: t.id, trade_type: 'manual', status: 'open', client_order_id: t.client_order_id, exchange_order_id: order.id})
+      expect(list.orders[0]).to.deep.include({
+        id: t.id,
+        trade_type: 'manual',
+        status: 'open',
+        client_order_id: t.client_order_id,
+        exchange_order_id: order.id,
+      })
       expect(new Decimal(fake.balance(c.quote).locked).gt(0), 'the exchange holds funds for it').to.equal(true)
 
       const cancelled = await ok(['order', 'cancel', String(t.id)])
@@ -298,8 +355,16 @@ for (const c of CASES) {
     it('an order placed elsewhere is listed with id null and trade_type external', async () => {
       const elsewhere = tempHome(`tradedesk-${c.exchange}-other-`)
       try {
-        await ok(['broker', 'add', c.broker, '--exchange', c.exchange, '--api-url', fake.url, '--default'], {}, elsewhere)
-        const placed = await ok(['trade', 'buy', c.symbol, '--type', 'limit', '--price', '20000', '--quantity', '0.001', '--yes'], {}, elsewhere)
+        await ok(
+          ['broker', 'add', c.broker, '--exchange', c.exchange, '--api-url', fake.url, '--default'],
+          {},
+          elsewhere,
+        )
+        const placed = await ok(
+          ['trade', 'buy', c.symbol, '--type', 'limit', '--price', '20000', '--quantity', '0.001', '--yes'],
+          {},
+          elsewhere,
+        )
         const list = await ok(['order', 'list'])
         expect(list.orders).to.have.length(1)
         expect(list.orders[0]).to.have.all.keys(TRADE_KEYS)
@@ -340,7 +405,10 @@ for (const c of CASES) {
       expect(ordersWith(row.client_order_id)).to.have.length(1)
       const lookups = fake.requests.slice(mark)
       if (c.exchange === 'kraken') {
-        expect(lookups.some((r: RecordedRequest) => r.query.userref !== undefined), 'a client id is never sent as Kraken userref').to.equal(false)
+        expect(
+          lookups.some((r: RecordedRequest) => r.query.userref !== undefined),
+          'a client id is never sent as Kraken userref',
+        ).to.equal(false)
       }
       await expectBalancesAgree([c.base, c.quote])
     })
@@ -366,23 +434,33 @@ for (const c of CASES) {
       const [row] = (await ok(['history', '--limit', '1'])).trades
       expect(row.status).to.equal('unknown')
       const synced = await ok(['order', 'sync'], {TRADEDESK_PENDING_GRACE_SECONDS: '0'})
-      expect(synced.changed.find((t: any) => t.id === row.id), 'the 5xx answer placed nothing here').to.include({status: 'failed'})
+      expect(
+        synced.changed.find((t: any) => t.id === row.id),
+        'the 5xx answer placed nothing here',
+      ).to.include({status: 'failed'})
     })
 
     it('credentials: a missing one is named (exit 4), a wrong key is exit 4, nothing is sent', async () => {
       const [first, ...rest] = Object.keys(c.credentials)
-      const unset = Object.fromEntries(rest.map((k) => [`TRADEDESK_${c.broker.toUpperCase()}_${CREDENTIAL_ENV[k]}`, undefined]))
+      const unset = Object.fromEntries(
+        rest.map((k) => [`TRADEDESK_${c.broker.toUpperCase()}_${CREDENTIAL_ENV[k]}`, undefined]),
+      )
       const mark = fake.requests.length
       const missing = await td(['balance'], unset)
       expect(missing.code, missing.where).to.equal(4)
       expect(missing.json.error.code).to.equal('CREDENTIALS_MISSING')
-      for (const k of rest) expect(missing.json.error.message).to.include(`TRADEDESK_${c.broker.toUpperCase()}_${CREDENTIAL_ENV[k]}`)
+      for (const k of rest)
+        expect(missing.json.error.message).to.include(`TRADEDESK_${c.broker.toUpperCase()}_${CREDENTIAL_ENV[k]}`)
       expect(fake.requests.length, 'nothing sent without credentials').to.equal(mark)
 
       const wrongKey = `TRADEDESK_${c.broker.toUpperCase()}_${CREDENTIAL_ENV[first]}`
-      const bad = await td(['balance'], {[wrongKey]: c.exchange === 'coinbase' ? 'organizations/wrong/apiKeys/wrong' : 'WRONG-KEY-0000'})
+      const bad = await td(['balance'], {
+        [wrongKey]: c.exchange === 'coinbase' ? 'organizations/wrong/apiKeys/wrong' : 'WRONG-KEY-0000',
+      })
       expect(bad.code, bad.where).to.equal(4)
-      const test = await td(['broker', 'test', c.broker], {[wrongKey]: c.exchange === 'coinbase' ? 'organizations/wrong/apiKeys/wrong' : 'WRONG-KEY-0000'})
+      const test = await td(['broker', 'test', c.broker], {
+        [wrongKey]: c.exchange === 'coinbase' ? 'organizations/wrong/apiKeys/wrong' : 'WRONG-KEY-0000',
+      })
       expect(test.code, test.where).to.equal(4)
     })
 
@@ -410,7 +488,9 @@ for (const c of CASES) {
           const file = join(dir, name)
           if (statSync(file).isDirectory()) return visit(file)
           const bytes = readFileSync(file)
-          return secrets.filter((s) => bytes.includes(Buffer.from(s, 'utf8')) || bytes.includes(Buffer.from(s, 'utf16le'))).map((s) => `${file}: ${s.slice(0, 12)}…`)
+          return secrets
+            .filter((s) => bytes.includes(Buffer.from(s, 'utf8')) || bytes.includes(Buffer.from(s, 'utf16le')))
+            .map((s) => `${file}: ${s.slice(0, 12)}…`)
         })
       expect(visit(home)).to.deep.equal([])
     })

@@ -20,9 +20,14 @@ describe('fast path: the hot commands without oclif', function () {
   let fake: FakeBinance
 
   const run = (args: string[], env: Record<string, string> = {}) => runCli(args, {home, env: {...KEYS, ...env}})
-  const viaOclif = (args: string[], env: Record<string, string> = {}) => run(args, {...env, TRADEDESK_NO_FAST_PATH: '1'})
+  const viaOclif = (args: string[], env: Record<string, string> = {}) =>
+    run(args, {...env, TRADEDESK_NO_FAST_PATH: '1'})
   const same = (fast: CliResult, oclif: CliResult, label: string) => {
-    expect({code: fast.code, stdout: fast.stdout, stderr: fast.stderr}, label).to.deep.equal({code: oclif.code, stdout: oclif.stdout, stderr: oclif.stderr})
+    expect({code: fast.code, stdout: fast.stdout, stderr: fast.stderr}, label).to.deep.equal({
+      code: oclif.code,
+      stdout: oclif.stdout,
+      stderr: oclif.stderr,
+    })
   }
 
   before(async () => {
@@ -101,7 +106,13 @@ describe('fast path: the hot commands without oclif', function () {
   ]
 
   for (const c of cases) {
-    const label = `${c.env ? `${Object.entries(c.env).map(([k, v]) => `${k}=${v}`).join(' ')} ` : ''}tradedesk ${c.args.join(' ')}`
+    const label = `${
+      c.env
+        ? `${Object.entries(c.env)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ')} `
+        : ''
+    }tradedesk ${c.args.join(' ')}`
     it(`same answer with and without oclif: ${label}`, async () => {
       const [fast, oclif] = [await run(c.args, c.env), await viaOclif(c.args, c.env)]
       same(fast, oclif, label)
@@ -110,7 +121,11 @@ describe('fast path: the hot commands without oclif', function () {
 
   it('the answers compared above are real ones: trades, symbols, brokers and prices', async () => {
     const h = JSON.parse((await run(['history', '--json'])).stdout)
-    expect(h.trades.map((t: {side: string; symbol: string}) => `${t.side} ${t.symbol}`)).to.deep.equal(['buy ETH/USDT', 'sell BTC/USDT', 'buy BTC/USDT'])
+    expect(h.trades.map((t: {side: string; symbol: string}) => `${t.side} ${t.symbol}`)).to.deep.equal([
+      'buy ETH/USDT',
+      'sell BTC/USDT',
+      'buy BTC/USDT',
+    ])
     const s = JSON.parse((await run(['symbols', '--search', 'btc', '--broker', 'bn', '--json'])).stdout)
     expect(s.symbols).to.include('BTC/USDT')
     const b = JSON.parse((await run(['broker', 'list', '--json'])).stdout)
@@ -126,7 +141,11 @@ describe('fast path: the hot commands without oclif', function () {
 
   describe('what the fast path never loads', () => {
     const loaded = async (args: string[], env: Record<string, string> = {}) => {
-      const r = await run(args, {...env, NODE_OPTIONS: `--import ${TRIPWIRE}`, TRIPWIRE: '@oclif/core,knex,ccxt,undici'})
+      const r = await run(args, {
+        ...env,
+        NODE_OPTIONS: `--import ${TRIPWIRE}`,
+        TRIPWIRE: '@oclif/core,knex,ccxt,undici',
+      })
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).to.equal(0)
       return [...new Set([...r.stderr.matchAll(/^LOADED (\S+)$/gm)].map((m) => m[1]))].sort()
     }
@@ -151,7 +170,10 @@ describe('fast path: the hot commands without oclif', function () {
 
     it('the tripwire does see them when they load: a command oclif runs, and a write', async () => {
       expect(await loaded(['broker', 'list', '--json'], {TRADEDESK_NO_FAST_PATH: '1'})).to.include('@oclif/core')
-      expect(await loaded(['trade', 'buy', 'BTC/USDT', '--quantity', '0.001', '--yes', '--json'])).to.include.members(['@oclif/core', 'knex'])
+      expect(await loaded(['trade', 'buy', 'BTC/USDT', '--quantity', '0.001', '--yes', '--json'])).to.include.members([
+        '@oclif/core',
+        'knex',
+      ])
     })
   })
 })

@@ -35,7 +35,11 @@ describe('first-hour rules: scripting safety and conventions', () => {
   it('broker names are unique under their credentials mapping: a clash is exit 2 and names both', async () => {
     await cli.ok(['broker', 'add', 'main', '--exchange', 'binance'])
     for (const name of ['MAIN', 'Main']) {
-      const err = expectJsonError(await cli.json(['broker', 'add', name, '--exchange', 'kraken']), 2, `broker add ${name}`)
+      const err = expectJsonError(
+        await cli.json(['broker', 'add', name, '--exchange', 'kraken']),
+        2,
+        `broker add ${name}`,
+      )
       expect(err.code).to.equal('BROKER_NAME_CLASH')
       expect(err.message).to.include(`"${name}"`).and.include('"main"').and.include('TRADEDESK_MAIN_')
     }
@@ -48,7 +52,21 @@ describe('first-hour rules: scripting safety and conventions', () => {
   })
 
   it('a repeated --balance ASSET is refused, not silently overwritten', async () => {
-    const err = expectJsonError(await cli.json(['broker', 'add', 'twice', '--exchange', 'paper', '--balance', 'USDT=100', '--balance', 'usdt=200']), 2, 'twice')
+    const err = expectJsonError(
+      await cli.json([
+        'broker',
+        'add',
+        'twice',
+        '--exchange',
+        'paper',
+        '--balance',
+        'USDT=100',
+        '--balance',
+        'usdt=200',
+      ]),
+      2,
+      'twice',
+    )
     expect(err.message).to.include('USDT is given twice')
     expect((await cli.ok(['broker', 'list'])).brokers.map((b: {name: string}) => b.name)).to.not.include('twice')
   })
@@ -63,7 +81,11 @@ describe('first-hour rules: scripting safety and conventions', () => {
     expect((await cli.ok(['history', '--symbol', 'ETHUSDT'])).trades).to.deep.equal([])
     const err = expectJsonError(await cli.json(['history', '--broker', 'nope']), 2, 'history --broker nope')
     expect(err.code).to.equal('UNKNOWN_BROKER')
-    expectJsonError(await cli.json(['history', '--broker', 'nope'], {TRADEDESK_NO_FAST_PATH: '1'}), 2, 'through oclif too')
+    expectJsonError(
+      await cli.json(['history', '--broker', 'nope'], {TRADEDESK_NO_FAST_PATH: '1'}),
+      2,
+      'through oclif too',
+    )
   })
 
   it('integer flags out of range are usage errors (exit 2), never an internal error or a number in exponent form', async () => {
@@ -91,7 +113,11 @@ describe('first-hour rules: scripting safety and conventions', () => {
     const ids = Object.keys(manifest.commands).map((id) => id.split(':'))
     expect(ids.length).to.be.greaterThan(15)
     for (const id of ids) {
-      const [long, short, help] = await Promise.all([cli.run([...id, '--help']), cli.run([...id, '-h']), cli.run(['help', ...id])])
+      const [long, short, help] = await Promise.all([
+        cli.run([...id, '--help']),
+        cli.run([...id, '-h']),
+        cli.run(['help', ...id]),
+      ])
       expect(long.code, `${id.join(' ')} --help`).to.equal(0)
       expect(long.stdout).to.include('USAGE')
       expect(short, `${id.join(' ')} -h`).to.deep.include({code: 0, stdout: long.stdout})
@@ -102,18 +128,38 @@ describe('first-hour rules: scripting safety and conventions', () => {
   it('the global flags --json, --broker and --profile may come before the command', async () => {
     const after = await cli.run(['balance', '--broker', 'paper', '--json'])
     expect(after.code).to.equal(0)
-    for (const args of [['--json', 'balance', '--broker', 'paper'], ['--broker', 'paper', '--json', 'balance'], ['--broker=paper', '--json', 'balance']]) {
+    for (const args of [
+      ['--json', 'balance', '--broker', 'paper'],
+      ['--broker', 'paper', '--json', 'balance'],
+      ['--broker=paper', '--json', 'balance'],
+    ]) {
       expect(await cli.run(args), args.join(' ')).to.deep.include({code: 0, stdout: after.stdout})
     }
 
-    const [profiled, before] = await Promise.all([cli.run(['broker', 'list', '--profile', 'other', '--json']), cli.run(['--profile', 'other', '--json', 'broker', 'list'])])
+    const [profiled, before] = await Promise.all([
+      cli.run(['broker', 'list', '--profile', 'other', '--json']),
+      cli.run(['--profile', 'other', '--json', 'broker', 'list']),
+    ])
     expect(before).to.deep.include({code: 0, stdout: profiled.stdout})
-    expect(expectJsonError(await cli.json(['--broker', 'nope', 'balance']), 2, '--broker nope before the command').code).to.equal('UNKNOWN_BROKER')
+    expect(
+      expectJsonError(await cli.json(['--broker', 'nope', 'balance']), 2, '--broker nope before the command').code,
+    ).to.equal('UNKNOWN_BROKER')
   })
 
   it('removing a broker never orphans orders: refused while any is open (exit 2, named) unless --force, which closes them with a reason', async () => {
     await cli.ok(['broker', 'add', 'rm', '--exchange', 'paper'])
-    const resting = await cli.trade(['buy', 'BTC/USDT', '--type', 'limit', '--price', '20000', '--quantity', '0.001', '--broker', 'rm'])
+    const resting = await cli.trade([
+      'buy',
+      'BTC/USDT',
+      '--type',
+      'limit',
+      '--price',
+      '20000',
+      '--quantity',
+      '0.001',
+      '--broker',
+      'rm',
+    ])
     const state = await dbState(cli.home)
     const err = expectJsonError(await cli.json(['broker', 'remove', 'rm']), 2, 'broker remove with an open order')
     expect(err.code).to.equal('BROKER_HAS_ORDERS')
@@ -125,14 +171,19 @@ describe('first-hour rules: scripting safety and conventions', () => {
     const row = await cli.ok(['history', 'show', String(resting.id)])
     expect(row.status).to.equal('expired')
     expect(row.error_message).to.include('removed with --force')
-    expect((await cli.ok(['history', '--status', 'open'])).trades.map((t: {id: number}) => t.id)).to.not.include(resting.id)
+    expect((await cli.ok(['history', '--status', 'open'])).trades.map((t: {id: number}) => t.id)).to.not.include(
+      resting.id,
+    )
   })
 
   it('interrupted with --json: SIGINT and SIGTERM still print the INTERRUPTED envelope (exit 130 and 143)', async () => {
     const desk = await openDesk()
     try {
       desk.fake.injectFault({method: 'GET', path: '/api/v3/account', kind: 'hang', times: 'always'})
-      for (const [signal, exit] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+      for (const [signal, exit] of [
+        ['SIGINT', 130],
+        ['SIGTERM', 143],
+      ] as const) {
         let child: ChildProcess | undefined
         const arrived = new Promise<void>((resolve) => {
           const off = desk.fake.onRequest((r) => {
@@ -142,7 +193,12 @@ describe('first-hour rules: scripting safety and conventions', () => {
             }
           })
         })
-        const run = runCli(['balance', '--json'], {home: desk.home, env: GOOD_ENV, timeoutMs: 30_000, onSpawn: (c) => (child = c)})
+        const run = runCli(['balance', '--json'], {
+          home: desk.home,
+          env: GOOD_ENV,
+          timeoutMs: 30_000,
+          onSpawn: (c) => (child = c),
+        })
         await arrived
         child!.kill(signal)
         const result = await run
@@ -171,9 +227,21 @@ describe('first-hour rules: scripting safety and conventions', () => {
       expect((await td(['broker', 'set', 'bn', '--sandbox'])).json.sandbox).to.equal(true)
       expect((await td(['broker', 'set', 'bn', '--no-sandbox'])).json.sandbox).to.equal(false)
       expectJsonError(await runCli(['broker', 'set', 'bn', '--json'], {home: desk.home}), 2, 'nothing to change')
-      expectJsonError(await runCli(['broker', 'set', 'nope', '--sandbox', '--json'], {home: desk.home}), 2, 'unknown broker')
-      expectJsonError(await runCli(['broker', 'set', 'paper', '--sandbox', '--json'], {home: desk.home}), 2, 'paper has no sandbox')
-      expectJsonError(await runCli(['broker', 'set', 'bn', '--option', 'secret=x', '--json'], {home: desk.home}), 2, 'no credentials in argv')
+      expectJsonError(
+        await runCli(['broker', 'set', 'nope', '--sandbox', '--json'], {home: desk.home}),
+        2,
+        'unknown broker',
+      )
+      expectJsonError(
+        await runCli(['broker', 'set', 'paper', '--sandbox', '--json'], {home: desk.home}),
+        2,
+        'paper has no sandbox',
+      )
+      expectJsonError(
+        await runCli(['broker', 'set', 'bn', '--option', 'secret=x', '--json'], {home: desk.home}),
+        2,
+        'no credentials in argv',
+      )
     } finally {
       await desk.close()
     }
@@ -189,11 +257,19 @@ describe('first-hour rules: scripting safety and conventions', () => {
     expect(v.valid).to.equal(true)
     expect(v.order.price).to.equal('0.06291')
     const t = await desk.trade(['buy', 'ETH/BTC', '--percent', '100'])
-    expect(t).to.include({status: 'filled', quantity: v.order.quantity, filled_quantity: v.order.quantity, filled_price: v.order.price})
+    expect(t).to.include({
+      status: 'filled',
+      quantity: v.order.quantity,
+      filled_quantity: v.order.quantity,
+      filled_price: v.order.price,
+    })
     expect(t.filled_value, 'what was asked is what was filled').to.equal(v.order.total_value)
     expect(t.fees).to.equal(v.order.estimated_fee)
     const btc = (await desk.balances()).get('BTC')!
-    expect(new Decimal(btc.free).eq(new Decimal(1).minus(t.filled_value).minus(t.fees)), `BTC left ${btc.free}`).to.equal(true)
+    expect(
+      new Decimal(btc.free).eq(new Decimal(1).minus(t.filled_value).minus(t.fees)),
+      `BTC left ${btc.free}`,
+    ).to.equal(true)
 
     const sell = await desk.ok(['validate', 'sell', 'ETH/BTC', '--quantity', '0.1'])
     const sold = await desk.trade(['sell', 'ETH/BTC', '--quantity', '0.1'])
@@ -202,14 +278,31 @@ describe('first-hour rules: scripting safety and conventions', () => {
 
   it('fiat-quoted markets are priced through a USD stable market in either direction: BTC/TRY through USDT/TRY', async () => {
     const desk = new Cli(tempHome())
-    await desk.ok(['broker', 'add', 'try', '--exchange', 'paper', '--default', '--balance', 'TRY=100000', '--balance', 'BRL=1000'])
+    await desk.ok([
+      'broker',
+      'add',
+      'try',
+      '--exchange',
+      'paper',
+      '--default',
+      '--balance',
+      'TRY=100000',
+      '--balance',
+      'BRL=1000',
+    ])
     const usdtTry = new Decimal((await desk.ok(['price', 'USDT/TRY'])).last)
     const ask = new Decimal((await desk.ok(['price', 'BTC/TRY'])).ask)
     const v = await desk.ok(['validate', 'buy', 'BTC/TRY', '--usd', '100'])
     expect(v.valid).to.equal(true)
     const spend = new Decimal(100).mul(usdtTry)
-    expect(new Decimal(v.balance.required).lte(spend), `${v.balance.required} TRY for 100 USD at ${usdtTry} TRY`).to.equal(true)
-    expect(new Decimal(v.order.quantity).plus('0.00001').mul(ask).mul('1.001').gt(spend), 'and one step more would exceed it').to.equal(true)
+    expect(
+      new Decimal(v.balance.required).lte(spend),
+      `${v.balance.required} TRY for 100 USD at ${usdtTry} TRY`,
+    ).to.equal(true)
+    expect(
+      new Decimal(v.order.quantity).plus('0.00001').mul(ask).mul('1.001').gt(spend),
+      'and one step more would exceed it',
+    ).to.equal(true)
 
     const p = await desk.ok(['portfolio'])
     const tryPosition = p.positions.find((x: {asset: string}) => x.asset === 'TRY')
@@ -220,12 +313,28 @@ describe('first-hour rules: scripting safety and conventions', () => {
 
   it('average cost and P&L cover the whole holding: a seeded quantity is unknown, never folded in; non-USD quotes cost in USD', async () => {
     const desk = new Cli(tempHome())
-    await desk.ok(['broker', 'add', 'seed', '--exchange', 'paper', '--default', '--balance', 'BTC=1.1', '--balance', 'USDT=1000'])
+    await desk.ok([
+      'broker',
+      'add',
+      'seed',
+      '--exchange',
+      'paper',
+      '--default',
+      '--balance',
+      'BTC=1.1',
+      '--balance',
+      'USDT=1000',
+    ])
     const btcUsd = new Decimal((await desk.ok(['price', 'BTC/USDT'])).last)
     await desk.trade(['buy', 'BTC/USDT', '--quantity', '0.01'])
     let p = await desk.ok(['portfolio'])
     const btc = p.positions.find((x: {asset: string}) => x.asset === 'BTC')
-    expect(btc).to.include({quantity: '1.11', avg_cost_usd: null, unrealized_pnl_usd: null, unknown_cost_quantity: '1.1'})
+    expect(btc).to.include({
+      quantity: '1.11',
+      avg_cost_usd: null,
+      unrealized_pnl_usd: null,
+      unknown_cost_quantity: '1.1',
+    })
     const human = (await desk.run(['portfolio'])).stdout
     expect(human).to.include('unknown for 1.1')
 
@@ -234,9 +343,18 @@ describe('first-hour rules: scripting safety and conventions', () => {
     p = await desk.ok(['portfolio'])
     const position = p.positions.find((x: {asset: string}) => x.asset === 'ETH')
     const cost = new Decimal(eth.filled_value).plus(eth.fees).mul(btcUsd)
-    expect(position).to.include({quantity: '0.5', unknown_cost_quantity: '0', avg_cost_usd: cost.div('0.5').toSignificantDigits(16).toFixed()})
-    expect(position.unrealized_pnl_usd).to.equal(new Decimal(position.value_usd).minus(cost).toDecimalPlaces(8).toFixed())
-    const sum = p.positions.reduce((total: InstanceType<typeof Decimal>, x: {allocation_pct: string}) => total.plus(x.allocation_pct), new Decimal(0))
+    expect(position).to.include({
+      quantity: '0.5',
+      unknown_cost_quantity: '0',
+      avg_cost_usd: cost.div('0.5').toSignificantDigits(16).toFixed(),
+    })
+    expect(position.unrealized_pnl_usd).to.equal(
+      new Decimal(position.value_usd).minus(cost).toDecimalPlaces(8).toFixed(),
+    )
+    const sum = p.positions.reduce(
+      (total: InstanceType<typeof Decimal>, x: {allocation_pct: string}) => total.plus(x.allocation_pct),
+      new Decimal(0),
+    )
     expect(sum.toFixed(), 'allocations add up to exactly 100').to.equal('100')
   })
 
@@ -247,12 +365,29 @@ describe('first-hour rules: scripting safety and conventions', () => {
     const shib = (await desk.ok(['portfolio'])).positions.find((x: {asset: string}) => x.asset === 'SHIB')
     const avg = new Decimal(t.filled_value).plus(t.fees).div('1000000')
     expect(shib.avg_cost_usd).to.equal(avg.toSignificantDigits(16).toFixed())
-    expect(new Decimal(shib.avg_cost_usd).mul('1000000').minus(new Decimal(t.filled_value).plus(t.fees)).abs().lt('0.0000001')).to.equal(true)
+    expect(
+      new Decimal(shib.avg_cost_usd)
+        .mul('1000000')
+        .minus(new Decimal(t.filled_value).plus(t.fees))
+        .abs()
+        .lt('0.0000001'),
+    ).to.equal(true)
   })
 
   it('the paper exchange and validate enforce the Binance PERCENT_PRICE_BY_SIDE and maximum notional', async () => {
     const desk = new Cli(tempHome())
-    await desk.ok(['broker', 'add', 'rules', '--exchange', 'paper', '--default', '--balance', 'USDT=100000000', '--balance', 'BTC=10'])
+    await desk.ok([
+      'broker',
+      'add',
+      'rules',
+      '--exchange',
+      'paper',
+      '--default',
+      '--balance',
+      'USDT=100000000',
+      '--balance',
+      'BTC=10',
+    ])
     const last = new Decimal((await desk.ok(['price', 'BTC/USDT'])).last)
     const codes = async (args: string[]) => {
       const r = await desk.json(['validate', ...args])
@@ -260,14 +395,51 @@ describe('first-hour rules: scripting safety and conventions', () => {
     }
 
     // BTC/USDT: a buy between last x 0.2 and last x 5, a sell likewise (bidMultiplierDown/Up, askMultiplierDown/Up)
-    expect(await codes(['buy', 'BTC/USDT', '--type', 'limit', '--price', '5000', '--quantity', '0.01'])).to.deep.equal(['PRICE_OUT_OF_RANGE'])
-    expect(await codes(['buy', 'BTC/USDT', '--type', 'limit', '--price', last.mul('0.2').plus(1).toFixed(2), '--quantity', '0.01'])).to.deep.equal([])
-    expect(await codes(['sell', 'BTC/USDT', '--type', 'limit', '--price', last.mul(5).plus(1).toFixed(2), '--quantity', '0.01'])).to.deep.equal(['PRICE_OUT_OF_RANGE'])
-    const refused = await desk.json(['trade', 'buy', 'BTC/USDT', '--type', 'limit', '--price', '5000', '--quantity', '0.01', '--yes'])
+    expect(await codes(['buy', 'BTC/USDT', '--type', 'limit', '--price', '5000', '--quantity', '0.01'])).to.deep.equal([
+      'PRICE_OUT_OF_RANGE',
+    ])
+    expect(
+      await codes([
+        'buy',
+        'BTC/USDT',
+        '--type',
+        'limit',
+        '--price',
+        last.mul('0.2').plus(1).toFixed(2),
+        '--quantity',
+        '0.01',
+      ]),
+    ).to.deep.equal([])
+    expect(
+      await codes([
+        'sell',
+        'BTC/USDT',
+        '--type',
+        'limit',
+        '--price',
+        last.mul(5).plus(1).toFixed(2),
+        '--quantity',
+        '0.01',
+      ]),
+    ).to.deep.equal(['PRICE_OUT_OF_RANGE'])
+    const refused = await desk.json([
+      'trade',
+      'buy',
+      'BTC/USDT',
+      '--type',
+      'limit',
+      '--price',
+      '5000',
+      '--quantity',
+      '0.01',
+      '--yes',
+    ])
     expect(expectJsonError(refused, 3, 'a BTC limit buy at 5000').errors[0].code).to.equal('PRICE_OUT_OF_RANGE')
 
     // NOTIONAL maxNotional 9,000,000 for limit orders (applyMaxToMarket false)
-    expect(await codes(['buy', 'BTC/USDT', '--type', 'limit', '--price', '27000', '--quantity', '400'])).to.deep.equal(['AMOUNT_TOO_LARGE'])
+    expect(await codes(['buy', 'BTC/USDT', '--type', 'limit', '--price', '27000', '--quantity', '400'])).to.deep.equal([
+      'AMOUNT_TOO_LARGE',
+    ])
     expect((await desk.history()).length, 'nothing recorded').to.equal(0)
   })
 
@@ -290,7 +462,12 @@ describe('first-hour rules: scripting safety and conventions', () => {
     const closeTimes = allTickers().map((t) => Number(t.closeTime))
     const date = new Date(Math.max(...closeTimes)).toISOString().slice(0, 10)
     expect(date).to.equal('2023-03-21')
-    for (const args of [['validate', 'buy', 'BTC/USDT', '--usd', '100'], ['trade', 'buy', 'BTC/USDT', '--usd', '100', '--dry-run'], ['portfolio'], ['price', 'BTC/USDT']]) {
+    for (const args of [
+      ['validate', 'buy', 'BTC/USDT', '--usd', '100'],
+      ['trade', 'buy', 'BTC/USDT', '--usd', '100', '--dry-run'],
+      ['portfolio'],
+      ['price', 'BTC/USDT'],
+    ]) {
       const out = (await desk.run(args)).stdout
       expect(out, args.join(' ')).to.include(`snapshot ${date}`)
     }

@@ -14,8 +14,23 @@ describe('help and completion', function () {
 
   it('knows the SPEC commands', () => {
     expect(COMMANDS).to.include.members([
-      'balance', 'portfolio', 'symbols', 'exchange-info', 'price', 'validate', 'trade', 'history', 'history show',
-      'broker add', 'broker list', 'broker remove', 'broker default', 'broker test', 'order list', 'order cancel', 'order sync',
+      'balance',
+      'portfolio',
+      'symbols',
+      'exchange-info',
+      'price',
+      'validate',
+      'trade',
+      'history',
+      'history show',
+      'broker add',
+      'broker list',
+      'broker remove',
+      'broker default',
+      'broker test',
+      'order list',
+      'order cancel',
+      'order sync',
     ])
   })
 
@@ -44,7 +59,9 @@ describe('help and completion', function () {
     const typo = await runCli(['histroy', '--limit', '5'], {home})
     expect(typo.code).to.equal(2)
     expect(typo.stdout).to.equal('')
-    expect(typo.stderr).to.equal('Error: unknown command "histroy": did you mean `tradedesk history`? see `tradedesk --help`\n')
+    expect(typo.stderr).to.equal(
+      'Error: unknown command "histroy": did you mean `tradedesk history`? see `tradedesk --help`\n',
+    )
 
     const nested = await runCli(['broker', 'lst'], {home})
     expect(nested.code).to.equal(2)
@@ -53,7 +70,12 @@ describe('help and completion', function () {
     const json = await runCli(['frobnicate', '--json'], {home})
     expect(json.code).to.equal(2)
     expect(JSON.parse(json.stdout)).to.deep.equal({
-      error: {code: 'UNKNOWN_COMMAND', message: 'unknown command "frobnicate": see `tradedesk --help`', exit_code: 2, retryable: false},
+      error: {
+        code: 'UNKNOWN_COMMAND',
+        message: 'unknown command "frobnicate": see `tradedesk --help`',
+        exit_code: 2,
+        retryable: false,
+      },
     })
   })
 })

@@ -21,7 +21,8 @@ describe('history (paper)', () => {
     t.push(await cli.trade(['sell', 'BTC/USDT', '--quantity', '0.0005']))
     t.push(await cli.trade(['buy', 'ETH/USDT', '--type', 'limit', '--price', '1000', '--quantity', '0.01']))
     t.push(await cli.trade(['buy', 'ETH/USDT', '--quantity', '0.01']))
-    for (let i = 1; i < t.length; i++) expect(t[i].created_at > t[i - 1].created_at, 'distinct creation times').to.equal(true)
+    for (let i = 1; i < t.length; i++)
+      expect(t[i].created_at > t[i - 1].created_at, 'distinct creation times').to.equal(true)
   })
 
   it('--json: {"trades": [...]} newest first, each a full trade record equal to what trade returned', async () => {
@@ -94,7 +95,10 @@ describe('history (paper)', () => {
   })
 
   it('history show ID: one trade record, JSON and text', async () => {
-    const [json, human] = await Promise.all([cli.ok(['history', 'show', String(t[0].id)]), cli.run(['history', 'show', String(t[0].id)])])
+    const [json, human] = await Promise.all([
+      cli.ok(['history', 'show', String(t[0].id)]),
+      cli.run(['history', 'show', String(t[0].id)]),
+    ])
     expectTradeRecord(json)
     expect(json).to.deep.equal(t[0])
     const out = expectHuman(human, 'history show')
@@ -130,7 +134,9 @@ describe('history (paper)', () => {
         expect(rec[k], `row ${i + 1} ${k}`).to.equal(v === null ? '' : String(v))
       }
     })
-    expect(rows[t.length][TRADE_KEYS.indexOf('notes')], 'a note with a comma and quotes survives').to.equal('dip, "first" buy')
+    expect(rows[t.length][TRADE_KEYS.indexOf('notes')], 'a note with a comma and quotes survives').to.equal(
+      'dip, "first" buy',
+    )
   })
 
   it('--csv honours the filters', async () => {

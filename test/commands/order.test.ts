@@ -24,7 +24,18 @@ describe('order list / cancel / sync (paper)', () => {
   })
 
   it('a limit buy far below the market rests: status open, its funds (fee included) in used', async () => {
-    resting = await cli.trade(['buy', 'BTC/USDT', '--type', 'limit', '--price', '15000', '--quantity', '0.02', '--note', 'far below'])
+    resting = await cli.trade([
+      'buy',
+      'BTC/USDT',
+      '--type',
+      'limit',
+      '--price',
+      '15000',
+      '--quantity',
+      '0.02',
+      '--note',
+      'far below',
+    ])
     expect(resting.status).to.equal('open')
     expect(resting.filled_price).to.equal(null)
     const reserved = new Decimal('0.02').mul('15000').mul(FEE_RATE.plus(1))
@@ -95,13 +106,26 @@ describe('order list / cancel / sync (paper)', () => {
     const filled = await cli.trade(['buy', 'BTC/USDT', '--quantity', '0.001'])
     expect(filled.status).to.equal('filled')
     expectJsonError(await cli.json(['order', 'cancel', String(filled.id)]), 3, 'cancel a filled order')
-    expect(expectJsonError(await cli.json(['order', 'cancel', '987654']), 2, 'cancel unknown id').message).to.include('987654')
+    expect(expectJsonError(await cli.json(['order', 'cancel', '987654']), 2, 'cancel unknown id').message).to.include(
+      '987654',
+    )
     expectJsonError(await cli.json(['order', 'cancel', 'abc']), 2, 'cancel abc')
   })
 
   it('a resting limit sell reserves the base asset, and cancel gives it back', async () => {
     await cli.ok(['broker', 'add', 's', '--exchange', 'paper', '--balance', 'BTC=0.1'])
-    const t = await cli.trade(['sell', 'BTC/USDT', '--type', 'limit', '--price', '40000', '--quantity', '0.05', '--broker', 's'])
+    const t = await cli.trade([
+      'sell',
+      'BTC/USDT',
+      '--type',
+      'limit',
+      '--price',
+      '40000',
+      '--quantity',
+      '0.05',
+      '--broker',
+      's',
+    ])
     expect(t.status).to.equal('open')
     let b = (await cli.ok(['balance', '--broker', 's'])).balances.find((x: any) => x.asset === 'BTC')
     expectDec(b.used, '0.05', 'BTC used')

@@ -24,7 +24,22 @@ describe('portfolio (paper)', () => {
   const trades: any[] = []
 
   before(async () => {
-    await cli.ok(['broker', 'add', 'pf', '--exchange', 'paper', '--default', '--balance', 'USDT=1000', '--balance', 'BTC=0.5', '--balance', 'ARB=5', '--balance', 'ZZZ=3'])
+    await cli.ok([
+      'broker',
+      'add',
+      'pf',
+      '--exchange',
+      'paper',
+      '--default',
+      '--balance',
+      'USDT=1000',
+      '--balance',
+      'BTC=0.5',
+      '--balance',
+      'ARB=5',
+      '--balance',
+      'ZZZ=3',
+    ])
     trades.push(await cli.trade(['buy', 'ETH/USDT', '--quantity', '0.1']))
     trades.push(await cli.trade(['buy', 'ETH/USDT', '--quantity', '0.2']))
     trades.push(await cli.trade(['sell', 'ETH/USDT', '--quantity', '0.1']))
@@ -39,7 +54,8 @@ describe('portfolio (paper)', () => {
     expectDecimalString(json.total_value_usd, 'total_value_usd')
     for (const p of json.positions) {
       expect(p).to.have.all.keys(POSITION_KEYS)
-      for (const k of ['quantity', 'price_usd', 'value_usd', 'allocation_pct']) expectDecimalString(p[k], `${p.asset}.${k}`)
+      for (const k of ['quantity', 'price_usd', 'value_usd', 'allocation_pct'])
+        expectDecimalString(p[k], `${p.asset}.${k}`)
       expectDecimalOrNull(p.avg_cost_usd, `${p.asset}.avg_cost_usd`)
       expectDecimalOrNull(p.unrealized_pnl_usd, `${p.asset}.unrealized_pnl_usd`)
     }
@@ -79,7 +95,10 @@ describe('portfolio (paper)', () => {
     let sum = new Decimal(0)
     for (const p of json.positions) {
       const exact = new Decimal(p.value_usd).div(total).mul(100)
-      expect(exact.minus(p.allocation_pct).abs().lte('0.005'), `${p.asset}: ${p.allocation_pct} vs ${exact.toFixed()}`).to.equal(true)
+      expect(
+        exact.minus(p.allocation_pct).abs().lte('0.005'),
+        `${p.asset}: ${p.allocation_pct} vs ${exact.toFixed()}`,
+      ).to.equal(true)
       sum = sum.plus(p.allocation_pct)
     }
 
@@ -107,13 +126,20 @@ describe('portfolio (paper)', () => {
   it('human output: a table, the total, and the unpriced assets', () => {
     for (const a of ['USDT', 'BTC', 'ETH']) expect(human).to.include(a)
     // people see USD to the cent
-    expect(human).to.match(new RegExp(`Total value: ${new Decimal(json.total_value_usd).toFixed(2, Decimal.ROUND_HALF_UP).replace('.', '\\.')} USD`))
+    expect(human).to.match(
+      new RegExp(
+        `Total value: ${new Decimal(json.total_value_usd).toFixed(2, Decimal.ROUND_HALF_UP).replace('.', '\\.')} USD`,
+      ),
+    )
     expect(human).to.include('ARB')
     expect(human).to.include('ZZZ')
   })
 
   it('a fresh paper broker: 10000 USDT is the whole portfolio; unknown broker exits 2', async () => {
-    const [fresh, unknown] = await Promise.all([cli.ok(['portfolio', '--broker', 'paper']), cli.json(['portfolio', '--broker', 'nosuch'])])
+    const [fresh, unknown] = await Promise.all([
+      cli.ok(['portfolio', '--broker', 'paper']),
+      cli.json(['portfolio', '--broker', 'nosuch']),
+    ])
     expect(fresh.positions).to.have.length(1)
     expectDec(fresh.total_value_usd, 10000, 'total')
     expectDec(fresh.positions[0].allocation_pct, 100, 'allocation')

@@ -17,7 +17,7 @@ describe('profiles: --profile and TRADEDESK_PROFILE', () => {
     open = await cli.trade(['buy', 'BTC/USDT', '--type', 'limit', '--price', '10000', '--quantity', '0.001', ...alice])
   })
 
-  it('bob sees none of alice\'s brokers, balances or trades', async () => {
+  it("bob sees none of alice's brokers, balances or trades", async () => {
     const [brokers, balance, history, orders] = await Promise.all([
       cli.ok(['broker', 'list', ...bob]),
       cli.ok(['balance', ...bob]),
@@ -33,7 +33,10 @@ describe('profiles: --profile and TRADEDESK_PROFILE', () => {
   })
 
   it('alice sees hers, through --profile and through TRADEDESK_PROFILE', async () => {
-    const [flag, env] = await Promise.all([cli.ok(['history', ...alice]), cli.ok(['history'], {TRADEDESK_PROFILE: 'alice'})])
+    const [flag, env] = await Promise.all([
+      cli.ok(['history', ...alice]),
+      cli.ok(['history'], {TRADEDESK_PROFILE: 'alice'}),
+    ])
     expect(flag.trades.map((t: any) => t.id)).to.have.members([filled.id, open.id])
     expect(env.trades).to.deep.equal(flag.trades)
     const brokers = await cli.ok(['broker', 'list'], {TRADEDESK_PROFILE: 'alice'})
@@ -48,23 +51,26 @@ describe('profiles: --profile and TRADEDESK_PROFILE', () => {
     expect(json.trades).to.deep.equal([])
   })
 
-  it('bob cannot show, cancel or use alice\'s trades and brokers', async () => {
+  it("bob cannot show, cancel or use alice's trades and brokers", async () => {
     const state = await dbState(cli.home)
     const [show, cancel, broker] = await Promise.all([
       cli.json(['history', 'show', String(filled.id), ...bob]),
       cli.json(['order', 'cancel', String(open.id), ...bob]),
       cli.json(['balance', '--broker', 'ally', ...bob]),
     ])
-    expectJsonError(show, 2, 'bob: history show alice\'s trade')
-    expectJsonError(cancel, 2, 'bob: order cancel alice\'s order')
-    expectJsonError(broker, 2, 'bob: alice\'s broker')
+    expectJsonError(show, 2, "bob: history show alice's trade")
+    expectJsonError(cancel, 2, "bob: order cancel alice's order")
+    expectJsonError(broker, 2, "bob: alice's broker")
     expect(await dbState(cli.home)).to.deep.equal(state)
     expect((await cli.ok(['history', 'show', String(open.id), ...alice])).status).to.equal('open')
   })
 
   it('the same broker name in two profiles is two separate accounts', async () => {
     await cli.ok(['broker', 'add', 'ally', '--exchange', 'paper', '--balance', 'USDT=5', ...bob])
-    const [a, b] = await Promise.all([cli.ok(['balance', '--broker', 'ally', ...alice]), cli.ok(['balance', '--broker', 'ally', ...bob])])
+    const [a, b] = await Promise.all([
+      cli.ok(['balance', '--broker', 'ally', ...alice]),
+      cli.ok(['balance', '--broker', 'ally', ...bob]),
+    ])
     expectDec(a.balances[0].total, 777, 'alice ally')
     expectDec(b.balances[0].total, 5, 'bob ally')
     await cli.trade(['buy', 'BTC/USDT', '--quantity', '0.0002', '--broker', 'ally', ...alice])

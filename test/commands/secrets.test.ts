@@ -54,8 +54,15 @@ describe('secrets never leak', function () {
       const env = {TRADEDESK_MAIN_API_KEY: KEY, TRADEDESK_MAIN_SECRET: SECRET, TRADEDESK_MAIN_PASSWORD: PASSWORD}
       const add = (args: string[]) => runCli(['broker', 'add', ...args], {home})
       expect((await add(['main', '--exchange', 'binance', '--api-url', desk.fake.url, '--default'])).code).to.equal(0)
-      expect((await add(['dead', '--exchange', 'binance', '--api-url', 'http://127.0.0.1:9', '--option', 'timeout=500'])).code).to.equal(0)
-      writeFileSync(join(home, 'credentials.json'), JSON.stringify({dead: {apiKey: KEY, secret: SECRET, password: PASSWORD}}), {mode: 0o600})
+      expect(
+        (await add(['dead', '--exchange', 'binance', '--api-url', 'http://127.0.0.1:9', '--option', 'timeout=500']))
+          .code,
+      ).to.equal(0)
+      writeFileSync(
+        join(home, 'credentials.json'),
+        JSON.stringify({dead: {apiKey: KEY, secret: SECRET, password: PASSWORD}}),
+        {mode: 0o600},
+      )
 
       const outputs: string[] = []
       const sweep = async (broker: string, commands: string[][], modes: string[][]) => {
@@ -69,7 +76,11 @@ describe('secrets never leak', function () {
 
       await sweep('main', COMMANDS, [[], ['--json']])
       // An exchange that does not answer: every path that reaches for it fails, with credentials loaded.
-      await sweep('dead', COMMANDS.filter((c) => ['balance', 'portfolio', 'price', 'trade', 'order', 'broker'].includes(c[0])), [['--json']])
+      await sweep(
+        'dead',
+        COMMANDS.filter((c) => ['balance', 'portfolio', 'price', 'trade', 'order', 'broker'].includes(c[0])),
+        [['--json']],
+      )
 
       const everything = outputs.join('\n')
       expect(everything).to.contain('BTC/USDT') // the sweep did run the commands
@@ -82,7 +93,15 @@ describe('secrets never leak', function () {
 
       const db = await openJournal(home)
       try {
-        for (const table of ['brokers', 'trades', 'markets', 'paper_balances', 'paper_orders', 'paper_fills', 'store_meta']) {
+        for (const table of [
+          'brokers',
+          'trades',
+          'markets',
+          'paper_balances',
+          'paper_orders',
+          'paper_fills',
+          'store_meta',
+        ]) {
           const dump = JSON.stringify(await db(table).select())
           for (const s of SENTINELS) expect(dump.includes(s), `${s} in table ${table}`).to.equal(false)
         }

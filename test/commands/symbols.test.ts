@@ -1,7 +1,18 @@
 import {expect} from 'chai'
 
 import {tempHome} from '../support/cli.js'
-import {Cli, SYMBOLS_KEYS, dbState, expectHuman, expectHumanError, expectJsonError, market, tickers, tradableSymbols, untradableSymbols} from '../support/e2e.js'
+import {
+  Cli,
+  SYMBOLS_KEYS,
+  dbState,
+  expectHuman,
+  expectHumanError,
+  expectJsonError,
+  market,
+  tickers,
+  tradableSymbols,
+  untradableSymbols,
+} from '../support/e2e.js'
 
 /** Tradable snapshot symbols quoted in one of quotes (all when null), matching search. */
 function expected(quotes: string[] | null, search?: string): string[] {
@@ -94,7 +105,9 @@ describe('symbols (paper)', () => {
     const json = await cli.ok(['symbols', '--all', '--page-size', '5000'])
     expect(json.inactive).to.equal(untradableSymbols().length)
     expect(json.total + json.inactive).to.equal(tradableSymbols().length + untradableSymbols().length)
-    expect(expectHuman(await cli.run(['symbols', '--search', 'arb']), 'symbols --search arb')).to.match(/\d+ more match but cannot be traded now/)
+    expect(expectHuman(await cli.run(['symbols', '--search', 'arb']), 'symbols --search arb')).to.match(
+      /\d+ more match but cannot be traded now/,
+    )
   })
 
   it('a market with no price in the snapshot is not listed, and price and trade refuse it clearly', async () => {
@@ -124,7 +137,12 @@ describe('symbols (paper)', () => {
   })
 
   it('bad paging and conflicting flags exit 2', async () => {
-    const cases = [['--page', '0'], ['--page-size', '0'], ['--page', 'x'], ['--all', '--usdc']]
+    const cases = [
+      ['--page', '0'],
+      ['--page-size', '0'],
+      ['--page', 'x'],
+      ['--all', '--usdc'],
+    ]
     const results = await Promise.all(cases.map((c) => cli.json(['symbols', ...c])))
     results.forEach((r, i) => expectJsonError(r, 2, `symbols ${cases[i].join(' ')}`))
   })

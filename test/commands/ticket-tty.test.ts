@@ -17,14 +17,18 @@ class Terminal {
   /** Starts `tradedesk ARGS` in a new tmux session, on the journal of home (SQLite or PostgreSQL). */
   static async open(home: string, args: string, color = false): Promise<Terminal> {
     const term = new Terminal()
-    const env = Object.entries(await databaseEnv(home)).map(([k, v]) => `${k}='${v}'`).join(' ')
+    const env = Object.entries(await databaseEnv(home))
+      .map(([k, v]) => `${k}='${v}'`)
+      .join(' ')
     const command = `${env} ${color ? '' : 'NO_COLOR=1 '}${process.execPath} ${BIN} ${args}; echo "EXIT=$?"; sleep 600`
     execFileSync('tmux', ['new-session', '-d', '-s', term.name, '-x', '100', '-y', '40', command])
     return term
   }
 
   screen(withEscapes = false): string {
-    return execFileSync('tmux', ['capture-pane', '-p', ...(withEscapes ? ['-e'] : []), '-t', this.name], {encoding: 'utf8'})
+    return execFileSync('tmux', ['capture-pane', '-p', ...(withEscapes ? ['-e'] : []), '-t', this.name], {
+      encoding: 'utf8',
+    })
   }
 
   keys(...keys: string[]) {
@@ -92,7 +96,13 @@ describe('trade: the order ticket in a terminal', function () {
 
     const {json} = await runJson(['history'], {home})
     expect(json.trades).to.have.length(1)
-    expect(json.trades[0]).to.include({symbol: 'ETH/USDT', side: 'buy', order_type: 'market', status: 'filled', quantity: quantity.toFixed()})
+    expect(json.trades[0]).to.include({
+      symbol: 'ETH/USDT',
+      side: 'buy',
+      order_type: 'market',
+      status: 'filled',
+      quantity: quantity.toFixed(),
+    })
   })
 
   it('sends nothing when cancelled with Ctrl-C (exit 130) or declined (exit 7)', async () => {

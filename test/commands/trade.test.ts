@@ -74,7 +74,11 @@ describe('trade (paper)', () => {
       const spent = trades.reduce((sum, t) => sum.plus(quoteMoved(t)), new Decimal(0))
       expectDec(b.get('USDT')?.free, START_USDT.minus(spent), 'USDT free')
       // from the book alone: 0.4 ETH at the ask plus 0.1 %
-      expectDec(b.get('USDT')?.free, START_USDT.minus(new Decimal('0.4').mul(eth.ask).mul(FEE_RATE.plus(1))), 'USDT free from the book')
+      expectDec(
+        b.get('USDT')?.free,
+        START_USDT.minus(new Decimal('0.4').mul(eth.ask).mul(FEE_RATE.plus(1))),
+        'USDT free from the book',
+      )
     })
 
     it('--usd buys of 10.1 and 10.2: quantity = usd / (ask + fee) truncated to the step', async () => {
@@ -82,7 +86,11 @@ describe('trade (paper)', () => {
       for (const usd of ['10.1', '10.2']) {
         const t = await cli.trade(['buy', 'ETH/USDT', '--usd', usd])
         trades.push(t)
-        expectDec(t.quantity, truncate(new Decimal(usd).div(eth.ask.mul(FEE_RATE.plus(1))), step), `quantity for --usd ${usd}`)
+        expectDec(
+          t.quantity,
+          truncate(new Decimal(usd).div(eth.ask.mul(FEE_RATE.plus(1))), step),
+          `quantity for --usd ${usd}`,
+        )
         expect(quoteMoved(t).lte(usd), `spent ${quoteMoved(t)}, fee included, within ${usd}`).to.equal(true)
         expectDec(t.filled_quantity, t.quantity, 'filled_quantity')
       }
@@ -101,7 +109,9 @@ describe('trade (paper)', () => {
 
     it('the balance command agrees with the sum of every fill in the journal', async () => {
       const history = await cli.history()
-      expect(history.map((t) => t.id).sort((a, b) => a - b)).to.deep.equal(trades.map((t) => t.id).sort((a, b) => a - b))
+      expect(history.map((t) => t.id).sort((a, b) => a - b)).to.deep.equal(
+        trades.map((t) => t.id).sort((a, b) => a - b),
+      )
       let usdt = START_USDT
       let ethQty = new Decimal(0)
       for (const t of history) {
@@ -133,15 +143,19 @@ describe('trade (paper)', () => {
         const typed = await db.raw(
           "SELECT typeof(quantity) q, typeof(price) p, typeof(total_value) v, typeof(filled_quantity) fq, typeof(filled_price) fp, typeof(fees) f FROM trades WHERE status = 'filled'",
         )
-        for (const r of typed) for (const [k, v] of Object.entries(r)) expect(v, `trades.${k} storage class`).to.equal('text')
+        for (const r of typed)
+          for (const [k, v] of Object.entries(r)) expect(v, `trades.${k} storage class`).to.equal('text')
         const bal = await db.raw('SELECT typeof(free) f, typeof(used) u FROM paper_balances')
-        for (const r of bal) for (const [k, v] of Object.entries(r)) expect(v, `paper_balances.${k} storage class`).to.equal('text')
+        for (const r of bal)
+          for (const [k, v] of Object.entries(r)) expect(v, `paper_balances.${k} storage class`).to.equal('text')
       })
     })
 
     it('the exact strings sent are the strings recorded (journal vs paper order)', async () => {
       await withDb(cli.home, async (db) => {
-        const rows = await db('trades').join('paper_orders', 'paper_orders.client_order_id', 'trades.client_order_id').select('trades.quantity as q', 'paper_orders.amount as a', 'trades.id as id')
+        const rows = await db('trades')
+          .join('paper_orders', 'paper_orders.client_order_id', 'trades.client_order_id')
+          .select('trades.quantity as q', 'paper_orders.amount as a', 'trades.id as id')
         expect(rows.length).to.equal(trades.length)
         for (const r of rows) expect(r.q, `trade ${r.id}`).to.equal(r.a)
       })
@@ -165,13 +179,27 @@ describe('trade (paper)', () => {
       const b = await cli.balances('ltc')
       expectDec(b.get('LTC')?.free, '0.4', 'LTC after 0.1 + 0.2 + 0.1')
       expectDec(b.get('USDT')?.free, START_USDT.minus(spent), 'USDT')
-      expectDec(b.get('USDT')?.free, START_USDT.minus(new Decimal('0.4').mul(ltc.ask).mul(FEE_RATE.plus(1))), 'USDT from the book')
+      expectDec(
+        b.get('USDT')?.free,
+        START_USDT.minus(new Decimal('0.4').mul(ltc.ask).mul(FEE_RATE.plus(1))),
+        'USDT from the book',
+      )
     })
   })
 
   describe('sizing', () => {
     before(async () => {
-      await cli.ok(['broker', 'add', 'sz', '--exchange', 'paper', '--balance', 'USDT=1000', '--balance', 'BTC=0.123456789'])
+      await cli.ok([
+        'broker',
+        'add',
+        'sz',
+        '--exchange',
+        'paper',
+        '--balance',
+        'USDT=1000',
+        '--balance',
+        'BTC=0.123456789',
+      ])
     })
 
     it('--quantity is truncated to the step 0.00001, and that is what is sent and filled', async () => {
@@ -204,7 +232,10 @@ describe('trade (paper)', () => {
       const expected = truncate(budget.div(btc.ask.mul(FEE_RATE.plus(1))), step)
       expectDec(t.quantity, expected, 'quantity for 25 %')
       expect(quoteMoved(t).lte(budget), 'cost + fee within 25 % of free').to.equal(true)
-      expect(expected.plus(step).mul(btc.ask).mul(FEE_RATE.plus(1)).gt(budget), 'one more step would exceed it').to.equal(true)
+      expect(
+        expected.plus(step).mul(btc.ask).mul(FEE_RATE.plus(1)).gt(budget),
+        'one more step would exceed it',
+      ).to.equal(true)
     })
 
     it('trade --dry-run validates like validate and sends nothing', async () => {
@@ -212,7 +243,11 @@ describe('trade (paper)', () => {
       const r = await cli.json(['trade', 'buy', 'BTC/USDT', '--usd', '20', '--dry-run', '--broker', 'sz'])
       expect(r.code).to.equal(0)
       expect(r.json.valid).to.equal(true)
-      expectDec(r.json.order.quantity, truncate(new Decimal(20).div(btc.ask.mul(FEE_RATE.plus(1))), market('BTC/USDT').step), 'dry-run quantity')
+      expectDec(
+        r.json.order.quantity,
+        truncate(new Decimal(20).div(btc.ask.mul(FEE_RATE.plus(1))), market('BTC/USDT').step),
+        'dry-run quantity',
+      )
       expect(await dbState(cli.home)).to.deep.equal(state)
     })
   })
@@ -223,7 +258,18 @@ describe('trade (paper)', () => {
     })
 
     it('a crossing limit buy fills at once at the ask, not at its limit', async () => {
-      const t = await cli.trade(['buy', 'BTC/USDT', '--type', 'limit', '--price', '30000', '--quantity', '0.001', '--broker', 'lim'])
+      const t = await cli.trade([
+        'buy',
+        'BTC/USDT',
+        '--type',
+        'limit',
+        '--price',
+        '30000',
+        '--quantity',
+        '0.001',
+        '--broker',
+        'lim',
+      ])
       expect(t.status).to.equal('filled')
       expectDec(t.price, '30000', 'limit price recorded')
       expectDec(t.filled_price, btc.ask, 'filled at the ask')
@@ -240,7 +286,18 @@ describe('trade (paper)', () => {
 
     it('a resting limit is open, reserves quantity x price x 1.001, and has no fill', async () => {
       const before = await cli.balances('lim')
-      const t = await cli.trade(['buy', 'BTC/USDT', '--type', 'limit', '--price', '20000.004', '--quantity', '0.01', '--broker', 'lim'])
+      const t = await cli.trade([
+        'buy',
+        'BTC/USDT',
+        '--type',
+        'limit',
+        '--price',
+        '20000.004',
+        '--quantity',
+        '0.01',
+        '--broker',
+        'lim',
+      ])
       expect(t.status).to.equal('open')
       expectDec(t.price, '20000', 'price rounded to the tick 0.01')
       expectDec(t.filled_quantity ?? '0', 0, 'filled')
@@ -279,9 +336,16 @@ describe('trade (paper)', () => {
 
     it('insufficient funds: exit 3, message, nothing recorded', async () => {
       const state = await dbState(cli.home)
-      const err = expectJsonError(await cli.json(['trade', 'buy', 'BTC/USDT', '--quantity', '1', '--yes', '--broker', 'hum']), 3, 'too big')
+      const err = expectJsonError(
+        await cli.json(['trade', 'buy', 'BTC/USDT', '--quantity', '1', '--yes', '--broker', 'hum']),
+        3,
+        'too big',
+      )
       expect(err.message).to.include('INSUFFICIENT_FUNDS')
-      expect(err.errors.map((e: {code: string}) => e.code), 'the validation failures, as validate gives them').to.deep.equal(['INSUFFICIENT_FUNDS'])
+      expect(
+        err.errors.map((e: {code: string}) => e.code),
+        'the validation failures, as validate gives them',
+      ).to.deep.equal(['INSUFFICIENT_FUNDS'])
       expect(await dbState(cli.home)).to.deep.equal(state)
     })
   })

@@ -23,7 +23,18 @@ describe('validate (paper)', () => {
   let state: Awaited<ReturnType<typeof dbState>>
 
   before(async () => {
-    await cli.ok(['broker', 'add', 'v', '--exchange', 'paper', '--default', '--balance', 'USDT=1000', '--balance', 'BTC=0.123456789'])
+    await cli.ok([
+      'broker',
+      'add',
+      'v',
+      '--exchange',
+      'paper',
+      '--default',
+      '--balance',
+      'USDT=1000',
+      '--balance',
+      'BTC=0.123456789',
+    ])
     state = await dbState(cli.home)
   })
 
@@ -45,7 +56,13 @@ describe('validate (paper)', () => {
     expect(v.valid).to.equal(true)
     expect(v.errors).to.deep.equal([])
     const qty = truncate(new Decimal(100).div(btc.ask.mul(FEE_RATE.plus(1))), step)
-    expect(v.order).to.include({broker: 'v', symbol: 'BTC/USDT', side: 'buy', order_type: 'market', fee_currency: 'USDT'})
+    expect(v.order).to.include({
+      broker: 'v',
+      symbol: 'BTC/USDT',
+      side: 'buy',
+      order_type: 'market',
+      fee_currency: 'USDT',
+    })
     expectDec(v.order.quantity, qty, 'quantity')
     expectDec(v.order.price, btc.ask, 'price')
     expectDec(v.order.total_value, qty.mul(btc.ask), 'total_value')
@@ -104,7 +121,11 @@ describe('validate (paper)', () => {
     const sell = await validate(['sell', 'BTC/USDT', '--percent', '50'])
     expectDec(sell.order.quantity, truncate(new Decimal('0.123456789').div(2), step), 'half of the BTC')
     const buy = await validate(['buy', 'BTC/USDT', '--percent', '10'])
-    expectDec(buy.order.quantity, truncate(new Decimal(100).div(btc.ask.mul(FEE_RATE.plus(1))), step), '10 % of 1000 USDT, fee included')
+    expectDec(
+      buy.order.quantity,
+      truncate(new Decimal(100).div(btc.ask.mul(FEE_RATE.plus(1))), step),
+      '10 % of 1000 USDT, fee included',
+    )
     expect(new Decimal(buy.balance.required).lte(100)).to.equal(true)
   })
 

@@ -23,8 +23,19 @@ const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) => parseStrict(actio
 
 describe('parseStrict: argv for the fast path, or null when oclif must answer', () => {
   it('reads flags in either form, anywhere, with defaults, repeats of a multiple flag and the arguments', () => {
-    expect(parse(['BTC/USDT', '--side', 'buy', '--limit=7', '--quote', 'usdt', '--quote=USDC', '--json'])).to.deep.equal({
-      flags: {json: true, broker: undefined, profile: undefined, side: 'buy', quote: ['usdt', 'USDC'], limit: 7, page: undefined, csv: undefined},
+    expect(
+      parse(['BTC/USDT', '--side', 'buy', '--limit=7', '--quote', 'usdt', '--quote=USDC', '--json']),
+    ).to.deep.equal({
+      flags: {
+        json: true,
+        broker: undefined,
+        profile: undefined,
+        side: 'buy',
+        quote: ['usdt', 'USDC'],
+        limit: 7,
+        page: undefined,
+        csv: undefined,
+      },
       args: {symbol: 'BTC/USDT', extra: undefined},
     })
     expect(parse(['--csv', 'ETH/USDT', 'more'])).to.deep.include({args: {symbol: 'ETH/USDT', extra: 'more'}})

@@ -11,11 +11,13 @@ const summary = (symbol: string): Market => {
 }
 
 const raw = (...symbols: string[]) => ({
-  markets: Object.fromEntries(symbols.map((s) => [s, {symbol: s, id: s.replace('/', ''), precision: {amount: '0.001'}}])),
+  markets: Object.fromEntries(
+    symbols.map((s) => [s, {symbol: s, id: s.replace('/', ''), precision: {amount: '0.001'}}]),
+  ),
   currencies: {BTC: {code: 'BTC'}, USDT: {code: 'USDT'}},
 })
 
-describe('MarketCache: one summary per exchange, the library\'s structure per market', () => {
+describe("MarketCache: one summary per exchange, the library's structure per market", () => {
   let session: Session
   let cache: MarketCache
   const HOUR = 3_600_000
@@ -30,9 +32,17 @@ describe('MarketCache: one summary per exchange, the library\'s structure per ma
     await cache.put('ex', ['BTC/USDT', 'ETH/USDT', 'ETH/BTC'].map(summary), raw('BTC/USDT', 'ETH/USDT', 'ETH/BTC'))
     const one = await cache.getRaw('ex', HOUR, ['ETH/BTC', 'NOPE/USDT'])
     expect(one).to.deep.equal({markets: {'ETH/BTC': raw('ETH/BTC').markets['ETH/BTC']}, currencies: raw().currencies})
-    expect(Object.keys((await cache.getRaw('ex', HOUR))!.markets).sort()).to.deep.equal(['BTC/USDT', 'ETH/BTC', 'ETH/USDT'])
+    expect(Object.keys((await cache.getRaw('ex', HOUR))!.markets).sort()).to.deep.equal([
+      'BTC/USDT',
+      'ETH/BTC',
+      'ETH/USDT',
+    ])
     expect(await cache.getRaw('ex', HOUR, [])).to.deep.equal({markets: {}, currencies: raw().currencies})
-    expect((await cache.get('ex', HOUR))!.markets.map((m) => m.symbol)).to.deep.equal(['BTC/USDT', 'ETH/USDT', 'ETH/BTC'])
+    expect((await cache.get('ex', HOUR))!.markets.map((m) => m.symbol)).to.deep.equal([
+      'BTC/USDT',
+      'ETH/USDT',
+      'ETH/BTC',
+    ])
   })
 
   it('a new download replaces the old one whole; other exchanges are untouched', async () => {
@@ -48,12 +58,18 @@ describe('MarketCache: one summary per exchange, the library\'s structure per ma
     const symbols = Array.from({length: 2300}, (_, i) => `C${i}/USDT`)
     await cache.put('big', symbols.map(summary), raw(...symbols))
     expect(Object.keys((await cache.getRaw('big', HOUR))!.markets)).to.have.length(2300)
-    expect(Object.keys((await cache.getRaw('big', HOUR, ['C2299/USDT', 'C0/USDT']))!.markets).sort()).to.deep.equal(['C0/USDT', 'C2299/USDT'])
+    expect(Object.keys((await cache.getRaw('big', HOUR, ['C2299/USDT', 'C0/USDT']))!.markets).sort()).to.deep.equal([
+      'C0/USDT',
+      'C2299/USDT',
+    ])
   })
 
-  it('nothing when stale, unknown, or cached without the library\'s structures (the paper exchange)', async () => {
+  it("nothing when stale, unknown, or cached without the library's structures (the paper exchange)", async () => {
     await cache.put('ex', [summary('BTC/USDT')], raw('BTC/USDT'))
-    await session.store.db('markets').where({exchange_key: 'ex'}).update({fetched_at: Date.now() - 2 * HOUR})
+    await session.store
+      .db('markets')
+      .where({exchange_key: 'ex'})
+      .update({fetched_at: Date.now() - 2 * HOUR})
     expect(await cache.getRaw('ex', HOUR, ['BTC/USDT'])).to.equal(null)
     expect(await cache.get('ex', HOUR)).to.equal(null)
     expect(await cache.getRaw('unknown', HOUR)).to.equal(null)

@@ -17,7 +17,11 @@ describe('portfolio', () => {
   afterEach(() => session.close())
 
   it('values stables at 1, others via USDT, then via BTC, and lists unpriced assets', async () => {
-    const broker = await session.brokers.add({name: 'p2', exchange: 'paper', balances: {USDT: '100', USDC: '50', ETH: '2', PIVX: '1000', ARB: '7'}})
+    const broker = await session.brokers.add({
+      name: 'p2',
+      exchange: 'paper',
+      balances: {USDT: '100', USDC: '50', ETH: '2', PIVX: '1000', ARB: '7'},
+    })
     const gateway = await session.gateway(broker)
     let tickerCalls = 0
     const counting: ExchangeGateway = Object.create(gateway)
@@ -29,7 +33,9 @@ describe('portfolio', () => {
     const p = await buildPortfolio(counting, broker, [])
     expect(tickerCalls).to.equal(1)
     const eth = new Decimal(2).mul((await gateway.fetchTicker('ETH/USDT')).last!)
-    const pivx = new Decimal(1000).mul((await gateway.fetchTicker('PIVX/BTC')).last!).mul((await gateway.fetchTicker('BTC/USDT')).last!)
+    const pivx = new Decimal(1000)
+      .mul((await gateway.fetchTicker('PIVX/BTC')).last!)
+      .mul((await gateway.fetchTicker('BTC/USDT')).last!)
     const byAsset = Object.fromEntries(p.positions.map((x) => [x.asset, x]))
     expect(byAsset.ETH.value_usd).to.equal(eth.toFixed())
     expect(byAsset.PIVX.value_usd).to.equal(pivx.toFixed())
@@ -39,31 +45,56 @@ describe('portfolio', () => {
     expect(p.unpriced).to.deep.equal([{asset: 'ARB', quantity: '7'}])
     const allocation = p.positions.reduce((sum, x) => sum.plus(x.allocation_pct), new Decimal(0))
     expect(allocation.toFixed(), 'allocations add up to exactly 100').to.equal('100')
-    expect(p.positions.map((x) => x.asset)).to.deep.equal(['ETH', 'USDT', 'USDC', 'PIVX'].sort((a, b) => new Decimal(byAsset[b].value_usd).cmp(byAsset[a].value_usd)))
+    expect(p.positions.map((x) => x.asset)).to.deep.equal(
+      ['ETH', 'USDT', 'USDC', 'PIVX'].sort((a, b) => new Decimal(byAsset[b].value_usd).cmp(byAsset[a].value_usd)),
+    )
   })
 
   it('derives average cost and unrealized P&L from the journal', async () => {
     const broker = await session.broker()
     const gateway = await session.gateway(broker)
     for (const quantity of ['0.1', '0.2']) {
-      await placeOrder(gateway, session.journal, await prepareOrder(gateway, broker, {side: 'buy', symbol: 'ETH/USDT', quantity}))
+      await placeOrder(
+        gateway,
+        session.journal,
+        await prepareOrder(gateway, broker, {side: 'buy', symbol: 'ETH/USDT', quantity}),
+      )
     }
 
     const fills = await session.journal.fills(broker.name)
-    const cost = fills.reduce((sum, t) => sum.plus(new Decimal(t.filled_quantity!).mul(t.filled_price!)).plus(t.fees!), new Decimal(0))
+    const cost = fills.reduce(
+      (sum, t) => sum.plus(new Decimal(t.filled_quantity!).mul(t.filled_price!)).plus(t.fees!),
+      new Decimal(0),
+    )
     const p = await buildPortfolio(gateway, broker, fills)
     const eth = p.positions.find((x) => x.asset === 'ETH')!
     const avg = cost.div('0.3')
     expect(eth.avg_cost_usd).to.equal(avg.toSignificantDigits(16).toFixed())
-    expect(eth.unrealized_pnl_usd).to.equal(new Decimal(eth.price_usd).mul('0.3').minus(cost).toDecimalPlaces(8).toFixed())
+    expect(eth.unrealized_pnl_usd).to.equal(
+      new Decimal(eth.price_usd).mul('0.3').minus(cost).toDecimalPlaces(8).toFixed(),
+    )
     expect(eth.unknown_cost_quantity).to.equal('0')
     expect(p.positions.find((x) => x.asset === 'USDT')!).to.include({avg_cost_usd: null, unknown_cost_quantity: null})
   })
 
   it('takes sold quantities out of the cost basis at the running average', () => {
     const t = (side: 'buy' | 'sell', q: string, price: string, fees = '0') =>
-      ({symbol: 'ETH/USDT', side, filled_quantity: q, filled_price: price, filled_value: null, fees, fee_currency: 'USDT', quote_usd: '1'}) as Fill
-    const basis = costBasis([t('buy', '1', '100', '1'), t('buy', '1', '200'), t('sell', '1', '500'), t('buy', '1', '301')])
+      ({
+        symbol: 'ETH/USDT',
+        side,
+        filled_quantity: q,
+        filled_price: price,
+        filled_value: null,
+        fees,
+        fee_currency: 'USDT',
+        quote_usd: '1',
+      }) as Fill
+    const basis = costBasis([
+      t('buy', '1', '100', '1'),
+      t('buy', '1', '200'),
+      t('sell', '1', '500'),
+      t('buy', '1', '301'),
+    ])
     const eth = basis.get('ETH')!
     expect(eth.quantity.toFixed()).to.equal('2')
     expect(eth.cost.toFixed()).to.equal('451.5') // (301 / 2) left after selling half, plus 301

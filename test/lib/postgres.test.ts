@@ -3,7 +3,6 @@ import {spawn} from 'node:child_process'
 import {readdirSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 
-
 import {databaseUrlFor, runCli, runJson, tempHome, usingPostgres, withJournal} from '../support/cli.js'
 
 const STORE_MODULE = fileURLToPath(new URL('../../dist/lib/store.js', import.meta.url))
@@ -66,7 +65,9 @@ describe('PostgreSQL (TRADEDESK_DATABASE_URL)', function () {
       expect(await db('brokers').select('name', 'exchange', 'is_default', 'sandbox')).to.deep.equal([
         {name: 'paper', exchange: 'paper', is_default: true, sandbox: false},
       ])
-      expect(await db('paper_balances').select('asset', 'free', 'used')).to.deep.equal([{asset: 'USDT', free: '10000', used: '0'}])
+      expect(await db('paper_balances').select('asset', 'free', 'used')).to.deep.equal([
+        {asset: 'USDT', free: '10000', used: '0'},
+      ])
     })
   })
 
@@ -126,7 +127,10 @@ describe('PostgreSQL (TRADEDESK_DATABASE_URL)', function () {
     const name = `td_icu_${process.pid}_${Date.now()}`
     try {
       try {
-        await db.raw(`CREATE DATABASE ?? TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'`, [name])
+        await db.raw(
+          `CREATE DATABASE ?? TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'`,
+          [name],
+        )
       } catch (error) {
         console.log(`    skipped: this server cannot create an ICU database (${(error as Error).message})`)
         this.skip()
@@ -142,7 +146,13 @@ describe('PostgreSQL (TRADEDESK_DATABASE_URL)', function () {
       }
 
       const list = await runJson(['broker', 'list'], {home, env})
-      expect(list.json.brokers.map((b: {name: string}) => b.name)).to.deep.equal(['Zeta', 'alpha', 'b-2', 'b1', 'paper'])
+      expect(list.json.brokers.map((b: {name: string}) => b.name)).to.deep.equal([
+        'Zeta',
+        'alpha',
+        'b-2',
+        'b1',
+        'paper',
+      ])
     } finally {
       await db.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [name]).catch(() => {})
       await db.destroy()

@@ -9,7 +9,10 @@ import {databaseEnv, tempHome} from '../support/cli.js'
 
 const STORE_MODULE = fileURLToPath(new URL('../../dist/lib/store.js', import.meta.url))
 const MIGRATIONS = fileURLToPath(new URL('../../migrations/', import.meta.url))
-const MIGRATION_NAMES = readdirSync(MIGRATIONS).filter((f) => f.endsWith('.js')).map((f) => f.slice(0, -3)).sort()
+const MIGRATION_NAMES = readdirSync(MIGRATIONS)
+  .filter((f) => f.endsWith('.js'))
+  .map((f) => f.slice(0, -3))
+  .sort()
 
 describe('Store', () => {
   it('applies the migrations on first use, once', async () => {
@@ -43,11 +46,23 @@ describe('Store', () => {
       await store.db('knex_migrations').where({name}).delete()
     }
 
-    await store.db('markets').insert({exchange_key: 'binance||', summary: '[]', raw: '{"markets":{}}', fetched_at: Date.now()})
+    await store
+      .db('markets')
+      .insert({exchange_key: 'binance||', summary: '[]', raw: '{"markets":{}}', fetched_at: Date.now()})
     await store.db('trades').insert({
-      profile: 'p', broker: 'paper', trade_type: 'manual', symbol: 'BTC/USDT', side: 'buy', order_type: 'market', quantity: '0.001',
-      status: 'filled', client_order_id: 'tdupgrade', created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z',
-      filled_quantity: '0.001', filled_price: '27910.36',
+      profile: 'p',
+      broker: 'paper',
+      trade_type: 'manual',
+      symbol: 'BTC/USDT',
+      side: 'buy',
+      order_type: 'market',
+      quantity: '0.001',
+      status: 'filled',
+      client_order_id: 'tdupgrade',
+      created_at: '2026-01-01T00:00:00.000Z',
+      updated_at: '2026-01-01T00:00:00.000Z',
+      filled_quantity: '0.001',
+      filled_price: '27910.36',
     })
     await store.close()
 
@@ -70,13 +85,23 @@ describe('Store', () => {
   it('query: plain SQL with ? bindings reads the same rows as the query builder', async () => {
     const env = await databaseEnv(tempHome())
     const first = await Store.open(env)
-    await first.write((tx) => tx('store_meta').insert([{key: 'a?', value: "it's"}, {key: 'b', value: '2'}]))
+    await first.write((tx) =>
+      tx('store_meta').insert([
+        {key: 'a?', value: "it's"},
+        {key: 'b', value: '2'},
+      ]),
+    )
     await first.close()
     const store = await Store.open(env)
     try {
       const plain = await store.query('SELECT key, value FROM store_meta WHERE key IN (?, ?) ORDER BY key', ['a?', 'b'])
-      expect(plain).to.deep.equal([{key: 'a?', value: "it's"}, {key: 'b', value: '2'}])
-      expect(plain).to.deep.equal(await store.db('store_meta').whereIn('key', ['a?', 'b']).orderBy('key').select('key', 'value'))
+      expect(plain).to.deep.equal([
+        {key: 'a?', value: "it's"},
+        {key: 'b', value: '2'},
+      ])
+      expect(plain).to.deep.equal(
+        await store.db('store_meta').whereIn('key', ['a?', 'b']).orderBy('key').select('key', 'value'),
+      )
       expect(await store.query('SELECT key FROM store_meta WHERE key = ?', ['none'])).to.deep.equal([])
     } finally {
       await store.close()
@@ -103,13 +128,15 @@ describe('Store', () => {
     const home = tempHome()
     const script = `const {Store} = await import(${JSON.stringify(STORE_MODULE)}); const s = await Store.open({TRADEDESK_HOME: ${JSON.stringify(home)}}); await s.close();`
     const runs = await Promise.all(
-      Array.from({length: 8}, () =>
-        new Promise<{code: number | null; stderr: string}>((resolve) => {
-          const child = spawn(process.execPath, ['--input-type=module', '-e', script])
-          let stderr = ''
-          child.stderr.on('data', (d) => (stderr += d))
-          child.on('close', (code) => resolve({code, stderr}))
-        }),
+      Array.from(
+        {length: 8},
+        () =>
+          new Promise<{code: number | null; stderr: string}>((resolve) => {
+            const child = spawn(process.execPath, ['--input-type=module', '-e', script])
+            let stderr = ''
+            child.stderr.on('data', (d) => (stderr += d))
+            child.on('close', (code) => resolve({code, stderr}))
+          }),
       ),
     )
     for (const r of runs) expect(r, r.stderr).to.include({code: 0})
@@ -123,7 +150,10 @@ describe('Store', () => {
 
   it('says clearly when the database file is not SQLite', async () => {
     const home = tempHome()
-    writeFileSync(join(home, 'tradedesk.sqlite'), 'this is not a database, just text that is long enough to have a header '.repeat(20))
+    writeFileSync(
+      join(home, 'tradedesk.sqlite'),
+      'this is not a database, just text that is long enough to have a header '.repeat(20),
+    )
     try {
       await Store.open({TRADEDESK_HOME: home})
       expect.fail('opened a file that is not SQLite')

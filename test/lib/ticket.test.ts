@@ -49,7 +49,11 @@ describe('order ticket', () => {
     const eth = symbolChoices(markets, 'USDT', 'eth').map((c) => c.value)
     expect(eth[0]).to.equal('ETH/USDT')
     expect(eth.every((s) => s.endsWith('/USDT') && s.includes('ETH'))).to.equal(true)
-    expect(symbolChoices(markets, 'USDC', undefined).map((c) => c.value)).to.deep.equal(['BNB/USDC', 'BTC/USDC', 'ETH/USDC'])
+    expect(symbolChoices(markets, 'USDC', undefined).map((c) => c.value)).to.deep.equal([
+      'BNB/USDC',
+      'BTC/USDC',
+      'ETH/USDC',
+    ])
     expect(symbolChoices(markets, 'all', 'ethbtc').map((c) => c.value)).to.include('ETH/BTC')
     expect(symbolChoices(markets, 'USDT', 'zzzz')).to.deep.equal([])
   })
@@ -67,9 +71,13 @@ describe('order ticket', () => {
     // a buy's USD value is the most it may spend, fee included; a sell's is the value sold
     const q = new Decimal(100).div(ask.mul('1.001')).toDecimalPlaces(5, Decimal.ROUND_DOWN)
     const cost = q.mul(ask)
-    expect(sizePreview('usd', '100', btc, 'buy', ask, new Decimal(1))).to.equal(`≈ ${q.toFixed()} BTC (${cost.toFixed()} + ${cost.mul('0.001').toFixed()} fee USDT)`)
+    expect(sizePreview('usd', '100', btc, 'buy', ask, new Decimal(1))).to.equal(
+      `≈ ${q.toFixed()} BTC (${cost.toFixed()} + ${cost.mul('0.001').toFixed()} fee USDT)`,
+    )
     const sold = new Decimal(100).div(ask).toDecimalPlaces(5, Decimal.ROUND_DOWN)
-    expect(sizePreview('usd', '100', btc, 'sell', ask, new Decimal(1))).to.equal(`≈ ${sold.toFixed()} BTC (${sold.mul(ask).toFixed()} USDT)`)
+    expect(sizePreview('usd', '100', btc, 'sell', ask, new Decimal(1))).to.equal(
+      `≈ ${sold.toFixed()} BTC (${sold.mul(ask).toFixed()} USDT)`,
+    )
     expect(sizePreview('quantity', '0.0123456', btc, 'buy', ask, new Decimal(1))).to.equal(
       `= ${new Decimal('0.01234').mul(ask).toDecimalPlaces(2).toFixed()} USD after truncation to 0.01234 BTC`,
     )
@@ -142,7 +150,12 @@ describe('order ticket', () => {
       [],
     )
     const ticket = new OrderTicket(prompts, await session.brokers.list(), (b) => session.gateway(b))
-    const {broker, input: order} = await ticket.fill({symbol: 'BTC/USDT', side: 'buy', type: 'limit', quantity: '0.001'})
+    const {broker, input: order} = await ticket.fill({
+      symbol: 'BTC/USDT',
+      side: 'buy',
+      type: 'limit',
+      quantity: '0.001',
+    })
     expect(asked[0]).to.match(/❯ paper \(paper\) \[default\]/)
     expect(asked[1]).to.contain('Limit price in USDT (bid 27909.01, ask 27910.36)')
     expect(broker.name).to.equal('paper')

@@ -20,7 +20,8 @@ describe('trading: prepareOrder and placeOrder', () => {
   })
   afterEach(() => session.close())
 
-  const prepare = (input: Partial<OrderInput>) => prepareOrder(gateway, broker, {side: 'buy', symbol: 'BTC/USDT', ...input})
+  const prepare = (input: Partial<OrderInput>) =>
+    prepareOrder(gateway, broker, {side: 'buy', symbol: 'BTC/USDT', ...input})
   const codes = async (input: Partial<OrderInput>) => (await prepare(input)).errors.map((e) => e.code)
 
   it('sizes by quantity, truncating to the step', async () => {
@@ -35,7 +36,9 @@ describe('trading: prepareOrder and placeOrder', () => {
 
   it('sizes by USD at the reference price: a buy spends at most the value, fee included', async () => {
     const v = await prepare({usd: '100'})
-    expect(v.order.quantity).to.equal(new Decimal(100).div(new Decimal('27910.36').mul('1.001')).toDecimalPlaces(5, Decimal.ROUND_DOWN).toFixed())
+    expect(v.order.quantity).to.equal(
+      new Decimal(100).div(new Decimal('27910.36').mul('1.001')).toDecimalPlaces(5, Decimal.ROUND_DOWN).toFixed(),
+    )
     const sell = await prepare({side: 'sell', usd: '100'})
     expect(sell.order.price).to.equal('27909.01') // the bid, for a market sell
   })
@@ -70,7 +73,9 @@ describe('trading: prepareOrder and placeOrder', () => {
     expect(await codes({side: 'sell', quantity: '0.01'})).to.deep.equal(['INSUFFICIENT_FUNDS'])
     expect(await codes({symbol: 'ARB/USDT', quantity: '10'})).to.include('MARKET_INACTIVE')
     const inactive = (await gateway.markets()).find((m) => !m.active)!
-    expect(await codes({symbol: inactive.symbol, type: 'limit', quantity: '1', price: '1'})).to.include('MARKET_INACTIVE')
+    expect(await codes({symbol: inactive.symbol, type: 'limit', quantity: '1', price: '1'})).to.include(
+      'MARKET_INACTIVE',
+    )
   })
 
   it('refuses an order type the market does not allow', async () => {
@@ -126,7 +131,10 @@ describe('trading: prepareOrder and placeOrder', () => {
 
   it('records an order whose send was not confirmed as unknown (exit 6), never failed', async () => {
     const prepared = await prepare({quantity: '0.001'})
-    for (const error of [new TradedeskError('ORDER_OUTCOME_UNKNOWN', 'timed out', ExitCode.OUTCOME_UNKNOWN), new TypeError('garbled')]) {
+    for (const error of [
+      new TradedeskError('ORDER_OUTCOME_UNKNOWN', 'timed out', ExitCode.OUTCOME_UNKNOWN),
+      new TypeError('garbled'),
+    ]) {
       try {
         await placeOrder(failingWith(error), session.journal, prepared)
         expect.fail('no error')
@@ -141,7 +149,11 @@ describe('trading: prepareOrder and placeOrder', () => {
 
   it('records a definitive refusal as rejected and a failure before sending as failed', async () => {
     const prepared = await prepare({quantity: '0.001'})
-    const refusal = new TradedeskError('INSUFFICIENT_FUNDS', 'binance: Account has insufficient balance', ExitCode.ORDER_INVALID)
+    const refusal = new TradedeskError(
+      'INSUFFICIENT_FUNDS',
+      'binance: Account has insufficient balance',
+      ExitCode.ORDER_INVALID,
+    )
     const notSent = new NotSentError('CREDENTIALS_MISSING', 'no credentials', ExitCode.CREDENTIALS)
     for (const error of [refusal, notSent]) {
       try {

@@ -4,10 +4,14 @@ import {Spinner, Ui} from '../../src/lib/ui.js'
 
 /** A stand-in for stderr/stdout: records what is written, terminal or not. */
 function stream(isTTY: boolean): NodeJS.WriteStream & {written: string} {
-  const s = {isTTY, written: '', write(chunk: string) {
-    s.written += chunk
-    return true
-  }}
+  const s = {
+    isTTY,
+    written: '',
+    write(chunk: string) {
+      s.written += chunk
+      return true
+    },
+  }
   return s as unknown as NodeJS.WriteStream & {written: string}
 }
 
@@ -39,7 +43,10 @@ describe('ui', () => {
 
   it('draws tables without borders or trailing spaces, within 80 columns for a typical row', async () => {
     const ui = await Ui.create(stream(false), {})
-    const text = ui.table(['ID', 'Created', 'Symbol', 'Side', 'Type', 'Quantity', 'Price', 'Status', 'Filled'], [[12, '2026-11-29 20:05:00', 'BTC/USDT', 'buy', 'limit', '0.01', '20000', 'open', '0']])
+    const text = ui.table(
+      ['ID', 'Created', 'Symbol', 'Side', 'Type', 'Quantity', 'Price', 'Status', 'Filled'],
+      [[12, '2026-11-29 20:05:00', 'BTC/USDT', 'buy', 'limit', '0.01', '20000', 'open', '0']],
+    )
     for (const line of text.split('\n')) {
       expect(line.length).to.be.at.most(80)
       expect(line).to.equal(line.trimEnd())

@@ -70,7 +70,12 @@ export function databaseUrlFor(home: string): Promise<string> {
 export async function openJournal(home: string): Promise<Knex> {
   const {default: knex} = await import('knex')
   if (TEST_PG_URL) return knex({client: 'pg', connection: await databaseUrlFor(home), pool: {min: 0, max: 1}})
-  return knex({client: 'sqlite3', connection: {filename: join(home, 'tradedesk.sqlite')}, useNullAsDefault: true, pool: {min: 0, max: 1}})
+  return knex({
+    client: 'sqlite3',
+    connection: {filename: join(home, 'tradedesk.sqlite')},
+    useNullAsDefault: true,
+    pool: {min: 0, max: 1},
+  })
 }
 
 const databases = new Map<string, Promise<string>>()
@@ -87,7 +92,10 @@ async function adminDb(): Promise<Knex> {
 
 /** A PostgreSQL name unique to this home: readable (the home's basename) and collision-free (a hash of its path). */
 function databaseName(home: string): string {
-  const readable = basename(home).toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 40)
+  const readable = basename(home)
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .slice(0, 40)
   const hash = createHash('sha256').update(home).digest('hex').slice(0, 10)
   return `td_${readable}_${hash}`
 }
@@ -183,7 +191,9 @@ export async function runJson(args: string[], opts: CliOptions): Promise<CliResu
   try {
     json = JSON.parse(result.stdout)
   } catch {
-    throw new Error(`stdout of \`tradedesk ${args.join(' ')} --json\` is not JSON (exit ${result.code}):\n${result.stdout}\nstderr:\n${result.stderr}`)
+    throw new Error(
+      `stdout of \`tradedesk ${args.join(' ')} --json\` is not JSON (exit ${result.code}):\n${result.stdout}\nstderr:\n${result.stderr}`,
+    )
   }
 
   return {...result, json}

@@ -19,29 +19,90 @@ import {type CliOptions, type CliResult, runCli, runJson} from './cli.js'
 // ---------------------------------------------------------------------------------------------
 
 export const TRADE_KEYS = [
-  'id', 'broker', 'trade_type', 'symbol', 'side', 'order_type', 'quantity', 'price', 'total_value', 'status',
-  'filled_quantity', 'filled_price', 'filled_value', 'fees', 'fee_currency', 'client_order_id', 'exchange_order_id', 'created_at',
-  'executed_at', 'error_message', 'notes',
+  'id',
+  'broker',
+  'trade_type',
+  'symbol',
+  'side',
+  'order_type',
+  'quantity',
+  'price',
+  'total_value',
+  'status',
+  'filled_quantity',
+  'filled_price',
+  'filled_value',
+  'fees',
+  'fee_currency',
+  'client_order_id',
+  'exchange_order_id',
+  'created_at',
+  'executed_at',
+  'error_message',
+  'notes',
 ]
 export const TRADE_STATUSES = ['pending', 'open', 'filled', 'cancelled', 'expired', 'rejected', 'failed', 'unknown']
 export const BALANCE_KEYS = ['broker', 'exchange', 'balances']
 export const BALANCE_ROW_KEYS = ['asset', 'free', 'used', 'total']
 export const PORTFOLIO_KEYS = ['broker', 'total_value_usd', 'positions', 'unpriced']
-export const POSITION_KEYS = ['asset', 'quantity', 'price_usd', 'value_usd', 'allocation_pct', 'avg_cost_usd', 'unrealized_pnl_usd', 'unknown_cost_quantity']
+export const POSITION_KEYS = [
+  'asset',
+  'quantity',
+  'price_usd',
+  'value_usd',
+  'allocation_pct',
+  'avg_cost_usd',
+  'unrealized_pnl_usd',
+  'unknown_cost_quantity',
+]
 export const SYMBOLS_KEYS = ['broker', 'symbols', 'total', 'inactive', 'page', 'page_size', 'has_next']
 export const EXCHANGE_INFO_BOOL_KEYS = [
-  'spot_trading', 'futures_trading', 'margin_trading', 'options_trading', 'market_orders', 'limit_orders', 'stop_orders',
-  'stop_limit_orders', 'websocket', 'sandbox', 'cors', 'fetch_balance', 'fetch_ticker', 'fetch_order_book', 'fetch_ohlcv',
-  'fetch_trades', 'fetch_orders', 'fetch_open_orders', 'cancel_order', 'cancel_all_orders',
+  'spot_trading',
+  'futures_trading',
+  'margin_trading',
+  'options_trading',
+  'market_orders',
+  'limit_orders',
+  'stop_orders',
+  'stop_limit_orders',
+  'websocket',
+  'sandbox',
+  'cors',
+  'fetch_balance',
+  'fetch_ticker',
+  'fetch_order_book',
+  'fetch_ohlcv',
+  'fetch_trades',
+  'fetch_orders',
+  'fetch_open_orders',
+  'cancel_order',
+  'cancel_all_orders',
 ]
 export const EXCHANGE_INFO_KEYS = ['exchange', 'name', 'rate_limit', ...EXCHANGE_INFO_BOOL_KEYS]
 export const PRICE_KEYS = ['broker', 'symbol', 'last', 'bid', 'ask', 'change_24h_pct', 'timestamp']
 export const VALIDATE_KEYS = ['valid', 'errors', 'warnings', 'order', 'balance']
-export const VALIDATE_ORDER_KEYS = ['broker', 'symbol', 'side', 'order_type', 'quantity', 'price', 'total_value', 'estimated_fee', 'fee_currency']
+export const VALIDATE_ORDER_KEYS = [
+  'broker',
+  'symbol',
+  'side',
+  'order_type',
+  'quantity',
+  'price',
+  'total_value',
+  'estimated_fee',
+  'fee_currency',
+]
 export const VALIDATE_BALANCE_KEYS = ['asset', 'free', 'required']
 export const VALIDATION_CODES = [
-  'UNKNOWN_SYMBOL', 'MARKET_INACTIVE', 'ORDER_TYPE_UNSUPPORTED', 'AMOUNT_TOO_SMALL', 'AMOUNT_TOO_LARGE', 'COST_TOO_SMALL',
-  'PRICE_OUT_OF_RANGE', 'INSUFFICIENT_FUNDS', 'PRICE_REQUIRED',
+  'UNKNOWN_SYMBOL',
+  'MARKET_INACTIVE',
+  'ORDER_TYPE_UNSUPPORTED',
+  'AMOUNT_TOO_SMALL',
+  'AMOUNT_TOO_LARGE',
+  'COST_TOO_SMALL',
+  'PRICE_OUT_OF_RANGE',
+  'INSUFFICIENT_FUNDS',
+  'PRICE_REQUIRED',
 ]
 export const BROKER_KEYS = ['name', 'exchange', 'sandbox', 'default']
 export const ERROR_KEYS = ['code', 'message', 'exit_code', 'retryable']
@@ -93,7 +154,9 @@ export function expectTradeRecord(t: any): void {
   expect(Number.isInteger(t.id), 'id is an integer').to.equal(true)
   expect(t.broker).to.be.a('string')
   expect(t.trade_type).to.be.a('string')
-  expect(t.symbol).to.be.a('string').and.match(/^[A-Z0-9]+\/[A-Z0-9]+$/)
+  expect(t.symbol)
+    .to.be.a('string')
+    .and.match(/^[A-Z0-9]+\/[A-Z0-9]+$/)
   expect(t.side).to.be.oneOf(['buy', 'sell'])
   expect(t.order_type).to.be.oneOf(['market', 'limit'])
   expectDecimalString(t.quantity, 'quantity')
@@ -140,7 +203,8 @@ export function expectValidationJson(json: any): void {
 
   expect(json.warnings).to.be.an('array')
   expect(json.order).to.have.all.keys(VALIDATE_ORDER_KEYS)
-  for (const k of ['quantity', 'price', 'total_value', 'estimated_fee']) expectDecimalOrNull(json.order[k], `order.${k}`)
+  for (const k of ['quantity', 'price', 'total_value', 'estimated_fee'])
+    expectDecimalOrNull(json.order[k], `order.${k}`)
   expect(json.balance).to.have.all.keys(VALIDATE_BALANCE_KEYS)
   expectDecimalOrNull(json.balance.free, 'balance.free')
   expectDecimalOrNull(json.balance.required, 'balance.required')
@@ -153,7 +217,9 @@ export function expectJsonError(result: CliResult, exitCode: number, what = ''):
   try {
     json = JSON.parse(result.stdout)
   } catch {
-    throw new Error(`${what}: stdout is not exactly one JSON document (exit ${result.code}):\n${result.stdout}\nstderr:\n${result.stderr}`)
+    throw new Error(
+      `${what}: stdout is not exactly one JSON document (exit ${result.code}):\n${result.stdout}\nstderr:\n${result.stderr}`,
+    )
   }
 
   // A refused order's validation failures go with the error and beside it (SPEC: the envelope's `errors`).
@@ -274,7 +340,10 @@ export class Cli {
     return t
   }
 
-  async balances(broker?: string, env?: Record<string, string | undefined>): Promise<Map<string, {free: string; used: string; total: string}>> {
+  async balances(
+    broker?: string,
+    env?: Record<string, string | undefined>,
+  ): Promise<Map<string, {free: string; used: string; total: string}>> {
     const json = await this.ok(['balance', '--all', ...(broker ? ['--broker', broker] : [])], env)
     return new Map(json.balances.map((b: any) => [b.asset, b]))
   }
@@ -415,11 +484,17 @@ export function onPostgres(): boolean {
  * or, when test/support/cli.ts provides openJournal, whatever database it points that home at.
  */
 export async function withDb<T>(home: string, fn: (db: ReturnType<typeof knexFactory>) => Promise<T>): Promise<T> {
-  const open = (cliSupport as unknown as {openJournal?: (home: string) => Promise<ReturnType<typeof knexFactory>>}).openJournal
+  const open = (cliSupport as unknown as {openJournal?: (home: string) => Promise<ReturnType<typeof knexFactory>>})
+    .openJournal
   const db =
     typeof open === 'function'
       ? await open(home)
-      : knexFactory({client: 'sqlite3', connection: {filename: join(home, 'tradedesk.sqlite')}, useNullAsDefault: true, pool: {min: 0, max: 1}})
+      : knexFactory({
+          client: 'sqlite3',
+          connection: {filename: join(home, 'tradedesk.sqlite')},
+          useNullAsDefault: true,
+          pool: {min: 0, max: 1},
+        })
   try {
     return await fn(db)
   } finally {
@@ -428,10 +503,14 @@ export async function withDb<T>(home: string, fn: (db: ReturnType<typeof knexFac
 }
 
 /** What a command can leave behind: journal rows, paper orders and fills, every paper balance, the brokers. */
-export async function dbState(home: string): Promise<{trades: number; orders: number; fills: number; balances: string; brokers: string}> {
+export async function dbState(
+  home: string,
+): Promise<{trades: number; orders: number; fills: number; balances: string; brokers: string}> {
   return withDb(home, async (db) => {
     const count = async (table: string) => Number((await db(table).count({n: '*'}))[0].n)
-    const balances = await db('paper_balances').select('broker_id', 'asset', 'free', 'used').orderBy(['broker_id', 'asset'])
+    const balances = await db('paper_balances')
+      .select('broker_id', 'asset', 'free', 'used')
+      .orderBy(['broker_id', 'asset'])
     const brokers = await db('brokers').select('id', 'profile', 'name', 'exchange', 'is_default').orderBy('id')
     return {
       trades: await count('trades'),

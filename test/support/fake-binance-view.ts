@@ -6,7 +6,12 @@ import {readFileSync} from 'node:fs'
 
 import {Decimal} from 'decimal.js'
 
-import {type FakeBinance, type FakeBinanceOptions, type FakeFault as BinanceFault, startFakeBinance} from './fake-binance.js'
+import {
+  type FakeBinance,
+  type FakeBinanceOptions,
+  type FakeFault as BinanceFault,
+  startFakeBinance,
+} from './fake-binance.js'
 import type {FakeExchange, FakeExchangeOptions, FakeOrderView, FaultKind} from './fake-exchange.js'
 
 export const ORDER_ROUTE = {method: 'POST', path: '/api/v3/order'}
@@ -23,9 +28,10 @@ const KINDS: Record<FaultKind, BinanceFault['kind']> = {
 let symbols: Map<string, {base: string; quote: string}> | undefined
 function unified(id: string): string {
   symbols ??= new Map(
-    (JSON.parse(readFileSync(new URL('../../data/binance-spot/exchangeInfo.json', import.meta.url), 'utf8')).symbols as {symbol: string; baseAsset: string; quoteAsset: string}[]).map(
-      (s) => [s.symbol, {base: s.baseAsset, quote: s.quoteAsset}],
-    ),
+    (
+      JSON.parse(readFileSync(new URL('../../data/binance-spot/exchangeInfo.json', import.meta.url), 'utf8'))
+        .symbols as {symbol: string; baseAsset: string; quoteAsset: string}[]
+    ).map((s) => [s.symbol, {base: s.baseAsset, quote: s.quoteAsset}]),
   )
   const s = symbols.get(id)
   if (!s) throw new Error(`fake-binance-view: unknown symbol ${id}`)
@@ -34,8 +40,17 @@ function unified(id: string): string {
 
 const canon = (d: Decimal.Value) => new Decimal(d).toFixed()
 
-export async function startFakeBinanceView(opts: FakeExchangeOptions & Pick<FakeBinanceOptions, 'fillRatio' | 'takerFee'> = {}): Promise<FakeExchange & {binance: FakeBinance}> {
-  const fake = await startFakeBinance({apiKey: opts.apiKey, secret: opts.secret, balances: opts.balances, port: opts.port, fillRatio: opts.fillRatio, takerFee: opts.takerFee})
+export async function startFakeBinanceView(
+  opts: FakeExchangeOptions & Pick<FakeBinanceOptions, 'fillRatio' | 'takerFee'> = {},
+): Promise<FakeExchange & {binance: FakeBinance}> {
+  const fake = await startFakeBinance({
+    apiKey: opts.apiKey,
+    secret: opts.secret,
+    balances: opts.balances,
+    port: opts.port,
+    fillRatio: opts.fillRatio,
+    takerFee: opts.takerFee,
+  })
   return {
     binance: fake,
     exchange: 'binance',
@@ -55,7 +70,8 @@ export async function startFakeBinanceView(opts: FakeExchangeOptions & Pick<Fake
           symbol: unified(o.symbol),
           side: o.side === 'BUY' ? 'buy' : 'sell',
           type: o.type === 'LIMIT' ? 'limit' : 'market',
-          status: o.status === 'FILLED' ? 'filled' : o.status === 'CANCELED' || o.status === 'EXPIRED' ? 'cancelled' : 'open',
+          status:
+            o.status === 'FILLED' ? 'filled' : o.status === 'CANCELED' || o.status === 'EXPIRED' ? 'cancelled' : 'open',
           amount: new Decimal(o.origQty).isZero() ? null : canon(o.origQty),
           quoteAmount: new Decimal(o.origQuoteOrderQty).isZero() ? null : canon(o.origQuoteOrderQty),
           price: new Decimal(o.price).isZero() ? null : canon(o.price),
@@ -69,7 +85,8 @@ export async function startFakeBinanceView(opts: FakeExchangeOptions & Pick<Fake
       const b = fake.balance(asset)
       return {free: canon(b.free), locked: canon(b.locked)}
     },
-    setPrice: (symbol, p) => fake.setTicker(symbol.replace('/', ''), {lastPrice: p.last, bidPrice: p.bid, askPrice: p.ask}),
+    setPrice: (symbol, p) =>
+      fake.setTicker(symbol.replace('/', ''), {lastPrice: p.last, bidPrice: p.bid, askPrice: p.ask}),
     close: () => fake.close(),
   }
 }

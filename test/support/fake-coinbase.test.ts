@@ -79,17 +79,36 @@ function cdpJwt(method: string, hostAndPath: string, t: TokenOptions = {}): stri
   const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url')
   const header = b64({alg: 'ES256', typ: 'JWT', kid: t.kid ?? KEY_NAME, nonce: crypto.randomBytes(16).toString('hex')})
   const nbf = t.nbf ?? now
-  const claims = b64({sub: t.sub ?? KEY_NAME, iss: t.iss ?? 'cdp', nbf, exp: t.exp ?? nbf + 120, uri: t.uri ?? `${method} ${hostAndPath}`})
-  const signature = crypto.sign('sha256', Buffer.from(`${header}.${claims}`), {key: t.key ?? KEYS.privateKey, dsaEncoding: 'ieee-p1363'})
+  const claims = b64({
+    sub: t.sub ?? KEY_NAME,
+    iss: t.iss ?? 'cdp',
+    nbf,
+    exp: t.exp ?? nbf + 120,
+    uri: t.uri ?? `${method} ${hostAndPath}`,
+  })
+  const signature = crypto.sign('sha256', Buffer.from(`${header}.${claims}`), {
+    key: t.key ?? KEYS.privateKey,
+    dsaEncoding: 'ieee-p1363',
+  })
   return `${header}.${claims}.${signature.toString('base64url')}`
 }
 
-async function call(fake: FakeCoinbase, method: string, pathAndQuery: string, body?: unknown, token?: TokenOptions | null) {
+async function call(
+  fake: FakeCoinbase,
+  method: string,
+  pathAndQuery: string,
+  body?: unknown,
+  token?: TokenOptions | null,
+) {
   const host = new URL(fake.url).host
   const path = pathAndQuery.split('?')[0]
   const headers: Record<string, string> = {'Content-Type': 'application/json'}
   if (token !== null) headers.Authorization = `Bearer ${cdpJwt(method, `${host}${path}`, token)}`
-  const r = await fetch(`${fake.url}${pathAndQuery}`, {method, headers, body: body === undefined ? undefined : JSON.stringify(body)})
+  const r = await fetch(`${fake.url}${pathAndQuery}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
   const text = await r.text()
   let json: Record<string, any> | undefined
   try {
@@ -100,7 +119,8 @@ async function call(fake: FakeCoinbase, method: string, pathAndQuery: string, bo
   return {status: r.status, text, json}
 }
 
-const lastOrderBody = (fake: FakeCoinbase) => JSON.parse(fake.requests.filter((r) => r.path === ORDER_ROUTE.path).at(-1)!.body)
+const lastOrderBody = (fake: FakeCoinbase) =>
+  JSON.parse(fake.requests.filter((r) => r.path === ORDER_ROUTE.path).at(-1)!.body)
 
 describe('fake-coinbase (driven by the real ccxt.coinbase)', function () {
   this.timeout(20000)
@@ -162,7 +182,10 @@ describe('fake-coinbase (driven by the real ccxt.coinbase)', function () {
       const ex = await ready(fake)
       const t = await ex.fetchTicker('BTC/USD')
       expect([t.last, t.bid, t.ask]).to.deep.equal([Number(BTC_LAST), Number(BTC_BID), Number(BTC_ASK)])
-      expect(fake.requests.at(-1)).to.deep.include({method: 'GET', path: '/api/v3/brokerage/market/products/BTC-USD/ticker'})
+      expect(fake.requests.at(-1)).to.deep.include({
+        method: 'GET',
+        path: '/api/v3/brokerage/market/products/BTC-USD/ticker',
+      })
       expect(fake.requests.at(-1)!.query).to.deep.equal({limit: '1'})
       expect(fake.requests.at(-1)!.headers.authorization).to.equal(undefined) // public endpoint
 
@@ -190,8 +213,18 @@ describe('fake-coinbase (driven by the real ccxt.coinbase)', function () {
       expect(page.json!.products).to.have.length(5)
       expect(page.json!.num_products).to.equal(21)
       const btc = await call(fake, 'GET', '/api/v3/brokerage/market/products/BTC-USD', undefined, null)
-      expect(btc.json).to.deep.include({product_id: 'BTC-USD', price: BTC_LAST, base_increment: '0.00000001', quote_increment: '0.01'})
-      expect(btc.json).to.deep.include({status: 'online', trading_disabled: false, product_type: 'SPOT', alias_to: ['BTC-USDC']})
+      expect(btc.json).to.deep.include({
+        product_id: 'BTC-USD',
+        price: BTC_LAST,
+        base_increment: '0.00000001',
+        quote_increment: '0.01',
+      })
+      expect(btc.json).to.deep.include({
+        status: 'online',
+        trading_disabled: false,
+        product_type: 'SPOT',
+        alias_to: ['BTC-USDC'],
+      })
       const fut = await call(fake, 'GET', '/api/v3/brokerage/market/products?product_type=FUTURE', undefined, null)
       expect(fut.json).to.deep.equal({products: [], num_products: 0})
       const nope = await call(fake, 'GET', '/api/v3/brokerage/market/products/NOPE-USD', undefined, null)
@@ -360,7 +393,14 @@ describe('fake-coinbase (driven by the real ccxt.coinbase)', function () {
 
       const open = await ex.fetchOpenOrders('BTC/USD')
       expect(open.map((x) => x.id)).to.deep.equal([o.id])
-      expect(open[0]).to.deep.include({status: 'open', type: 'limit', side: 'buy', price: 27000, amount: 0.01, filled: 0})
+      expect(open[0]).to.deep.include({
+        status: 'open',
+        type: 'limit',
+        side: 'buy',
+        price: 27000,
+        amount: 0.01,
+        filled: 0,
+      })
       expect(fake.requests.at(-1)!.path).to.equal(LIST_ORDERS_ROUTE.path)
       expect(fake.requests.at(-1)!.query).to.deep.include({order_status: 'OPEN', product_id: 'BTC-USD', limit: '100'})
 
@@ -388,9 +428,15 @@ describe('fake-coinbase (driven by the real ccxt.coinbase)', function () {
       const c = await ex.fetchOrder(cross.id!)
       expect(c.info).to.deep.include({status: 'FILLED', average_filled_price: BTC_ASK})
       const ioc = await ex.createOrder('BTC/USD', 'limit', 'buy', 0.001, 20000, {timeInForce: 'IOC'})
-      expect(lastOrderBody(fake).order_configuration).to.deep.equal({sor_limit_ioc: {base_size: '0.001', limit_price: '20000'}})
+      expect(lastOrderBody(fake).order_configuration).to.deep.equal({
+        sor_limit_ioc: {base_size: '0.001', limit_price: '20000'},
+      })
       const i = await ex.fetchOrder(ioc.id!)
-      expect([i.status, i.info.filled_size, i.info.time_in_force]).to.deep.equal(['canceled', '0', 'IMMEDIATE_OR_CANCEL'])
+      expect([i.status, i.info.filled_size, i.info.time_in_force]).to.deep.equal([
+        'canceled',
+        '0',
+        'IMMEDIATE_OR_CANCEL',
+      ])
       const usd = dec(10000).minus(dec('0.001').mul(BTC_ASK).mul(dec(TAKER).add(1)))
       expect(fake.balance('USD')).to.deep.equal({free: usd.toFixed(), locked: '0'})
       const po = await rejection(ex.createOrder('BTC/USD', 'limit', 'buy', 0.001, 28000, {postOnly: true}))
@@ -519,7 +565,12 @@ describe('fake-coinbase (driven by the real ccxt.coinbase)', function () {
       expect(disabled.message).to.contain('ORDER_ENTRY_DISABLED')
 
       const order = (cfg: Record<string, unknown>, side = 'BUY', product = 'BTC-USD') =>
-        call(fake, 'POST', ORDER_ROUTE.path, {client_order_id: crypto.randomUUID(), product_id: product, side, order_configuration: cfg})
+        call(fake, 'POST', ORDER_ROUTE.path, {
+          client_order_id: crypto.randomUUID(),
+          product_id: product,
+          side,
+          order_configuration: cfg,
+        })
       const reasons = async (cfg: Record<string, unknown>, side?: string, product?: string) => {
         const r = (await order(cfg, side, product)).json!
         return [r.error_response.error, r.error_response.preview_failure_reason]
@@ -551,7 +602,11 @@ describe('fake-coinbase (driven by the real ccxt.coinbase)', function () {
         'INVALID_PRODUCT_ID',
         'PREVIEW_INVALID_PRODUCT_ID',
       ])
-      const noClientId = await call(fake, 'POST', ORDER_ROUTE.path, {product_id: 'BTC-USD', side: 'BUY', order_configuration: {}})
+      const noClientId = await call(fake, 'POST', ORDER_ROUTE.path, {
+        product_id: 'BTC-USD',
+        side: 'BUY',
+        order_configuration: {},
+      })
       expect(noClientId.status).to.equal(400)
       expect(noClientId.json!.error).to.equal('INVALID_ARGUMENT')
       const numeric = await order({market_market_ioc: {quote_size: 10}})
@@ -570,17 +625,29 @@ describe('fake-coinbase (driven by the real ccxt.coinbase)', function () {
 
   describe('authentication (CDP JWT)', () => {
     it('a wrong key pair, or a wrong key name, is HTTP 401 -> AuthenticationError', async () => {
-      const other = crypto.generateKeyPairSync('ec', {namedCurve: 'prime256v1'}).privateKey.export({type: 'sec1', format: 'pem'}).toString()
+      const other = crypto
+        .generateKeyPairSync('ec', {namedCurve: 'prime256v1'})
+        .privateKey.export({type: 'sec1', format: 'pem'})
+        .toString()
       const ex = await ready(fake, {secret: other})
       expect(await rejection(ex.fetchBalance())).to.be.instanceOf(ccxt.AuthenticationError)
       const ex2 = await ready(fake, {apiKey: 'organizations/x/apiKeys/y'})
-      expect(await rejection(ex2.createOrder('BTC/USD', 'limit', 'buy', 0.001, 20000))).to.be.instanceOf(ccxt.AuthenticationError)
+      expect(await rejection(ex2.createOrder('BTC/USD', 'limit', 'buy', 0.001, 20000))).to.be.instanceOf(
+        ccxt.AuthenticationError,
+      )
       expect(fake.orders()).to.have.length(0)
       // ccxt's JWT: ES256, kid + nonce, iss "coinbase-cloud", aud ["retail_rest_api_proxy"], uri "GET http://HOST/path"
       const token = fake.requests.at(-1)!.headers.authorization!.slice(7)
-      const [h, c] = token.split('.').slice(0, 2).map((x) => JSON.parse(Buffer.from(x, 'base64url').toString()))
+      const [h, c] = token
+        .split('.')
+        .slice(0, 2)
+        .map((x) => JSON.parse(Buffer.from(x, 'base64url').toString()))
       expect(h).to.include({alg: 'ES256', kid: 'organizations/x/apiKeys/y', typ: 'JWT'})
-      expect(c).to.include({iss: 'coinbase-cloud', sub: 'organizations/x/apiKeys/y', uri: `POST ${fake.url}/api/v3/brokerage/orders`})
+      expect(c).to.include({
+        iss: 'coinbase-cloud',
+        sub: 'organizations/x/apiKeys/y',
+        uri: `POST ${fake.url}/api/v3/brokerage/orders`,
+      })
       expect(c.exp - c.nbf).to.equal(120)
     })
 
@@ -629,8 +696,12 @@ describe('fake-coinbase (driven by the real ccxt.coinbase)', function () {
     })
 
     it('public market endpoints need no authentication', async () => {
-      expect((await call(fake, 'GET', '/api/v3/brokerage/market/products/BTC-USD/ticker?limit=1', undefined, null)).status).to.equal(200)
-      expect((await call(fake, 'GET', '/api/v3/brokerage/products/BTC-USD/ticker?limit=1', undefined, null)).status).to.equal(401)
+      expect(
+        (await call(fake, 'GET', '/api/v3/brokerage/market/products/BTC-USD/ticker?limit=1', undefined, null)).status,
+      ).to.equal(200)
+      expect(
+        (await call(fake, 'GET', '/api/v3/brokerage/products/BTC-USD/ticker?limit=1', undefined, null)).status,
+      ).to.equal(401)
     })
   })
 
@@ -737,7 +808,12 @@ describe('fake-coinbase (driven by the real ccxt.coinbase)', function () {
       expect(f.apiKey).to.match(/^organizations\/.+\/apiKeys\/.+$/)
       expect(f.secret).to.match(/^-----BEGIN EC PRIVATE KEY-----/)
       expect(f.fees).to.deep.equal({taker: TAKER, maker: MAKER})
-      const ex = new ccxt.coinbase({apiKey: f.apiKey, secret: f.secret, enableRateLimit: false, ...CCXT_COINBASE_CONFIG})
+      const ex = new ccxt.coinbase({
+        apiKey: f.apiKey,
+        secret: f.secret,
+        enableRateLimit: false,
+        ...CCXT_COINBASE_CONFIG,
+      })
       pointAt(ex, f.url)
       ex.setMarkets(cachedMarkets ?? (await ready(fake)).markets)
       expect((await ex.fetchBalance()).USD.free).to.equal(10000)

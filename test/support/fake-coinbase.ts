@@ -118,11 +118,18 @@ const fmt = (d: Dec) => d.toFixed()
 const DECIMAL_RE = /^(?:0|[1-9]\d{0,19})(?:\.\d{1,24})?$/
 
 /** the entry fee tier as a real GET /transaction_summary answered it (recorded in ccxt 4.5.84 coinbase.js) */
-const TIER = {pricing_tier: 'Advanced 1', usd_from: '0', usd_to: '1000', taker_fee_rate: '0.012', maker_fee_rate: '0.006'}
+const TIER = {
+  pricing_tier: 'Advanced 1',
+  usd_from: '0',
+  usd_to: '1000',
+  taker_fee_rate: '0.012',
+  maker_fee_rate: '0.006',
+}
 const FIAT = new Set(['USD', 'EUR', 'GBP'])
 const ISSUERS = new Set(['cdp', 'coinbase-cloud'])
 const JWT_MAX_LIFETIME_S = 120
-const DEFAULT_KEY_NAME = 'organizations/11111111-2222-4333-8444-555555555555/apiKeys/66666666-7777-4888-8999-000000000000'
+const DEFAULT_KEY_NAME =
+  'organizations/11111111-2222-4333-8444-555555555555/apiKeys/66666666-7777-4888-8999-000000000000'
 const USER_ID = '3f2a8c1e-5b7d-5e9f-a1c3-d5e7f9a1b3c5'
 const PORTFOLIO_ID = '7b1e4c2a-9d3f-4a6b-8c5d-1e2f3a4b5c6d'
 const ACCOUNTS_DEFAULT_LIMIT = 49
@@ -182,9 +189,11 @@ function loadFixture(): Fixture {
 
 function loadBinance(): Map<string, BinanceTicker> {
   binance ??= new Map(
-    (JSON.parse(fs.readFileSync(new URL('../../data/binance-spot/ticker-24hr.json', import.meta.url), 'utf8')) as BinanceTicker[]).map(
-      (t) => [t.symbol, t],
-    ),
+    (
+      JSON.parse(
+        fs.readFileSync(new URL('../../data/binance-spot/ticker-24hr.json', import.meta.url), 'utf8'),
+      ) as BinanceTicker[]
+    ).map((t) => [t.symbol, t]),
   )
   return binance
 }
@@ -500,7 +509,13 @@ class CoinbaseState {
 
   private record(o: Order, f: Omit<Fill, 'tradeId' | 'entryId' | 'seq' | 'time'>): void {
     const time = iso()
-    const fill: Fill = {...f, tradeId: crypto.randomUUID(), entryId: crypto.randomBytes(32).toString('hex'), seq: ++this.seq, time}
+    const fill: Fill = {
+      ...f,
+      tradeId: crypto.randomUUID(),
+      entryId: crypto.randomBytes(32).toString('hex'),
+      seq: ++this.seq,
+      time,
+    }
     o.fills.push(fill)
     o.status = 'FILLED'
     this.fills.push({order: o, fill})
@@ -525,19 +540,23 @@ class CoinbaseState {
   // ---- orders ----
 
   /** Validates and prices a new order as POST /orders and /orders/preview do; returns the draft or the rejection. */
-  private draft(body: Record<string, unknown>, withClientId: boolean): {order: Order; need: Dec; needCurrency: string} | Rejection {
+  private draft(
+    body: Record<string, unknown>,
+    withClientId: boolean,
+  ): {order: Order; need: Dec; needCurrency: string} | Rejection {
     const productId = body.product_id
     if (typeof productId !== 'string' || productId === '') throw badRequest('product_id is required')
     const p = this.products.get(productId)
-    if (!p) return reject('INVALID_PRODUCT_ID', 'PREVIEW_INVALID_PRODUCT_ID', 'Invalid product_id', `unknown product ${productId}`)
+    if (!p)
+      return reject(
+        'INVALID_PRODUCT_ID',
+        'PREVIEW_INVALID_PRODUCT_ID',
+        'Invalid product_id',
+        `unknown product ${productId}`,
+      )
     const side = body.side
     if (side !== 'BUY' && side !== 'SELL') {
-      return reject(
-        'INVALID_SIDE',
-        'PREVIEW_INVALID_SIDE',
-        'Invalid side',
-        `side ${JSON.stringify(side)}`,
-      )
+      return reject('INVALID_SIDE', 'PREVIEW_INVALID_SIDE', 'Invalid side', `side ${JSON.stringify(side)}`)
     }
     const cfg = body.order_configuration
     const keys = cfg !== null && typeof cfg === 'object' ? Object.keys(cfg) : []
@@ -566,10 +585,20 @@ class CoinbaseState {
     // trading state of the product (Product: trading_disabled, cancel_only, is_disabled, limit_only, post_only)
     const r = p.record
     if (r.trading_disabled || r.is_disabled || r.cancel_only || r.status !== 'online') {
-      return reject('ORDER_ENTRY_DISABLED', 'PREVIEW_NOT_ALLOWED_BY_MARKET_STATE', 'Order entry is disabled', `${p.id} is ${r.status}`)
+      return reject(
+        'ORDER_ENTRY_DISABLED',
+        'PREVIEW_NOT_ALLOWED_BY_MARKET_STATE',
+        'Order entry is disabled',
+        `${p.id} is ${r.status}`,
+      )
     }
     if (r.limit_only && configKey === 'market_market_ioc') {
-      return reject('UNSUPPORTED_ORDER_CONFIGURATION', 'PREVIEW_NOT_ALLOWED_BY_MARKET_STATE', 'Product is limit only', p.id)
+      return reject(
+        'UNSUPPORTED_ORDER_CONFIGURATION',
+        'PREVIEW_NOT_ALLOWED_BY_MARKET_STATE',
+        'Product is limit only',
+        p.id,
+      )
     }
 
     const config: Record<string, unknown> = {}
@@ -602,7 +631,8 @@ class CoinbaseState {
       if (baseSize === undefined) throw badRequest(`order_configuration.${configKey}.base_size is required`)
       limitPrice = parseDecimal('limit_price', c.limit_price)
       if (configKey === 'limit_limit_gtc') {
-        if (c.post_only !== undefined && typeof c.post_only !== 'boolean') throw badRequest('post_only must be a boolean')
+        if (c.post_only !== undefined && typeof c.post_only !== 'boolean')
+          throw badRequest('post_only must be a boolean')
         postOnly = c.post_only === true
       }
     }
@@ -633,7 +663,12 @@ class CoinbaseState {
       const [e, pr] = limitPrice.lte(0)
         ? ['INVALID_LIMIT_PRICE', 'PREVIEW_INVALID_LIMIT_PRICE']
         : ['INVALID_PRICE_PRECISION', 'PREVIEW_INVALID_PRICE_PRECISION']
-      return reject(e, pr, 'Invalid limit price', `limit_price must be a positive multiple of ${p.record.price_increment}`)
+      return reject(
+        e,
+        pr,
+        'Invalid limit price',
+        `limit_price must be a positive multiple of ${p.record.price_increment}`,
+      )
     }
     // limits: base_min/max_size and quote_min/max_size; there is no NewOrderFailureReason for a size limit, only the
     // PreviewFailureReason, so `error` stays UNKNOWN_FAILURE_REASON (as in ccxt's recorded PREVIEW_* rejection)
@@ -771,7 +806,8 @@ class CoinbaseState {
     if (crosses) return this.fillBase(o, o.baseSize!, touch, 'TAKER')
     if (o.configKey === 'limit_limit_gtc') return this.placeHold(o, needCurrency, need)
     o.status = 'CANCELLED'
-    o.cancelMessage = o.configKey === 'limit_limit_fok' ? 'Order could not be filled completely' : 'IOC order was not filled'
+    o.cancelMessage =
+      o.configKey === 'limit_limit_fok' ? 'Order could not be filled completely' : 'IOC order was not filled'
   }
 
   private successReply(o: Order): Reply {
@@ -815,7 +851,8 @@ class CoinbaseState {
       base = floor16(value.div(touch))
     } else {
       base = o.baseSize!
-      const px = o.limitPrice && !(o.side === 'BUY' ? touch.lte(o.limitPrice) : touch.gte(o.limitPrice)) ? o.limitPrice : touch
+      const px =
+        o.limitPrice && !(o.side === 'BUY' ? touch.lte(o.limitPrice) : touch.gte(o.limitPrice)) ? o.limitPrice : touch
       value = base.mul(px)
       commission = round16(value.mul(px === touch ? this.taker : this.maker))
     }
@@ -834,7 +871,8 @@ class CoinbaseState {
   cancelOrders(req: RecordedRequest): Reply {
     const body = jsonBody(req)
     const ids = body.order_ids
-    if (!Array.isArray(ids) || ids.length === 0 || ids.some((x) => typeof x !== 'string')) throw badRequest('order_ids is required')
+    if (!Array.isArray(ids) || ids.length === 0 || ids.some((x) => typeof x !== 'string'))
+      throw badRequest('order_ids is required')
     const seen = new Set<string>()
     const results = (ids as string[]).map((id) => {
       const o = this.orderById.get(id)
@@ -961,7 +999,12 @@ class CoinbaseState {
         (!productType || productType === 'SPOT' || productType === 'UNKNOWN_PRODUCT_TYPE'),
     )
     const page = paginate(list, q)
-    return jsonReply(200, {orders: page.items.map((o) => this.orderJson(o)), sequence: '0', has_next: page.hasNext, cursor: page.cursor})
+    return jsonReply(200, {
+      orders: page.items.map((o) => this.orderJson(o)),
+      sequence: '0',
+      has_next: page.hasNext,
+      cursor: page.cursor,
+    })
   }
 
   listFills(req: RecordedRequest): Reply {
@@ -972,14 +1015,16 @@ class CoinbaseState {
     const products = new Set([...q.getAll('product_ids'), ...q.getAll('product_id')])
     const start = dateParam(q, 'start_sequence_timestamp')
     const end = dateParam(q, 'end_sequence_timestamp')
-    const list = [...this.fills].reverse().filter(
-      ({order, fill}) =>
-        (orderIds.size === 0 || orderIds.has(order.id)) &&
-        (tradeIds.size === 0 || tradeIds.has(fill.tradeId)) &&
-        (products.size === 0 || products.has(order.product.id)) &&
-        (start === undefined || Date.parse(fill.time) >= start) &&
-        (end === undefined || Date.parse(fill.time) <= end),
-    )
+    const list = [...this.fills]
+      .reverse()
+      .filter(
+        ({order, fill}) =>
+          (orderIds.size === 0 || orderIds.has(order.id)) &&
+          (tradeIds.size === 0 || tradeIds.has(fill.tradeId)) &&
+          (products.size === 0 || products.has(order.product.id)) &&
+          (start === undefined || Date.parse(fill.time) >= start) &&
+          (end === undefined || Date.parse(fill.time) <= end),
+      )
     const page = paginate(list, q)
     return jsonReply(200, {fills: page.items.map(({order, fill}) => this.fillJson(order, fill)), cursor: page.cursor})
   }
@@ -1113,7 +1158,10 @@ class CoinbaseState {
     return jsonReply(200, {trades: [trade], best_bid: fmt(b.bid), best_ask: fmt(b.ask)})
   }
 
-  private levels(p: Product, n: number): {bids: {price: string; size: string}[]; asks: {price: string; size: string}[]} {
+  private levels(
+    p: Product,
+    n: number,
+  ): {bids: {price: string; size: string}[]; asks: {price: string; size: string}[]} {
     const b = this.book(p)
     const bids: {price: string; size: string}[] = []
     const asks: {price: string; size: string}[] = []
@@ -1146,7 +1194,9 @@ class CoinbaseState {
     const q = queryOf(req)
     const ids = q.getAll('product_ids')
     const list = ids.length > 0 ? ids.map((id) => this.product(id)) : [...this.products.values()]
-    return jsonReply(200, {pricebooks: list.map((p) => ({product_id: p.id, ...this.levels(p, 1), time: this.book(p).time}))})
+    return jsonReply(200, {
+      pricebooks: list.map((p) => ({product_id: p.id, ...this.levels(p, 1), time: this.book(p).time})),
+    })
   }
 
   // ---- authentication ----
@@ -1178,11 +1228,14 @@ class CoinbaseState {
     if (claims.sub !== this.apiKey || typeof claims.iss !== 'string' || !ISSUERS.has(claims.iss)) return false
     const {nbf, exp} = claims
     const now = Math.floor(Date.now() / 1000)
-    if (typeof nbf !== 'number' || typeof exp !== 'number' || nbf > now || exp <= now || exp - nbf > JWT_MAX_LIFETIME_S) return false
+    if (typeof nbf !== 'number' || typeof exp !== 'number' || nbf > now || exp <= now || exp - nbf > JWT_MAX_LIFETIME_S)
+      return false
     const host = req.headers.host ?? ''
     // the fake stands in for api.coinbase.com; ccxt strips only "https://" from the URL it signs, so on this plain-http
     // loopback its uri claim reads "GET http://127.0.0.1:PORT/..." (a scheme a real https client never sends)
-    const accepted = [`${host}${req.path}`, `http://${host}${req.path}`, `api.coinbase.com${req.path}`].map((u) => `${req.method} ${u}`)
+    const accepted = [`${host}${req.path}`, `http://${host}${req.path}`, `api.coinbase.com${req.path}`].map(
+      (u) => `${req.method} ${u}`,
+    )
     return typeof claims.uri === 'string' && accepted.includes(claims.uri)
   }
 
@@ -1194,8 +1247,16 @@ class CoinbaseState {
     const publicRoutes: [string, RegExp, Handler][] = [
       ['GET', /^\/api\/v3\/brokerage\/time$/, () => timeReply()],
       ['GET', /^\/api\/v3\/brokerage\/market\/products$/, (r) => this.listProducts(r)],
-      ['GET', /^\/api\/v3\/brokerage\/market\/products\/([^/]+)$/, (_r, m) => this.getProduct(decodeURIComponent(m[1]))],
-      ['GET', /^\/api\/v3\/brokerage\/market\/products\/([^/]+)\/ticker$/, (r, m) => this.marketTrades(decodeURIComponent(m[1]), r)],
+      [
+        'GET',
+        /^\/api\/v3\/brokerage\/market\/products\/([^/]+)$/,
+        (_r, m) => this.getProduct(decodeURIComponent(m[1])),
+      ],
+      [
+        'GET',
+        /^\/api\/v3\/brokerage\/market\/products\/([^/]+)\/ticker$/,
+        (r, m) => this.marketTrades(decodeURIComponent(m[1]), r),
+      ],
       ['GET', /^\/api\/v3\/brokerage\/market\/product_book$/, (r) => this.productBook(r)],
     ]
     const privateRoutes: [string, RegExp, Handler][] = [
@@ -1243,7 +1304,8 @@ class CoinbaseState {
         body: '<html><head><title>Coinbase</title><meta name="robots" content="noindex"></head><body>Too Many Requests</body></html>',
       }),
       // INFERRED: an internal failure in the gRPC-gateway error schema Coinbase uses for every JSON error
-      serverError: () => jsonReply(500, {error: 'INTERNAL', error_details: 'internal error', message: 'Internal server error'}),
+      serverError: () =>
+        jsonReply(500, {error: 'INTERNAL', error_details: 'internal error', message: 'Internal server error'}),
     }
   }
 }

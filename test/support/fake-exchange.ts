@@ -141,7 +141,11 @@ export async function startFakeServer(name: string, dialect: Dialect, port = 0):
   const hanging = new Set<http.ServerResponse>()
 
   const send = (res: http.ServerResponse, r: Reply) => {
-    res.writeHead(r.status, {'Content-Type': r.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(r.body), ...r.headers})
+    res.writeHead(r.status, {
+      'Content-Type': r.contentType ?? 'application/json',
+      'Content-Length': Buffer.byteLength(r.body),
+      ...r.headers,
+    })
     res.end(r.body)
   }
 
@@ -151,7 +155,9 @@ export async function startFakeServer(name: string, dialect: Dialect, port = 0):
   }
 
   const takeFault = (method: string, path: string): FakeFault | undefined => {
-    const i = faults.findIndex(({fault: f}) => f.path === path && (f.method === undefined || f.method.toUpperCase() === method))
+    const i = faults.findIndex(
+      ({fault: f}) => f.path === path && (f.method === undefined || f.method.toUpperCase() === method),
+    )
     if (i < 0) return undefined
     const entry = faults[i]
     entry.left -= 1
@@ -213,7 +219,8 @@ export async function startFakeServer(name: string, dialect: Dialect, port = 0):
     requests,
     injectFault(fault) {
       const times = fault.times ?? 1
-      if (times !== 'always' && !(Number.isInteger(times) && times > 0)) throw new Error(`${name}: times must be a positive integer or 'always'`)
+      if (times !== 'always' && !(Number.isInteger(times) && times > 0))
+        throw new Error(`${name}: times must be a positive integer or 'always'`)
       faults.push({fault: {...fault}, left: times === 'always' ? Infinity : times})
     },
     clearFaults() {

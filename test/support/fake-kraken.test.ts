@@ -162,10 +162,21 @@ describe('fake-kraken (driven by the real ccxt.kraken)', function () {
     it('the private API also takes a JSON body (ccxt sends one for batch calls); the signature covers it as sent', async () => {
       const fake = await start()
       const nonce = String(Date.now())
-      const body = JSON.stringify({nonce, pair: 'XBTUSD', type: 'buy', ordertype: 'limit', volume: '0.001', price: '20000.0'})
+      const body = JSON.stringify({
+        nonce,
+        pair: 'XBTUSD',
+        type: 'buy',
+        ordertype: 'limit',
+        volume: '0.001',
+        price: '20000.0',
+      })
       const res = await fetch(fake.url + ORDER_ROUTE.path, {
         method: ORDER_ROUTE.method,
-        headers: {'API-Key': KEY, 'API-Sign': krakenSign(ORDER_ROUTE.path, nonce, body, SECRET), 'Content-Type': 'application/json'},
+        headers: {
+          'API-Key': KEY,
+          'API-Sign': krakenSign(ORDER_ROUTE.path, nonce, body, SECRET),
+          'Content-Type': 'application/json',
+        },
         body,
       })
       const json = (await res.json()) as {error: string[]; result: {txid: string[]; descr: {order: string}}}
@@ -180,10 +191,21 @@ describe('fake-kraken (driven by the real ccxt.kraken)', function () {
       const fake = await start()
       const ex = makeExchange(fake)
       await ex.loadMarkets()
-      expect(fake.requests.map((r) => `${r.method} ${r.path}`)).to.deep.equal(['GET /0/public/Assets', 'GET /0/public/AssetPairs'])
+      expect(fake.requests.map((r) => `${r.method} ${r.path}`)).to.deep.equal([
+        'GET /0/public/Assets',
+        'GET /0/public/AssetPairs',
+      ])
       const markets = ex.markets!
       const m = markets['BTC/USD']
-      expect(m).to.deep.include({id: 'XXBTZUSD', base: 'BTC', quote: 'USD', baseId: 'BTC', quoteId: 'USD', active: true, spot: true})
+      expect(m).to.deep.include({
+        id: 'XXBTZUSD',
+        base: 'BTC',
+        quote: 'USD',
+        baseId: 'BTC',
+        quoteId: 'USD',
+        active: true,
+        spot: true,
+      })
       expect(m.altname).to.equal('XBTUSD')
       expect(m.precision).to.deep.equal({amount: 1e-8, price: 0.1})
       expect(m.limits.amount!.min).to.equal(0.0001)
@@ -229,7 +251,9 @@ describe('fake-kraken (driven by the real ccxt.kraken)', function () {
       const e = await rejection(ex.publicGetTicker({pair: 'NOPEUSD'}))
       expect(e.constructor).to.equal(ccxt.ExchangeError)
       expect(e.message).to.contain('EQuery:Unknown asset pair')
-      const pairs = (await (await fetch(`${fake.url}/0/public/AssetPairs?pair=XBTUSD,ETH/BTC`)).json()) as {result: object}
+      const pairs = (await (await fetch(`${fake.url}/0/public/AssetPairs?pair=XBTUSD,ETH/BTC`)).json()) as {
+        result: object
+      }
       expect(Object.keys(pairs.result)).to.deep.equal(['XXBTZUSD', 'XETHXXBT'])
       const raw = await rawPrivate(fake, 'AddOrder', {pair: 'NOPEUSD', type: 'buy', ordertype: 'market', volume: '1'})
       expect(raw.json.error).to.deep.equal(['EQuery:Unknown asset pair'])
@@ -262,7 +286,12 @@ describe('fake-kraken (driven by the real ccxt.kraken)', function () {
       expect(o.info.descr).to.deep.equal({order: 'buy 0.00100000 XBTUSD @ market'})
       expect(o.status).to.equal(undefined)
       expect(o.filled).to.equal(undefined)
-      expect(last(fake, ORDER_ROUTE.path).query).to.include({pair: 'XXBTZUSD', type: 'buy', ordertype: 'market', volume: '0.001'})
+      expect(last(fake, ORDER_ROUTE.path).query).to.include({
+        pair: 'XXBTZUSD',
+        type: 'buy',
+        ordertype: 'market',
+        volume: '0.001',
+      })
 
       const cost = dec('0.001').mul(BTC_ASK)
       const fee = fee5(cost, TAKER)
@@ -270,7 +299,13 @@ describe('fake-kraken (driven by the real ccxt.kraken)', function () {
       const f = await ex.fetchOrder(o.id!)
       expect(last(fake, '/0/private/QueryOrders').query).to.include({txid: o.id, trades: 'true'})
       expect(f.status).to.equal('closed')
-      expect(f.info).to.deep.include({status: 'closed', vol: '0.00100000', vol_exec: '0.00100000', cost: '27.91040', fee: '0.07257'})
+      expect(f.info).to.deep.include({
+        status: 'closed',
+        vol: '0.00100000',
+        vol_exec: '0.00100000',
+        cost: '27.91040',
+        fee: '0.07257',
+      })
       expect(f.info).to.deep.include({price: '27910.4', oflags: 'fciq', userref: 0, reason: null})
       // ccxt 4.5.84 leaves order.fee.cost the string Kraken sent (order.fees[0].cost is the number)
       expect(f.fee).to.deep.equal({cost: '0.07257', rate: undefined, currency: 'USD'})
@@ -307,10 +342,18 @@ describe('fake-kraken (driven by the real ccxt.kraken)', function () {
       const trades = await ex.fetchOrderTrades(o.id!, 'BTC/USD', undefined, undefined, {trades: f.info.trades})
       expect(last(fake, '/0/private/QueryTrades').query.txid).to.equal(f.info.trades[0])
       expect(trades).to.have.length(1)
-      expect(trades[0].info).to.deep.include({ordertxid: o.id, pair: 'XXBTZUSD', price: '27910.40000', cost: '27.91040', fee: '0.07257'})
+      expect(trades[0].info).to.deep.include({
+        ordertxid: o.id,
+        pair: 'XXBTZUSD',
+        price: '27910.40000',
+        cost: '27.91040',
+        fee: '0.07257',
+      })
       expect(trades[0].info).to.deep.include({vol: '0.00100000', maker: false, type: 'buy', ordertype: 'market'})
       const mine = await ex.fetchMyTrades('BTC/USD')
-      expect(mine.map((t) => [t.order, t.takerOrMaker, t.fee!.currency, t.fee!.cost])).to.deep.equal([[o.id, 'taker', 'USD', 0.07257]])
+      expect(mine.map((t) => [t.order, t.takerOrMaker, t.fee!.currency, t.fee!.cost])).to.deep.equal([
+        [o.id, 'taker', 'USD', 0.07257],
+      ])
     })
 
     it('market sell fills at the bid; the fee is taken from the USD received', async () => {
@@ -329,14 +372,24 @@ describe('fake-kraken (driven by the real ccxt.kraken)', function () {
       const fake = await start()
       const ex = await ready(fake)
       const o = await ex.createMarketBuyOrderWithCost('BTC/USD', 50)
-      expect(last(fake, ORDER_ROUTE.path).query).to.include({ordertype: 'market', type: 'buy', volume: '50', oflags: 'viqc'})
+      expect(last(fake, ORDER_ROUTE.path).query).to.include({
+        ordertype: 'market',
+        type: 'buy',
+        volume: '50',
+        oflags: 'viqc',
+      })
       expect(o.info.descr.order).to.equal('buy 50.00000000 XBTUSD @ market')
       const base = dec('50').div(BTC_ASK).toDecimalPlaces(8, Decimal.ROUND_DOWN)
       const cost = base.mul(BTC_ASK)
       const f = await ex.fetchOrder(o.id!)
       expect(f.info).to.deep.include({vol: '50.00000000', vol_exec: base.toFixed(8), oflags: 'viqc,fciq'})
       expect(fake.orders()[0]).to.deep.include({amount: null, quoteAmount: '50', filled: base.toFixed()})
-      expect(fake.balance('USD').free).to.equal(dec('10000').minus(usd4(cost)).minus(usd4(fee5(cost, TAKER))).toFixed())
+      expect(fake.balance('USD').free).to.equal(
+        dec('10000')
+          .minus(usd4(cost))
+          .minus(usd4(fee5(cost, TAKER)))
+          .toFixed(),
+      )
       // viqc is for market buys only
       const sell = await rejection(
         ex.privatePostAddOrder({pair: 'XXBTZUSD', type: 'sell', ordertype: 'market', volume: '50', oflags: 'viqc'}),
@@ -382,7 +435,9 @@ describe('fake-kraken (driven by the real ccxt.kraken)', function () {
       expect(b.info.result.ZUSD).to.deep.equal({balance: '10000.0000', hold_trade: '54.1404'})
 
       const open = await ex.fetchOpenOrders()
-      expect(open.map((x) => [x.id, x.status, x.price, x.amount, x.filled])).to.deep.equal([[o.id, 'open', 27000, 0.002, 0]])
+      expect(open.map((x) => [x.id, x.status, x.price, x.amount, x.filled])).to.deep.equal([
+        [o.id, 'open', 27000, 0.002, 0],
+      ])
       expect(open[0].info).to.deep.include({cost: '0.00000', fee: '0.00000', price: '0.00000'})
       expect(open[0].info).to.not.have.property('reason')
 
@@ -391,7 +446,10 @@ describe('fake-kraken (driven by the real ccxt.kraken)', function () {
       expect(f.status).to.equal('closed')
       const fee = fee5(dec('54'), MAKER)
       expect(f.info).to.deep.include({vol_exec: '0.00200000', cost: '54.00000', fee: fee.toFixed(5), price: '27000.0'})
-      expect(fake.balance('USD')).to.deep.equal({free: dec('10000').minus('54').minus(usd4(fee)).toFixed(), locked: '0'})
+      expect(fake.balance('USD')).to.deep.equal({
+        free: dec('10000').minus('54').minus(usd4(fee)).toFixed(),
+        locked: '0',
+      })
       expect(fake.balance('BTC').free).to.equal('0.502')
       const closed = await ex.fetchClosedOrders('BTC/USD')
       expect(closed.map((x) => x.id)).to.deep.equal([o.id])
@@ -519,7 +577,9 @@ describe('fake-kraken (driven by the real ccxt.kraken)', function () {
       await ex.cancelOrder(first.id!)
       await ex.createOrder('BTC/USD', 'limit', 'buy', 0.0001, 20001, {clientOrderId: 'td-dup'})
       // userref and cl_ord_id are mutually exclusive
-      const both = await rejection(ex.createOrder('BTC/USD', 'limit', 'buy', 0.0001, 20000, {clientOrderId: 'td-both', userref: 7}))
+      const both = await rejection(
+        ex.createOrder('BTC/USD', 'limit', 'buy', 0.0001, 20000, {clientOrderId: 'td-both', userref: 7}),
+      )
       expect(both).to.be.instanceOf(ccxt.BadRequest)
     })
 
@@ -542,8 +602,12 @@ describe('fake-kraken (driven by the real ccxt.kraken)', function () {
       const closed = await ex.fetchClosedOrders(undefined, undefined, undefined, {clientOrderId: 'td-find-me'})
       expect(last(fake, '/0/private/ClosedOrders').query.cl_ord_id).to.equal('td-find-me')
       expect(closed.map((x) => [x.id, x.status, x.clientOrderId])).to.deep.equal([[o.id, 'canceled', 'td-find-me']])
-      expect(await ex.fetchClosedOrders(undefined, undefined, undefined, {clientOrderId: 'td-nobody'})).to.have.length(0)
-      const gone = await rejection(ex.cancelOrder(undefined as unknown as string, 'BTC/USD', {clientOrderId: 'td-find-me'}))
+      expect(await ex.fetchClosedOrders(undefined, undefined, undefined, {clientOrderId: 'td-nobody'})).to.have.length(
+        0,
+      )
+      const gone = await rejection(
+        ex.cancelOrder(undefined as unknown as string, 'BTC/USD', {clientOrderId: 'td-find-me'}),
+      )
       expect(gone).to.be.instanceOf(ccxt.OrderNotFound)
     })
 
@@ -591,10 +655,14 @@ describe('fake-kraken (driven by the real ccxt.kraken)', function () {
       const e = await rejection(ex.createOrder('BTC/USD', 'market', 'buy', 0.001)) // the fee does not fit
       expect(e).to.be.instanceOf(ccxt.InsufficientFunds)
       expect(e.message).to.contain('EOrder:Insufficient funds')
-      expect(await rejection(ex.createOrder('BTC/USD', 'limit', 'sell', 0.0011, 30000))).to.be.instanceOf(ccxt.InsufficientFunds)
+      expect(await rejection(ex.createOrder('BTC/USD', 'limit', 'sell', 0.0011, 30000))).to.be.instanceOf(
+        ccxt.InsufficientFunds,
+      )
       // funds held by a resting order are not available to the next
       await ex.createOrder('BTC/USD', 'limit', 'sell', 0.001, 30000)
-      expect(await rejection(ex.createOrder('BTC/USD', 'market', 'sell', 0.0001))).to.be.instanceOf(ccxt.InsufficientFunds)
+      expect(await rejection(ex.createOrder('BTC/USD', 'market', 'sell', 0.0001))).to.be.instanceOf(
+        ccxt.InsufficientFunds,
+      )
       expect(fake.orders()).to.have.length(1)
     })
 
@@ -617,16 +685,22 @@ describe('fake-kraken (driven by the real ccxt.kraken)', function () {
       await ex.createOrder('BTC/USD', 'limit', 'buy', 0.000100009, 20000)
       expect(last(fake, ORDER_ROUTE.path).query.volume).to.equal('0.0001')
       const limit = {pair: 'XBTUSD', type: 'buy', ordertype: 'limit'}
-      const vol = await rejection(ex.privatePostAddOrder({...limit, pair: 'XXBTZUSD', volume: '0.000100009', price: '20000'}))
+      const vol = await rejection(
+        ex.privatePostAddOrder({...limit, pair: 'XXBTZUSD', volume: '0.000100009', price: '20000'}),
+      )
       expect(vol).to.be.instanceOf(ccxt.InvalidOrder)
       expect(vol.message).to.contain('EGeneral:Invalid arguments:volume')
       const px = await rejection(ex.privatePostAddOrder({...limit, volume: '0.001', price: '20000.05'}))
       expect(px.constructor).to.equal(ccxt.ExchangeError)
       expect(px.message).to.contain('EOrder:Invalid price:XBTUSD price can only be specified up to 1 decimals.')
-      const neg = await rejection(ex.privatePostAddOrder({pair: 'XBTUSD', type: 'buy', ordertype: 'limit', volume: '0.001', price: '-1'}))
+      const neg = await rejection(
+        ex.privatePostAddOrder({pair: 'XBTUSD', type: 'buy', ordertype: 'limit', volume: '0.001', price: '-1'}),
+      )
       expect(neg).to.be.instanceOf(ccxt.InvalidOrder)
       expect(neg.message).to.contain('EGeneral:Invalid arguments:price')
-      const side = await rejection(ex.privatePostAddOrder({pair: 'XBTUSD', type: 'hold', ordertype: 'limit', volume: '0.001', price: '1'}))
+      const side = await rejection(
+        ex.privatePostAddOrder({pair: 'XBTUSD', type: 'hold', ordertype: 'limit', volume: '0.001', price: '1'}),
+      )
       expect(side.message).to.contain('EGeneral:Invalid arguments:type')
       expect(fake.orders()).to.have.length(1)
     })
@@ -660,7 +734,9 @@ describe('fake-kraken (driven by the real ccxt.kraken)', function () {
       const fake = await start()
       const ex = await ready(fake, {timeout: 300})
       fake.injectFault({...ORDER_ROUTE, kind: 'accept-then-hang'})
-      const e = await rejection(ex.createOrder('BTC/USD', 'market', 'buy', 0.001, undefined, {clientOrderId: 'td-hang-1'}))
+      const e = await rejection(
+        ex.createOrder('BTC/USD', 'market', 'buy', 0.001, undefined, {clientOrderId: 'td-hang-1'}),
+      )
       expect(e).to.be.instanceOf(ccxt.RequestTimeout)
       expect(fake.orders().map((o) => [o.clientOrderId, o.status])).to.deep.equal([['td-hang-1', 'filled']])
       const found = await ex.fetchClosedOrders(undefined, undefined, undefined, {clientOrderId: 'td-hang-1'})

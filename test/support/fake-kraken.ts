@@ -125,7 +125,8 @@ export const KRAKEN_ERRORS = {
   invalidOrder: 'EOrder:Invalid order',
   // the words Kraken was seen to send for too many price decimals (zenbot issue 2645, a pastebin of kraken-api):
   // "Order:Invalid price:XXBTZEUR price can only be specified up to 1 decimals."
-  priceDecimals: (pair: string, n: number) => `EOrder:Invalid price:${pair} price can only be specified up to ${n} decimals.`,
+  priceDecimals: (pair: string, n: number) =>
+    `EOrder:Invalid price:${pair} price can only be specified up to ${n} decimals.`,
   // a price off the tick_size grid; the string is in ccxt's kraken error table
   priceTick: 'EOrder:Invalid price:Invalid price argument',
   // undocumented: [clordid] says Kraken "verifies cl_ord_id uniqueness across open orders" without the wording
@@ -140,7 +141,10 @@ export const KRAKEN_ERRORS = {
 
 /** Kraken's documented signing algorithm [auth]: base64(HMAC-SHA512(path + SHA256(nonce + body), base64-decode(secret))). */
 export function krakenSign(uriPath: string, nonce: string, body: string, secret: string): string {
-  const digest = crypto.createHash('sha256').update(nonce + body).digest()
+  const digest = crypto
+    .createHash('sha256')
+    .update(nonce + body)
+    .digest()
   return crypto
     .createHmac('sha512', Buffer.from(secret, 'base64'))
     .update(Buffer.concat([Buffer.from(uriPath), digest]))
@@ -569,7 +573,8 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
 
   // ---- request parameters ----------------------------------------------------------------------
 
-  const bad = (field?: string) => new KrakenError(field ? KRAKEN_ERRORS.invalidArgument(field) : KRAKEN_ERRORS.invalidArguments)
+  const bad = (field?: string) =>
+    new KrakenError(field ? KRAKEN_ERRORS.invalidArgument(field) : KRAKEN_ERRORS.invalidArguments)
   const isTrue = (v: string | undefined) => v === 'true' || v === '1' || v === 'True'
 
   /** userref [spec]: "type: integer, format: int32" */
@@ -583,7 +588,11 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
   }
 
   /** start / end [spec]: "unix timestamp or order tx ID"; a txid stands for that order's opentm */
-  function timeParam(p: Record<string, string>, name: string, timeOf: (txid: string) => number | undefined): number | undefined {
+  function timeParam(
+    p: Record<string, string>,
+    name: string,
+    timeOf: (txid: string) => number | undefined,
+  ): number | undefined {
     const v = p[name]
     if (v === undefined || v === '') return undefined
     if (TXID_RE.test(v)) {
@@ -629,7 +638,10 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
     if (clOrdId !== null && !isValidClOrdId(clOrdId)) throw bad()
 
     // [spec] oflags: post, fcib, fciq (mutually exclusive with fcib), nompp, viqc
-    const oflags = (p.oflags ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')
+    const oflags = (p.oflags ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '')
     if (oflags.some((f) => !OFLAGS.has(f))) throw bad('oflags')
     if (oflags.includes('fcib') && oflags.includes('fciq')) throw bad('oflags')
     const viqc = oflags.includes('viqc')
@@ -641,7 +653,8 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
     const tif = p.timeinforce ?? 'GTC'
     if (!['GTC', 'IOC', 'GTD'].includes(tif)) throw bad('timeinforce')
     if (tif !== 'GTC') throw new NotModelled(`timeinforce ${tif}`)
-    for (const name of ['starttm', 'expiretm']) if (p[name] !== undefined && p[name] !== '0') throw new NotModelled(name)
+    for (const name of ['starttm', 'expiretm'])
+      if (p[name] !== undefined && p[name] !== '0') throw new NotModelled(name)
     if (p.leverage !== undefined && p.leverage !== 'none') throw new NotModelled('leverage (margin orders)')
     if (isTrue(p.reduce_only)) throw new NotModelled('reduce_only')
     if (Object.keys(p).some((k) => k.startsWith('close'))) throw new NotModelled('conditional close')
@@ -666,7 +679,8 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
       price = new D(raw)
       // [spec] pair_decimals "Number of decimal places for prices in this pair"; tick_size "Minimum increment
       // between valid price levels"
-      if (price.decimalPlaces() > m.info.pair_decimals) throw new KrakenError(KRAKEN_ERRORS.priceDecimals(p.pair, m.info.pair_decimals))
+      if (price.decimalPlaces() > m.info.pair_decimals)
+        throw new KrakenError(KRAKEN_ERRORS.priceDecimals(p.pair, m.info.pair_decimals))
       if (!isMultiple(price, m.tick)) throw new KrakenError(KRAKEN_ERRORS.priceTick)
     }
 
@@ -685,7 +699,8 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
     }
 
     // [clordid] "Kraken verifies cl_ord_id uniqueness across open orders for each client"
-    if (clOrdId !== null && orders.some((o) => isOpen(o) && o.clOrdId === clOrdId)) throw new KrakenError(KRAKEN_ERRORS.duplicateClOrdId)
+    if (clOrdId !== null && orders.some((o) => isOpen(o) && o.clOrdId === clOrdId))
+      throw new KrakenError(KRAKEN_ERRORS.duplicateClOrdId)
 
     // funds: what the order would debit if it filled now as a taker at the price it may trade at; a resting
     // order holds that much ([spec] BalanceEx: "available balance = balance + credit - credit_used - hold_trade")
@@ -837,7 +852,8 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
   function orderFilter(p: Record<string, string>) {
     const userref = userrefParam(p)
     const clOrdId = p.cl_ord_id === undefined || p.cl_ord_id === '' ? undefined : p.cl_ord_id
-    return (o: Order) => (userref === undefined || o.userref === userref) && (clOrdId === undefined || o.clOrdId === clOrdId)
+    return (o: Order) =>
+      (userref === undefined || o.userref === userref) && (clOrdId === undefined || o.clOrdId === clOrdId)
   }
 
   function closedOrders(p: Record<string, string>): unknown {
@@ -848,9 +864,14 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
     const ofs = ofsParam(p)
     const closetime = p.closetime ?? 'both'
     if (!['open', 'close', 'both'].includes(closetime)) throw bad('closetime')
-    const inRange = (t: number | undefined) => t !== undefined && (start === undefined || t > start) && (end === undefined || t <= end)
+    const inRange = (t: number | undefined) =>
+      t !== undefined && (start === undefined || t > start) && (end === undefined || t <= end)
     const when = (o: Order) =>
-      closetime === 'open' ? inRange(o.opentm) : closetime === 'close' ? inRange(o.closetm) : inRange(o.opentm) || inRange(o.closetm)
+      closetime === 'open'
+        ? inRange(o.opentm)
+        : closetime === 'close'
+          ? inRange(o.closetm)
+          : inRange(o.opentm) || inRange(o.closetm)
     const list = orders
       .filter((o) => !isOpen(o) && matches(o) && when(o))
       .sort((a, b) => b.opentm - a.opentm || b.seq - a.seq)
@@ -864,7 +885,10 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
     const userref = userrefParam(p)
     // [spec] query.yaml: txid required, "comma delimited list of up to 50 ids"; [errors] calling QueryOrders
     // "without specifying a valid transaction id (txid) parameter" is EGeneral:Invalid arguments
-    const ids = (p.txid ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')
+    const ids = (p.txid ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '')
     if (ids.length === 0 || ids.length > 50 || ids.some((id) => !TXID_RE.test(id))) throw bad()
     const result: Record<string, unknown> = {}
     // an id that is well formed but not one of this account's orders is left out of the result (undocumented; ccxt's
@@ -894,7 +918,10 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
 
   function queryTrades(p: Record<string, string>): unknown {
     // [spec] QueryTrades: txid required, "Comma delimited list of transaction IDs to query info about (20 maximum)"
-    const ids = (p.txid ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')
+    const ids = (p.txid ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '')
     if (ids.length === 0 || ids.length > 20 || ids.some((id) => !TXID_RE.test(id))) throw bad()
     const out: Record<string, unknown> = {}
     for (const id of ids) {
@@ -934,14 +961,18 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
   }
 
   const privateRoutes: Record<string, {counter: number; handler: (p: Record<string, string>) => unknown}> = {
-    Balance: {counter: 1, handler: () => Object.fromEntries([...balances].map(([id, b]) => [id, fix(b.balance, assetDecimals(id))]))},
+    Balance: {
+      counter: 1,
+      handler: () => Object.fromEntries([...balances].map(([id, b]) => [id, fix(b.balance, assetDecimals(id))])),
+    },
     BalanceEx: {counter: 1, handler: balanceEx},
     OpenOrders: {
       counter: 1,
       handler: (p) => {
         const matches = orderFilter(p)
         const open: Record<string, unknown> = {}
-        for (const o of [...orders].reverse()) if (isOpen(o) && matches(o)) open[o.txid] = orderJson(o, isTrue(p.trades))
+        for (const o of [...orders].reverse())
+          if (isOpen(o) && matches(o)) open[o.txid] = orderJson(o, isTrue(p.trades))
         return {open}
       },
     },
@@ -980,7 +1011,10 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
       const now = new Date()
       // [spec] example: "rfc1123": "Thu, 06 Jul 23 18:50:48 +0000" (a two-digit year)
       const [dow, day, mon, year, time] = now.toUTCString().split(' ')
-      return {unixtime: Math.floor(now.getTime() / 1000), rfc1123: `${dow} ${day} ${mon} ${year.slice(2)} ${time} +0000`}
+      return {
+        unixtime: Math.floor(now.getTime() / 1000),
+        rfc1123: `${dow} ${day} ${mon} ${year.slice(2)} ${time} +0000`,
+      }
     },
     SystemStatus: () => ({status: 'online', timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')}),
     // [spec] Assets: asset "Comma delimited list of assets", by id or altname; aclass
@@ -1008,7 +1042,10 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
       if (p.aclass_base !== undefined && p.aclass_base !== 'currency') return {}
       const out: Record<string, unknown> = {}
       for (const m of pairsParam(p.pair)) {
-        out[m.id] = info === 'info' ? m.info : Object.fromEntries(parts[info].filter((k) => k in m.info).map((k) => [k, m.info[k]]))
+        out[m.id] =
+          info === 'info'
+            ? m.info
+            : Object.fromEntries(parts[info].filter((k) => k in m.info).map((k) => [k, m.info[k]]))
       }
       return out
     },
@@ -1043,7 +1080,8 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
     const nonce = p.nonce ?? ''
     const expected = Buffer.from(krakenSign(request.path, nonce, request.body, secret), 'base64')
     const given = Buffer.from(header('api-sign') ?? '', 'base64')
-    if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) throw new KrakenError(KRAKEN_ERRORS.invalidSignature)
+    if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected))
+      throw new KrakenError(KRAKEN_ERRORS.invalidSignature)
     // "nonce payload parameter: always increasing, unsigned 64-bit integer"; the errors guide: "The nonce submitted
     // is less than or equal to the last accepted nonce for this API key"
     if (!NONCE_RE.test(nonce) || BigInt(nonce) > UINT64_MAX) throw new KrakenError(KRAKEN_ERRORS.invalidNonce)
@@ -1157,7 +1195,8 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
       const m = bySymbol.get(symbol)
       if (!m) throw new Error(`fake-kraken: setPrice: unknown symbol ${symbol}`)
       for (const [k, v] of Object.entries(price)) {
-        if (v !== undefined && (!DECIMAL_RE.test(v) || new D(v).lte(0))) throw new Error(`fake-kraken: setPrice: bad ${k} ${v}`)
+        if (v !== undefined && (!DECIMAL_RE.test(v) || new D(v).lte(0)))
+          throw new Error(`fake-kraken: setPrice: bad ${k} ${v}`)
       }
       const t = tickers.get(m.id)!
       if (price.last !== undefined) {

@@ -65,7 +65,10 @@ async function signed(
 ): Promise<Raw> {
   const timestamp = over.timestamp ?? new Date().toISOString()
   const text = body === undefined ? '' : JSON.stringify(body)
-  const sign = crypto.createHmac('sha256', over.secret ?? SECRET).update(timestamp + method + requestPath + text).digest('base64')
+  const sign = crypto
+    .createHmac('sha256', over.secret ?? SECRET)
+    .update(timestamp + method + requestPath + text)
+    .digest('base64')
   const headers: Record<string, string> = {
     'OK-ACCESS-KEY': KEY,
     'OK-ACCESS-SIGN': sign,
@@ -105,7 +108,8 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
     await Promise.all(started.splice(0).map((f) => f.close()))
   })
 
-  const sent = (route: {method: string; path: string}) => fake.requests.filter((r) => r.method === route.method && r.path === route.path)
+  const sent = (route: {method: string; path: string}) =>
+    fake.requests.filter((r) => r.method === route.method && r.path === route.path)
   const lastOrderSent = () => sentOrders(sent(ORDER_ROUTE).at(-1)!)
 
   describe('markets', () => {
@@ -153,9 +157,20 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
     it('fetchTicker and fetchTickers: Binance prices on OKX tick sizes; setPrice moves them', async () => {
       const ex = await ready(fake)
       const t = await ex.fetchTicker('BTC/USDT')
-      expect(fake.requests.at(-1)).to.deep.include({method: 'GET', path: '/api/v5/market/ticker', query: {instId: 'BTC-USDT'}})
+      expect(fake.requests.at(-1)).to.deep.include({
+        method: 'GET',
+        path: '/api/v5/market/ticker',
+        query: {instId: 'BTC-USDT'},
+      })
       expect([t.last, t.bid, t.ask]).to.deep.equal([27910.4, 27909, 27910.4])
-      expect(t.info).to.include({instType: 'SPOT', instId: 'BTC-USDT', last: '27910.4', bidPx: BTC_BID, askPx: BTC_ASK, open24h: '28196.7'})
+      expect(t.info).to.include({
+        instType: 'SPOT',
+        instId: 'BTC-USDT',
+        last: '27910.4',
+        bidPx: BTC_BID,
+        askPx: BTC_ASK,
+        open24h: '28196.7',
+      })
       const two = await ex.fetchTickers(['BTC/USDT', 'ETH/USDT'])
       expect(Object.keys(two).sort()).to.deep.equal(['BTC/USDT', 'ETH/USDT'])
       expect(fake.requests.at(-1)!.query).to.deep.equal({instType: 'SPOT'})
@@ -172,7 +187,11 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
     it('public errors: an unknown instrument is 51001 (HTTP 200), a missing instType is 50014 (HTTP 400)', async () => {
       const r = await fetch(`${fake.url}/api/v5/market/ticker?instId=NOPE-USDT`)
       expect(r.status).to.equal(200)
-      expect(await r.json()).to.deep.equal({code: '51001', msg: "Instrument ID, Instrument ID code or Spread ID doesn't exist.", data: []})
+      expect(await r.json()).to.deep.equal({
+        code: '51001',
+        msg: "Instrument ID, Instrument ID code or Spread ID doesn't exist.",
+        data: [],
+      })
       const i = await fetch(`${fake.url}/api/v5/public/instruments`)
       expect(i.status).to.equal(400)
       expect(await i.json()).to.deep.equal({code: '50014', msg: 'Parameter instType can not be empty.', data: []})
@@ -196,7 +215,14 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
       expect(b.BTC).to.deep.equal({free: 0.25, used: 0, total: 0.25})
       expect(b.ETH).to.equal(undefined)
       const usdt = (b.info.data[0].details as Record<string, string>[]).find((d) => d.ccy === 'USDT')!
-      expect(usdt).to.include({availBal: '1234.5', frozenBal: '0', cashBal: '1234.5', eq: '1234.5', availEq: '', ordFrozen: '0'})
+      expect(usdt).to.include({
+        availBal: '1234.5',
+        frozenBal: '0',
+        cashBal: '1234.5',
+        eq: '1234.5',
+        availEq: '',
+        ordFrozen: '0',
+      })
       const one = await signed(f, 'GET', '/api/v5/account/balance?ccy=BTC')
       expect(one.json.data[0].details).to.have.length(1)
     })
@@ -220,7 +246,12 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
       // the query string is part of what is signed
       const ts = new Date().toISOString()
       const sign = crypto.createHmac('sha256', SECRET).update(`${ts}GET/api/v5/account/balance`).digest('base64')
-      const headers = {'OK-ACCESS-KEY': KEY, 'OK-ACCESS-SIGN': sign, 'OK-ACCESS-TIMESTAMP': ts, 'OK-ACCESS-PASSPHRASE': PASS}
+      const headers = {
+        'OK-ACCESS-KEY': KEY,
+        'OK-ACCESS-SIGN': sign,
+        'OK-ACCESS-TIMESTAMP': ts,
+        'OK-ACCESS-PASSPHRASE': PASS,
+      }
       const r = await fetch(`${fake.url}/api/v5/account/balance?ccy=BTC`, {headers})
       expect([r.status, ((await r.json()) as Raw['json']).code]).to.deep.equal([401, '50113'])
       expect((await signed(fake, 'GET', '/api/v5/account/balance?ccy=BTC')).status).to.equal(200)
@@ -268,11 +299,18 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
       const ts = new Date().toISOString()
       const body = '{"instId":'
       const sign = crypto.createHmac('sha256', SECRET).update(`${ts}POST/api/v5/trade/order${body}`).digest('base64')
-      const headers = {'OK-ACCESS-KEY': KEY, 'OK-ACCESS-SIGN': sign, 'OK-ACCESS-TIMESTAMP': ts, 'OK-ACCESS-PASSPHRASE': PASS}
+      const headers = {
+        'OK-ACCESS-KEY': KEY,
+        'OK-ACCESS-SIGN': sign,
+        'OK-ACCESS-TIMESTAMP': ts,
+        'OK-ACCESS-PASSPHRASE': PASS,
+      }
       const json = {...headers, 'Content-Type': 'application/json'}
       const bad = await fetch(`${fake.url}/api/v5/trade/order`, {method: 'POST', headers: json, body})
       expect([bad.status, ((await bad.json()) as Raw['json']).code]).to.deep.equal([400, '50002'])
-      const form = await signed(fake, 'POST', '/api/v5/trade/order', spotOrder(), {headers: {'Content-Type': 'text/plain'}})
+      const form = await signed(fake, 'POST', '/api/v5/trade/order', spotOrder(), {
+        headers: {'Content-Type': 'text/plain'},
+      })
       expect([form.status, form.json.code]).to.deep.equal([400, '50006'])
       expect(fake.orders()).to.have.length(0)
     })
@@ -284,20 +322,44 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
       const o = await ex.createOrder('BTC/USDT', 'market', 'buy', 0.01, undefined, {clientOrderId: 'tdbuy1'})
       expect(sent(ORDER_ROUTE)).to.have.length(1)
       expect(lastOrderSent()).to.deep.equal([
-        {instId: 'BTC-USDT', side: 'buy', ordType: 'market', sz: '0.01', tdMode: 'cash', tgtCcy: 'base_ccy', clOrdId: 'tdbuy1'},
+        {
+          instId: 'BTC-USDT',
+          side: 'buy',
+          ordType: 'market',
+          sz: '0.01',
+          tdMode: 'cash',
+          tgtCcy: 'base_ccy',
+          clOrdId: 'tdbuy1',
+        },
       ])
       // the batch answer carries ids only: ccxt's order has no status, amount, filled or fee
       expect(Object.keys(o.info).sort()).to.deep.equal(['clOrdId', 'ordId', 'sCode', 'sMsg', 'subCode', 'tag', 'ts'])
-      expect(o).to.include({clientOrderId: 'tdbuy1', status: undefined, filled: undefined, amount: undefined, fee: undefined})
+      expect(o).to.include({
+        clientOrderId: 'tdbuy1',
+        status: undefined,
+        filled: undefined,
+        amount: undefined,
+        fee: undefined,
+      })
 
       const cost = dec('0.01').mul(BTC_ASK)
       const fee = dec('0.01').mul(TAKER)
       const f = await ex.fetchOrder(o.id!, 'BTC/USDT')
-      expect(fake.requests.at(-1)).to.deep.include({path: '/api/v5/trade/order', query: {instId: 'BTC-USDT', ordId: o.id}})
+      expect(fake.requests.at(-1)).to.deep.include({
+        path: '/api/v5/trade/order',
+        query: {instId: 'BTC-USDT', ordId: o.id},
+      })
       expect(f).to.include({id: o.id, clientOrderId: 'tdbuy1', status: 'closed', amount: 0.01, filled: 0.01})
       expect(f).to.include({average: 27910.4, cost: 279.104})
       expect(f.fee).to.deep.equal({cost: 0.00001, currency: 'BTC'})
-      expect(f.info).to.include({state: 'filled', accFillSz: '0.01', avgPx: BTC_ASK, fee: '-0.00001', feeCcy: 'BTC', tgtCcy: 'base_ccy'})
+      expect(f.info).to.include({
+        state: 'filled',
+        accFillSz: '0.01',
+        avgPx: BTC_ASK,
+        fee: '-0.00001',
+        feeCcy: 'BTC',
+        tgtCcy: 'base_ccy',
+      })
 
       expect(fake.balance('USDT')).to.deep.equal({free: dec('10000').minus(cost).toFixed(), locked: '0'})
       expect(fake.balance('BTC')).to.deep.equal({free: dec('0.01').minus(fee).toFixed(), locked: '0'})
@@ -311,7 +373,13 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
       expect(trades).to.have.length(1)
       expect(trades[0]).to.include({order: o.id, side: 'buy', price: 27910.4, amount: 0.01, takerOrMaker: 'taker'})
       expect(trades[0].fee).to.deep.include({cost: 0.00001, currency: 'BTC'})
-      expect(trades[0].info).to.include({fee: '-0.00001', feeCcy: 'BTC', feeRate: '-0.001', execType: 'T', subType: '1'})
+      expect(trades[0].info).to.include({
+        fee: '-0.00001',
+        feeCcy: 'BTC',
+        feeRate: '-0.001',
+        execType: 'T',
+        subType: '1',
+      })
 
       expect(fake.orders()).to.deep.equal([
         {
@@ -358,7 +426,12 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
       expect(got.info).to.include({sz: '100.1', tgtCcy: 'quote_ccy', accFillSz: base.toFixed(), avgPx: BTC_ASK})
       // ccxt reports the requested quote as the cost, not what was spent
       expect(got.cost).to.equal(100.1)
-      expect(fake.orders()[0]).to.include({amount: null, quoteAmount: '100.1', filled: base.toFixed(), cost: base.mul(BTC_ASK).toFixed()})
+      expect(fake.orders()[0]).to.include({
+        amount: null,
+        quoteAmount: '100.1',
+        filled: base.toFixed(),
+        cost: base.mul(BTC_ASK).toFixed(),
+      })
       expect(fake.balance('USDT').free).to.equal(dec('10000').minus(base.mul(BTC_ASK)).toFixed())
       // params.tgtCcy quote_ccy makes `amount` the quote to spend (okx's createMarketBuyOrderRequiresPrice is false),
       // truncated to tickSz: 0.01 becomes sz "0", which OKX refuses (51000 sz -> BadRequest)
@@ -369,7 +442,10 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
       expect(e).to.be.instanceOf(ccxt.BadRequest)
       expect(e.message).to.contain('Parameter sz error')
       // without tgtCcy, OKX takes a spot market buy's sz in quote (ccxt always sends tgtCcy)
-      const raw = await signed(fake, 'POST', '/api/v5/trade/order', {...spotOrder({ordType: 'market', sz: '50'}), px: undefined})
+      const raw = await signed(fake, 'POST', '/api/v5/trade/order', {
+        ...spotOrder({ordType: 'market', sz: '50'}),
+        px: undefined,
+      })
       expect(raw.json.code).to.equal('0')
       expect(fake.okxOrders().at(-1)).to.include({tgtCcy: 'quote_ccy', sz: '50'})
     })
@@ -385,7 +461,13 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
       expect(fake.requests.at(-1)).to.deep.include({path: '/api/v5/trade/orders-pending', query: {instId: 'BTC-USDT'}})
       const listed = open.map((x) => [x.id, x.clientOrderId, x.status, x.price, x.amount])
       expect(listed).to.deep.equal([[o.id, 'tdlimit1', 'open', 20000, 0.001]])
-      expect((await ex.fetchOrder(o.id!, 'BTC/USDT')).info).to.include({state: 'live', accFillSz: '0', fee: '0', feeCcy: 'BTC', avgPx: ''})
+      expect((await ex.fetchOrder(o.id!, 'BTC/USDT')).info).to.include({
+        state: 'live',
+        accFillSz: '0',
+        fee: '0',
+        feeCcy: 'BTC',
+        avgPx: '',
+      })
 
       fake.setPrice('BTC/USDT', {last: '19999.9', bid: '19999.8', ask: '19999.9'})
       const filled = await ex.fetchOrder(o.id!, 'BTC/USDT')
@@ -408,7 +490,10 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
       const o = await ex.createOrder('BTC/USDT', 'limit', 'buy', 0.001, 28000)
       const got = await ex.fetchOrder(o.id!, 'BTC/USDT')
       expect(got).to.include({status: 'closed', price: 28000, average: 27910.4})
-      expect(fake.balance('USDT')).to.deep.equal({free: dec('10000').minus(dec('0.001').mul(BTC_ASK)).toFixed(), locked: '0'})
+      expect(fake.balance('USDT')).to.deep.equal({
+        free: dec('10000').minus(dec('0.001').mul(BTC_ASK)).toFixed(),
+        locked: '0',
+      })
     })
 
     it('cancelOrder: the answer has no state, the order is canceled, funds come back; again is OrderNotFound (51400)', async () => {
@@ -466,7 +551,10 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
       const second = await ex.createOrder('BTC/USDT', 'limit', 'buy', 0.001, 21000, {clientOrderId: longest})
       expect((await ex.fetchOrder('', 'BTC/USDT', {clientOrderId: longest})).id).to.equal(second.id)
       // a batch may not carry the same clOrdId twice either
-      const batch = await signed(fake, 'POST', '/api/v5/trade/batch-orders', [spotOrder({clOrdId: 'twice'}), spotOrder({clOrdId: 'twice'})])
+      const batch = await signed(fake, 'POST', '/api/v5/trade/batch-orders', [
+        spotOrder({clOrdId: 'twice'}),
+        spotOrder({clOrdId: 'twice'}),
+      ])
       expect(batch.json.code).to.equal('2')
       expect(batch.json.data.map((d) => d.sCode)).to.deep.equal(['0', '51016'])
     })
@@ -505,9 +593,18 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
       expect(small).to.be.instanceOf(ccxt.InvalidOrder)
       expect(small.message).to.contain('51020')
       // ccxt rounds amounts and prices to the market's precision, so these need raw requests
-      const lot = await signed(fake, 'POST', '/api/v5/trade/order', spotOrder({instId: 'ETH-USDT', sz: '0.0012345', px: '1000'}))
+      const lot = await signed(
+        fake,
+        'POST',
+        '/api/v5/trade/order',
+        spotOrder({instId: 'ETH-USDT', sz: '0.0012345', px: '1000'}),
+      )
       expect(lot.json).to.deep.include({code: '1', msg: 'All operations failed'})
-      expect(lot.json.data[0]).to.include({sCode: '51121', sMsg: 'Order quantity must be a multiple of the lot size.', ordId: ''})
+      expect(lot.json.data[0]).to.include({
+        sCode: '51121',
+        sMsg: 'Order quantity must be a multiple of the lot size.',
+        ordId: '',
+      })
       const tick = await signed(fake, 'POST', '/api/v5/trade/order', spotOrder({px: '20000.05'}))
       expect(tick.json.data[0]).to.include({sCode: '51000', sMsg: 'Parameter px error'})
       const none = await signed(fake, 'POST', '/api/v5/trade/order', spotOrder({instId: 'NOPE-USDT'}))
@@ -518,15 +615,35 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
       expect(noPx.json.data[0]).to.include({sCode: '51204'})
       const noSz = await signed(fake, 'POST', '/api/v5/trade/order', {...spotOrder(), sz: ''})
       expect(noSz).to.deep.equal({status: 400, json: {code: '50014', msg: 'Parameter sz can not be empty.', data: []}})
-      const many = await signed(fake, 'POST', '/api/v5/trade/batch-orders', Array.from({length: 21}, () => spotOrder()))
+      const many = await signed(
+        fake,
+        'POST',
+        '/api/v5/trade/batch-orders',
+        Array.from({length: 21}, () => spotOrder()),
+      )
       expect(many.json.code).to.equal('51111')
       expect(fake.orders()).to.have.length(0)
     })
 
     it('post_only that would take is canceled (cancelSource 31); an ioc that cannot fill is canceled (14); sCode is still 0', async () => {
-      const post = await signed(fake, 'POST', '/api/v5/trade/order', spotOrder({ordType: 'post_only', px: '28000', clOrdId: 'po1'}))
-      const ioc = await signed(fake, 'POST', '/api/v5/trade/order', spotOrder({ordType: 'ioc', px: '20000', clOrdId: 'ioc1'}))
-      const fok = await signed(fake, 'POST', '/api/v5/trade/order', spotOrder({ordType: 'fok', px: '28000', clOrdId: 'fok1'}))
+      const post = await signed(
+        fake,
+        'POST',
+        '/api/v5/trade/order',
+        spotOrder({ordType: 'post_only', px: '28000', clOrdId: 'po1'}),
+      )
+      const ioc = await signed(
+        fake,
+        'POST',
+        '/api/v5/trade/order',
+        spotOrder({ordType: 'ioc', px: '20000', clOrdId: 'ioc1'}),
+      )
+      const fok = await signed(
+        fake,
+        'POST',
+        '/api/v5/trade/order',
+        spotOrder({ordType: 'fok', px: '28000', clOrdId: 'fok1'}),
+      )
       expect([post, ioc, fok].map((r) => r.json.data[0].sCode)).to.deep.equal(['0', '0', '0'])
       const states = fake.okxOrders().map((o) => [o.clOrdId, o.ordType, o.state, o.cancelSource, o.accFillSz])
       expect(states).to.deep.equal([
@@ -587,7 +704,10 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
     })
 
     it('a batch: orders are placed in turn, per-order sCode, top-level code 0 / 2 / 1', async () => {
-      const r = await signed(fake, 'POST', '/api/v5/trade/batch-orders', [spotOrder({clOrdId: 'b1'}), spotOrder({clOrdId: 'b2', sz: '5'})])
+      const r = await signed(fake, 'POST', '/api/v5/trade/batch-orders', [
+        spotOrder({clOrdId: 'b1'}),
+        spotOrder({clOrdId: 'b2', sz: '5'}),
+      ])
       expect(r.status).to.equal(200)
       expect(r.json).to.deep.include({code: '2', msg: 'Bulk operation partially succeeded.'})
       expect(r.json.data.map((d) => [d.clOrdId, d.sCode, d.sMsg])).to.deep.equal([
@@ -608,7 +728,9 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
     it('accept-then-hang on the order: RequestTimeout, yet the order exists once and is found by its clOrdId', async () => {
       const ex = await ready(fake, {timeout: 500})
       fake.injectFault({...ORDER_ROUTE, kind: 'accept-then-hang'})
-      const e = await rejection(ex.createOrder('BTC/USDT', 'market', 'buy', 0.001, undefined, {clientOrderId: 'tdhang1'}))
+      const e = await rejection(
+        ex.createOrder('BTC/USDT', 'market', 'buy', 0.001, undefined, {clientOrderId: 'tdhang1'}),
+      )
       expect(e).to.be.instanceOf(ccxt.RequestTimeout)
       expect(fake.orders()).to.have.length(1)
       expect(fake.orders()[0]).to.include({clientOrderId: 'tdhang1', status: 'filled', filled: '0.001'})
@@ -636,7 +758,9 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
       expect(r.status).to.equal(429)
       expect(await r.json()).to.deep.equal({code: '50011', msg: 'Too Many Requests', data: []})
       fake.injectFault({...ORDER_ROUTE, kind: 'rate-limit'})
-      expect(await rejection(ex.createOrder('BTC/USDT', 'market', 'buy', 0.001))).to.be.instanceOf(ccxt.RateLimitExceeded)
+      expect(await rejection(ex.createOrder('BTC/USDT', 'market', 'buy', 0.001))).to.be.instanceOf(
+        ccxt.RateLimitExceeded,
+      )
       expect(fake.orders()).to.have.length(0)
     })
 
@@ -663,7 +787,10 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
       const b = await ex.fetchBalance()
       expect([typeof b.info, b.USDT, b.total]).to.deep.equal(['string', undefined, {}])
       fake.injectFault({method: 'GET', path: '/api/v5/trade/order', kind: 'malformed-json'})
-      expect(await ex.fetchOrder('', 'BTC/USDT', {clientOrderId: 'tdmangled'})).to.include({id: undefined, status: undefined})
+      expect(await ex.fetchOrder('', 'BTC/USDT', {clientOrderId: 'tdmangled'})).to.include({
+        id: undefined,
+        status: undefined,
+      })
       fake.injectFault({method: 'GET', path: '/api/v5/trade/orders-pending', kind: 'malformed-json'})
       expect(await ex.fetchOpenOrders('BTC/USDT')).to.deep.equal([])
     })

@@ -382,7 +382,13 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
   // ---- placing orders (POST /api/v5/trade/order and /trade/batch-orders) ----------------------
 
   const str = (v: unknown): string | undefined =>
-    v === undefined || v === null ? undefined : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v)
+    v === undefined || v === null
+      ? undefined
+      : typeof v === 'string'
+        ? v
+        : typeof v === 'object'
+          ? JSON.stringify(v)
+          : String(v)
 
   /** The request-level checks: every order must carry the mandatory parameters, or nothing is placed. */
   function checkMandatory(item: Record<string, unknown>): void {
@@ -409,7 +415,8 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
     const tgtCcyParam = str(item.tgtCcy) ?? ''
     if (tgtCcyParam !== '' && tgtCcyParam !== 'base_ccy' && tgtCcyParam !== 'quote_ccy') throw paramError('tgtCcy')
     const banAmendParam = str(item.banAmend)
-    if (banAmendParam !== undefined && banAmendParam !== 'true' && banAmendParam !== 'false') throw paramError('banAmend')
+    if (banAmendParam !== undefined && banAmendParam !== 'true' && banAmendParam !== 'false')
+      throw paramError('banAmend')
 
     const inst = byId.get(str(item.instId)!)
     if (!inst) throw new ItemError('51001', noInstrument())
@@ -440,7 +447,9 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
     let sz = new D(szRaw)
 
     // Place order, tgtCcy: "Only applicable to SPOT Market Orders. Default is quote_ccy for buy, base_ccy for sell"
-    const tgtCcy: Order['tgtCcy'] = isMarket ? ((tgtCcyParam || (side === 'buy' ? 'quote_ccy' : 'base_ccy')) as Order['tgtCcy']) : ''
+    const tgtCcy: Order['tgtCcy'] = isMarket
+      ? ((tgtCcyParam || (side === 'buy' ? 'quote_ccy' : 'base_ccy')) as Order['tgtCcy'])
+      : ''
     const inQuote = tgtCcy === 'quote_ccy'
     const bookPx = side === 'buy' ? t.askPx : t.bidPx
     if (isMarket && bookPx.lte(0)) throw new ItemError('51000', 'Parameter px error')
@@ -448,9 +457,12 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
 
     // Get instruments, lotSz / minSz: "All order quantities (sz) must be a multiple of lotSz. Violation
     // returns error 51121." "Order size must satisfy both: sz >= minSz AND sz is a multiple of lotSz."
-    if (!inQuote && !isMultiple(sz, lot)) throw new ItemError('51121', 'Order quantity must be a multiple of the lot size.')
-    if (baseEstimate.lt(minSz)) throw new ItemError('51020', 'Your order should meet or exceed the minimum order amount.')
-    if (!isMarket && sz.gt(inst.maxLmtSz)) throw new ItemError('51203', `Order amount exceeds the limit ${inst.maxLmtSz}.`)
+    if (!inQuote && !isMultiple(sz, lot))
+      throw new ItemError('51121', 'Order quantity must be a multiple of the lot size.')
+    if (baseEstimate.lt(minSz))
+      throw new ItemError('51020', 'Your order should meet or exceed the minimum order amount.')
+    if (!isMarket && sz.gt(inst.maxLmtSz))
+      throw new ItemError('51203', `Order amount exceeds the limit ${inst.maxLmtSz}.`)
     // Get instruments, maxMktSz: "The maximum order quantity of a single market order ... SPOT: the quantity in USDT"
     if (isMarket && (inQuote ? sz : sz.mul(bookPx)).gt(inst.maxMktSz)) {
       throw new ItemError('51201', `The value of a market order can't exceed ${inst.maxMktSz}.`)
@@ -554,11 +566,27 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
       const now = Date.now()
       try {
         const o = placeOne(item, seen, now)
-        return {clOrdId: o.clOrdId, ordId: o.ordId, tag: o.tag, ts: String(now), sCode: '0', sMsg: 'Order placed', subCode: ''}
+        return {
+          clOrdId: o.clOrdId,
+          ordId: o.ordId,
+          tag: o.tag,
+          ts: String(now),
+          sCode: '0',
+          sMsg: 'Order placed',
+          subCode: '',
+        }
       } catch (e) {
         if (!(e instanceof ItemError)) throw e
         const clOrdId = str(item.clOrdId) ?? ''
-        return {clOrdId, ordId: '', tag: str(item.tag) ?? '', ts: String(now), sCode: e.sCode, sMsg: e.message, subCode: e.subCode}
+        return {
+          clOrdId,
+          ordId: '',
+          tag: str(item.tag) ?? '',
+          ts: String(now),
+          sCode: e.sCode,
+          sMsg: e.message,
+          subCode: e.subCode,
+        }
       }
     })
     return itemsReply(data, inTime)
@@ -590,7 +618,10 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
         ? orders.find((x) => x.ordId === ordId && x.inst.instId === instId)
         : [...orders].reverse().find((x) => x.clOrdId === clOrdId && x.inst.instId === instId)
     if (!o || !pending(o)) {
-      throw new ItemError('51400', 'Order cancellation failed as the order has been filled, canceled or does not exist.')
+      throw new ItemError(
+        '51400',
+        'Order cancellation failed as the order has been filled, canceled or does not exist.',
+      )
     }
     return o
   }
@@ -615,7 +646,13 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
         return {clOrdId: o.clOrdId, ordId: o.ordId, ts: String(now), sCode: '0', sMsg: ''}
       } catch (e) {
         if (!(e instanceof ItemError)) throw e
-        return {clOrdId: str(item.clOrdId) ?? '', ordId: str(item.ordId) ?? '', ts: String(now), sCode: e.sCode, sMsg: e.message}
+        return {
+          clOrdId: str(item.clOrdId) ?? '',
+          ordId: str(item.ordId) ?? '',
+          ts: String(now),
+          sCode: e.sCode,
+          sMsg: e.message,
+        }
       }
     })
     return itemsReply(data, inTime)
@@ -893,7 +930,9 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
       signed: true,
       handler: (p) => {
         const wanted = p.ccy ? new Set(p.ccy.split(',')) : undefined
-        const codes = [...new Set(instruments.flatMap((i) => [i.baseCcy, i.quoteCcy]))].filter((c) => !wanted || wanted.has(c))
+        const codes = [...new Set(instruments.flatMap((i) => [i.baseCcy, i.quoteCcy]))].filter(
+          (c) => !wanted || wanted.has(c),
+        )
         return ok(
           codes.map((ccy) => {
             const [name, chain] = CURRENCY_NAMES[ccy] ?? [ccy, ccy]
@@ -1028,7 +1067,11 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
     '/api/v5/trade/order': {method: 'POST', signed: true, handler: (_p, body) => placeOrders(body, false)},
     '/api/v5/trade/batch-orders': {method: 'POST', signed: true, handler: (_p, body) => placeOrders(body, true)},
     '/api/v5/trade/cancel-order': {method: 'POST', signed: true, handler: (_p, body) => cancelOrders(body, false)},
-    '/api/v5/trade/cancel-batch-orders': {method: 'POST', signed: true, handler: (_p, body) => cancelOrders(body, true)},
+    '/api/v5/trade/cancel-batch-orders': {
+      method: 'POST',
+      signed: true,
+      handler: (_p, body) => cancelOrders(body, true),
+    },
     // Order details: "Either ordId or clOrdId is required, if both are passed, ordId will be used";
     // "If the clOrdId is associated with multiple orders, only the latest one will be returned."
     'GET /api/v5/trade/order': {
@@ -1045,9 +1088,21 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
       },
     },
     // Order list: "only returns live and partially_filled"; Order history: "filled, canceled, and mmp_canceled"
-    '/api/v5/trade/orders-pending': {method: 'GET', signed: true, handler: (p) => orderList(p, ['live', 'partially_filled'], false)},
-    '/api/v5/trade/orders-history': {method: 'GET', signed: true, handler: (p) => orderList(p, ['filled', 'canceled'], true)},
-    '/api/v5/trade/orders-history-archive': {method: 'GET', signed: true, handler: (p) => orderList(p, ['filled', 'canceled'], true)},
+    '/api/v5/trade/orders-pending': {
+      method: 'GET',
+      signed: true,
+      handler: (p) => orderList(p, ['live', 'partially_filled'], false),
+    },
+    '/api/v5/trade/orders-history': {
+      method: 'GET',
+      signed: true,
+      handler: (p) => orderList(p, ['filled', 'canceled'], true),
+    },
+    '/api/v5/trade/orders-history-archive': {
+      method: 'GET',
+      signed: true,
+      handler: (p) => orderList(p, ['filled', 'canceled'], true),
+    },
     // Transaction details (last 3 days / last 3 months): instType optional / required
     '/api/v5/trade/fills': {method: 'GET', signed: true, handler: (p) => fillList(p, false)},
     '/api/v5/trade/fills-history': {method: 'GET', signed: true, handler: (p) => fillList(p, true)},
@@ -1081,14 +1136,16 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
     const prehash = timestamp + request.method + rawUrl(request) + (request.method === 'GET' ? '' : request.body)
     const expected = crypto.createHmac('sha256', secret).update(prehash).digest()
     const given = Buffer.from(sign, 'base64')
-    if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) throw unauthorized('50113', 'Invalid signature.')
+    if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected))
+      throw unauthorized('50113', 'Invalid signature.')
   }
 
   function route(request: RecordedRequest): Reply {
     try {
       const r = routeOf(request.method, request.path)
       // not an OKX endpoint: OKX documents no body for this, the fake answers a plain 404
-      if (!r) return jsonReply(404, {code: '404', msg: `Not Found (fake-okx has no route for ${request.path})`, data: []})
+      if (!r)
+        return jsonReply(404, {code: '404', msg: `Not Found (fake-okx has no route for ${request.path})`, data: []})
       // Error code 50115 (HTTP 405): "Invalid request method."
       if (r.method !== request.method) throw new OkxError(405, '50115', 'Invalid request method.')
       if (r.signed) authenticate(request)
@@ -1120,7 +1177,8 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
     // Error code 50011 with HTTP 429 "Too Many Requests" (Overview, Rate limits: "the system returns error code 50011")
     rateLimited: () => jsonReply(429, {code: '50011', msg: 'Too Many Requests', data: []}),
     // Error code 50001 with HTTP 503 "Service temporarily unavailable. Please try again later."
-    serverError: () => jsonReply(503, {code: '50001', msg: 'Service temporarily unavailable. Please try again later.', data: []}),
+    serverError: () =>
+      jsonReply(503, {code: '50001', msg: 'Service temporarily unavailable. Please try again later.', data: []}),
   }
 
   const server = await startFakeServer('fake-okx', dialect, opts.port ?? 0)

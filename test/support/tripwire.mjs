@@ -20,5 +20,6 @@ export async function resolve(specifier, context, next) {
 // CommonJS modules (knex, sqlite3, oclif are CommonJS): whatever is in the require cache at exit.
 process.on('exit', () => {
   const files = Object.keys(createRequire(import.meta.url).cache)
-  for (const p of watched) if (files.some((f) => f.includes(`/node_modules/${p}/`))) process.stderr.write(`LOADED ${p}\n`)
+  for (const p of watched)
+    if (files.some((f) => f.includes(`/node_modules/${p}/`))) process.stderr.write(`LOADED ${p}\n`)
 })

@@ -25,9 +25,15 @@ export default class BrokerAdd extends BaseCommand<typeof BrokerAdd> {
     exchange: Flags.string({description: 'CCXT exchange id (see `exchange-info --list`), or paper.', required: true}),
     sandbox: Flags.boolean({description: "Use the exchange's sandbox (testnet)."}),
     default: Flags.boolean({description: 'Make it the default broker.'}),
-    'api-url': Flags.string({description: "Send every API request to this origin instead (regional endpoint, proxy)."}),
-    option: Flags.string({description: 'key=value passed to the CCXT constructor (repeatable; dotted keys nest).', multiple: true}),
-    balance: Flags.string({description: 'Paper only: starting balance ASSET=AMOUNT (repeatable; default USDT=10000).', multiple: true}),
+    'api-url': Flags.string({description: 'Send every API request to this origin instead (regional endpoint, proxy).'}),
+    option: Flags.string({
+      description: 'key=value passed to the CCXT constructor (repeatable; dotted keys nest).',
+      multiple: true,
+    }),
+    balance: Flags.string({
+      description: 'Paper only: starting balance ASSET=AMOUNT (repeatable; default USDT=10000).',
+      multiple: true,
+    }),
   }
 
   async execute(): Promise<Result<ReturnType<typeof brokerView> & {credentials: CredentialStatus[]}>> {
@@ -35,14 +41,19 @@ export default class BrokerAdd extends BaseCommand<typeof BrokerAdd> {
     let options: Record<string, string> = {}
     if (exchange !== PAPER) {
       const {ccxtExchangeIds, parseOptionFlags} = await import('../../lib/exchange/ccxt-gateway.js')
-      if (!ccxtExchangeIds().includes(exchange)) throw usageError(`unknown exchange "${this.flags.exchange}": see \`tradedesk exchange-info --list\``, 'UNKNOWN_EXCHANGE')
+      if (!ccxtExchangeIds().includes(exchange))
+        throw usageError(
+          `unknown exchange "${this.flags.exchange}": see \`tradedesk exchange-info --list\``,
+          'UNKNOWN_EXCHANGE',
+        )
       options = parseOptionFlags(this.flags.option ?? [])
     } else if (this.flags.option?.length) {
       throw usageError('--option does not apply to the paper exchange')
     }
 
     const apiUrl = this.flags['api-url']
-    if (apiUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(apiUrl)) throw usageError(`--api-url must be an http(s) URL (got "${apiUrl}")`)
+    if (apiUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(apiUrl))
+      throw usageError(`--api-url must be an http(s) URL (got "${apiUrl}")`)
 
     const session = await this.session()
     const credentials = await session.credentialStatus({name: this.args.name, exchange})

@@ -6,7 +6,8 @@ import {brokerView} from '../../lib/render/broker.js'
 
 export default class BrokerSet extends BaseCommand<typeof BrokerSet> {
   static override summary = "Edit a broker's connection: sandbox, API origin, CCXT options."
-  static override description = 'Changes only what is given. `--option key=` (no value) removes an option; `--api-url ""` goes back to the exchange\'s own origin.'
+  static override description =
+    'Changes only what is given. `--option key=` (no value) removes an option; `--api-url ""` goes back to the exchange\'s own origin.'
   static override examples = [
     '<%= config.bin %> broker set main --no-sandbox',
     '<%= config.bin %> broker set main --api-url https://api.binance.us',
@@ -18,14 +19,23 @@ export default class BrokerSet extends BaseCommand<typeof BrokerSet> {
   }
 
   static override flags = {
-    sandbox: Flags.boolean({description: "Use the exchange's sandbox (testnet); --no-sandbox for the real one.", allowNo: true}),
-    'api-url': Flags.string({description: 'Send every API request to this origin instead ("" for the exchange\'s own).'}),
-    option: Flags.string({description: 'key=value passed to the CCXT constructor (repeatable; key= removes it).', multiple: true}),
+    sandbox: Flags.boolean({
+      description: "Use the exchange's sandbox (testnet); --no-sandbox for the real one.",
+      allowNo: true,
+    }),
+    'api-url': Flags.string({
+      description: 'Send every API request to this origin instead ("" for the exchange\'s own).',
+    }),
+    option: Flags.string({
+      description: 'key=value passed to the CCXT constructor (repeatable; key= removes it).',
+      multiple: true,
+    }),
   }
 
   async execute(): Promise<Result<ReturnType<typeof brokerView>>> {
     const apiUrl = this.flags['api-url']
-    if (apiUrl !== undefined && apiUrl !== '' && !/^https?:\/\/[^\s/]+/.test(apiUrl)) throw usageError(`--api-url must be an http(s) URL (got "${apiUrl}")`)
+    if (apiUrl !== undefined && apiUrl !== '' && !/^https?:\/\/[^\s/]+/.test(apiUrl))
+      throw usageError(`--api-url must be an http(s) URL (got "${apiUrl}")`)
     let options: Record<string, string> | undefined
     if (this.flags.option?.length) {
       const {parseOptionFlags} = await import('../../lib/exchange/ccxt-gateway.js')
@@ -38,6 +48,9 @@ export default class BrokerSet extends BaseCommand<typeof BrokerSet> {
       apiUrl: apiUrl === undefined ? undefined : apiUrl === '' ? null : apiUrl,
       options,
     })
-    return {data: brokerView(broker), human: (d) => `Broker ${d.name} (${d.exchange}${d.sandbox ? ', sandbox' : ''}) updated.`}
+    return {
+      data: brokerView(broker),
+      human: (d) => `Broker ${d.name} (${d.exchange}${d.sandbox ? ', sandbox' : ''}) updated.`,
+    }
   }
 }

@@ -10,14 +10,23 @@ export default class BrokerTest extends BaseCommand<typeof BrokerTest> {
     name: Args.string({description: 'Broker name (default: the default broker).'}),
   }
 
-  async execute(): Promise<Result<{broker: string; exchange: string; ok: boolean; assets: number; credentials: CredentialStatus[]}>> {
+  async execute(): Promise<
+    Result<{broker: string; exchange: string; ok: boolean; assets: number; credentials: CredentialStatus[]}>
+  > {
     const session = await this.session()
     const broker = await session.broker(this.args.name ?? this.flags.broker)
     // Missing credentials are named before anything is sent (exit 4, CREDENTIALS_MISSING).
     const balances = await (await session.gateway(broker)).fetchBalance()
     return {
-      data: {broker: broker.name, exchange: broker.exchange, ok: true, assets: balances.length, credentials: await session.credentialStatus(broker)},
-      human: (d, ui) => `${ui.green('ok')}: ${d.broker} (${d.exchange}) answered a balance request (${d.assets} assets).`,
+      data: {
+        broker: broker.name,
+        exchange: broker.exchange,
+        ok: true,
+        assets: balances.length,
+        credentials: await session.credentialStatus(broker),
+      },
+      human: (d, ui) =>
+        `${ui.green('ok')}: ${d.broker} (${d.exchange}) answered a balance request (${d.assets} assets).`,
     }
   }
 }

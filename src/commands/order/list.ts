@@ -16,7 +16,17 @@ export default class OrderList extends BaseCommand<typeof OrderList> {
           ? `No open orders on ${broker.name}.`
           : ui.table(
               ['ID', 'Exchange id', 'Symbol', 'Side', 'Type', 'Quantity', 'Price', 'Filled', 'Created (UTC)'],
-              d.orders.map((o) => [o.id, o.exchange_order_id, o.symbol, ui.side(o.side), o.order_type, o.quantity, o.price, o.filled_quantity, ui.time(o.created_at, {inTable: true})]),
+              d.orders.map((o) => [
+                o.id,
+                o.exchange_order_id,
+                o.symbol,
+                ui.side(o.side),
+                o.order_type,
+                o.quantity,
+                o.price,
+                o.filled_quantity,
+                ui.time(o.created_at, {inTable: true}),
+              ]),
             ),
     }
   }

@@ -5,7 +5,8 @@ import {renderTrades} from '../../lib/render/trade.js'
 
 export default class OrderSync extends BaseCommand<typeof OrderSync> {
   static override summary = 'Reconcile every journal row whose outcome is not final with the exchange.'
-  static override description = 'Looks up open, unknown and stale pending orders by exchange id or client order id, and records what the exchange says. Nothing is ever resent.'
+  static override description =
+    'Looks up open, unknown and stale pending orders by exchange id or client order id, and records what the exchange says. Nothing is ever resent.'
   static override examples = ['<%= config.bin %> order sync', '<%= config.bin %> order sync --broker main --json']
 
   async execute(): Promise<Result<{checked: number; changed: TradeRecord[]; left: LeftAlone[]}>> {

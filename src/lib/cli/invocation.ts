@@ -18,7 +18,10 @@ export class Invocation {
     private readonly profile?: string,
   ) {
     // Interrupted scripts still get the envelope: 130 for SIGINT, 143 for SIGTERM.
-    for (const [signal, exit] of [['SIGINT', ExitCode.INTERRUPTED], ['SIGTERM', ExitCode.TERMINATED]] as const) {
+    for (const [signal, exit] of [
+      ['SIGINT', ExitCode.INTERRUPTED],
+      ['SIGTERM', ExitCode.TERMINATED],
+    ] as const) {
       process.once(signal, () => {
         const message = `interrupted by ${signal}: whatever was sent is in the journal; \`tradedesk order sync\` settles an order left pending or unknown`
         this.fail(new TradedeskError('INTERRUPTED', message, exit))
@@ -33,7 +36,10 @@ export class Invocation {
   }
 
   /** What an action (a command declared without oclif) gets from this run. */
-  context<F extends FlagSpecs, A extends ArgSpecs>(flags: ActionContext<F, A>['flags'], args: ActionContext<F, A>['args']): ActionContext<F, A> {
+  context<F extends FlagSpecs, A extends ArgSpecs>(
+    flags: ActionContext<F, A>['flags'],
+    args: ActionContext<F, A>['args'],
+  ): ActionContext<F, A> {
     return {flags, args, session: () => this.session()}
   }
 
@@ -93,7 +99,10 @@ export function toTradedeskError(error: unknown): TradedeskError {
 
   if (err?.oclif?.exit !== undefined || /Parse|Flag|Arg/i.test(err?.constructor?.name ?? '')) {
     // oclif's messages run over lines ("Parsing --limit \n\tExpected an integer..."): one line each.
-    const message = String(err.message ?? err).split('\nSee more help')[0].trim().replace(/:?\s*\n\s*/g, ': ')
+    const message = String(err.message ?? err)
+      .split('\nSee more help')[0]
+      .trim()
+      .replace(/:?\s*\n\s*/g, ': ')
     return new TradedeskError('USAGE', message, ExitCode.USAGE)
   }
 

@@ -41,13 +41,25 @@ type FlagValue<S extends FlagSpec> = S extends {type: 'boolean'}
         : string | undefined
 
 export type FlagValues<F extends FlagSpecs> = {[K in keyof F]: FlagValue<F[K]>}
-export type ArgValues<A extends ArgSpecs> = {[K in keyof A]: A[K] extends {required: true} ? string : string | undefined}
+export type ArgValues<A extends ArgSpecs> = {
+  [K in keyof A]: A[K] extends {required: true} ? string : string | undefined
+}
 
 /** What every command takes. */
 export const GLOBAL_FLAGS = {
   json: {type: 'boolean', description: 'Print JSON on stdout, for scripts.', helpGroup: 'GLOBAL'},
-  broker: {type: 'string', description: 'Broker to use (default: the default broker).', env: 'TRADEDESK_BROKER', helpGroup: 'GLOBAL'},
-  profile: {type: 'string', description: 'Whose journal (default: your OS user name).', env: 'TRADEDESK_PROFILE', helpGroup: 'GLOBAL'},
+  broker: {
+    type: 'string',
+    description: 'Broker to use (default: the default broker).',
+    env: 'TRADEDESK_BROKER',
+    helpGroup: 'GLOBAL',
+  },
+  profile: {
+    type: 'string',
+    description: 'Whose journal (default: your OS user name).',
+    env: 'TRADEDESK_PROFILE',
+    helpGroup: 'GLOBAL',
+  },
 } as const satisfies FlagSpecs
 
 export type GlobalFlags = FlagValues<typeof GLOBAL_FLAGS>
@@ -74,7 +86,9 @@ export interface Action<F extends FlagSpecs, A extends ArgSpecs, D> {
   run(ctx: ActionContext<F, A>): Promise<Result<D>>
 }
 
-export function defineAction<const F extends FlagSpecs, const A extends ArgSpecs, D>(action: Action<F, A, D>): Action<F, A, D> {
+export function defineAction<const F extends FlagSpecs, const A extends ArgSpecs, D>(
+  action: Action<F, A, D>,
+): Action<F, A, D> {
   return action
 }
 
@@ -90,9 +104,17 @@ export function parseStrict<F extends FlagSpecs, A extends ArgSpecs>(
 ): {flags: FlagValues<F> & GlobalFlags; args: ArgValues<A>} | null {
   const specs: FlagSpecs = {...GLOBAL_FLAGS, ...action.flags}
   const options = Object.fromEntries(
-    Object.entries(specs).map(([name, s]) => [name, {type: s.type === 'boolean' ? 'boolean' : 'string', multiple: s.type === 'string' && Boolean(s.multiple)}] as const),
+    Object.entries(specs).map(
+      ([name, s]) =>
+        [
+          name,
+          {type: s.type === 'boolean' ? 'boolean' : 'string', multiple: s.type === 'string' && Boolean(s.multiple)},
+        ] as const,
+    ),
   )
-  let parsed: ReturnType<typeof parseArgs<{options: typeof options; strict: true; allowPositionals: true; tokens: true}>>
+  let parsed: ReturnType<
+    typeof parseArgs<{options: typeof options; strict: true; allowPositionals: true; tokens: true}>
+  >
   try {
     parsed = parseArgs({args: argv, options, strict: true, allowPositionals: true, tokens: true})
   } catch {
@@ -119,7 +141,8 @@ export function parseStrict<F extends FlagSpecs, A extends ArgSpecs>(
       flags[name] = raw === true ? true : undefined
     } else if (s.type === 'integer') {
       if (raw === undefined) flags[name] = s.default
-      else if (typeof raw === 'string' && /^-?\d+$/.test(raw) && inRange(Number(raw), s.min, s.max)) flags[name] = Number(raw)
+      else if (typeof raw === 'string' && /^-?\d+$/.test(raw) && inRange(Number(raw), s.min, s.max))
+        flags[name] = Number(raw)
       else return null
     } else {
       const value = raw ?? (s.env && env[s.env] ? env[s.env] : undefined)

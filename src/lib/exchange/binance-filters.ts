@@ -17,7 +17,9 @@ export function positive(value: unknown): string | null {
  * apply to market orders (NOTIONAL applyMinToMarket / applyMaxToMarket), and how far a limit price
  * may be from the average price, per side (PERCENT_PRICE_BY_SIDE, or PERCENT_PRICE for both).
  */
-export function binanceRules(filters: unknown): Pick<Market, 'minCostAppliesToMarket' | 'maxCostAppliesToMarket' | 'percentPrice'> {
+export function binanceRules(
+  filters: unknown,
+): Pick<Market, 'minCostAppliesToMarket' | 'maxCostAppliesToMarket' | 'percentPrice'> {
   const list = Array.isArray(filters) ? (filters as BinanceFilter[]) : []
   const filter = (type: string) => list.find((f) => f.filterType === type)
   const notional = filter('NOTIONAL')
@@ -25,7 +27,11 @@ export function binanceRules(filters: unknown): Pick<Market, 'minCostAppliesToMa
   const bySide = filter('PERCENT_PRICE_BY_SIDE')
   const both = filter('PERCENT_PRICE')
   return {
-    minCostAppliesToMarket: notional ? notional.applyMinToMarket !== false : minNotional ? minNotional.applyToMarket !== false : true,
+    minCostAppliesToMarket: notional
+      ? notional.applyMinToMarket !== false
+      : minNotional
+        ? minNotional.applyToMarket !== false
+        : true,
     maxCostAppliesToMarket: notional ? notional.applyMaxToMarket === true : false,
     percentPrice: bySide
       ? {
@@ -35,7 +41,12 @@ export function binanceRules(filters: unknown): Pick<Market, 'minCostAppliesToMa
           askDown: positive(bySide.askMultiplierDown),
         }
       : both
-        ? {bidUp: positive(both.multiplierUp), bidDown: positive(both.multiplierDown), askUp: positive(both.multiplierUp), askDown: positive(both.multiplierDown)}
+        ? {
+            bidUp: positive(both.multiplierUp),
+            bidDown: positive(both.multiplierDown),
+            askUp: positive(both.multiplierUp),
+            askDown: positive(both.multiplierDown),
+          }
         : null,
   }
 }
@@ -44,7 +55,11 @@ export function binanceRules(filters: unknown): Pick<Market, 'minCostAppliesToMa
  * The band a limit price must be in, from the average price and the market's multipliers for the
  * order's side; null where the market has none.
  */
-export function priceBand(market: Market, side: 'buy' | 'sell', average: Decimal): {min: Decimal | null; max: Decimal | null} | null {
+export function priceBand(
+  market: Market,
+  side: 'buy' | 'sell',
+  average: Decimal,
+): {min: Decimal | null; max: Decimal | null} | null {
   const band = market.percentPrice
   if (!band) return null
   const [up, down] = side === 'buy' ? [band.bidUp, band.bidDown] : [band.askUp, band.askDown]

@@ -28,7 +28,10 @@ const BY_CLASS: [string, Mapping][] = [
   ['RateLimitExceeded', {code: 'RATE_LIMITED', exit: ExitCode.UNAVAILABLE, retryable: true}],
   ['DDoSProtection', {code: 'RATE_LIMITED', exit: ExitCode.UNAVAILABLE, retryable: true}],
   ['OnMaintenance', {code: 'EXCHANGE_MAINTENANCE', exit: ExitCode.UNAVAILABLE, retryable: true, maybeSent: true}],
-  ['ExchangeNotAvailable', {code: 'EXCHANGE_UNAVAILABLE', exit: ExitCode.UNAVAILABLE, retryable: true, maybeSent: true}],
+  [
+    'ExchangeNotAvailable',
+    {code: 'EXCHANGE_UNAVAILABLE', exit: ExitCode.UNAVAILABLE, retryable: true, maybeSent: true},
+  ],
   ['RequestTimeout', {code: 'TIMEOUT', exit: ExitCode.UNAVAILABLE, retryable: true, maybeSent: true}],
   ['InvalidNonce', {code: 'INVALID_NONCE', exit: ExitCode.UNAVAILABLE, retryable: true}],
   ['NetworkError', {code: 'NETWORK_ERROR', exit: ExitCode.UNAVAILABLE, retryable: true, maybeSent: true}],
@@ -56,7 +59,13 @@ export function errorClassChain(error: unknown): string[] {
  * (Binance -2015 can arrive as DDoSProtection). On an order, anything that may have reached the
  * exchange without a definitive answer is "outcome unknown" (exit 6), never "failed".
  */
-export function mapCcxtError(error: unknown, phase: Phase, exchangeId: string, secrets: string[] = [], known: {maybeSent?: boolean} = {}): TradedeskError {
+export function mapCcxtError(
+  error: unknown,
+  phase: Phase,
+  exchangeId: string,
+  secrets: string[] = [],
+  known: {maybeSent?: boolean} = {},
+): TradedeskError {
   if (error instanceof TradedeskError) return error
   const message = scrub(`${(error as Error)?.message ?? String(error)}`, secrets)
   const chain = errorClassChain(error)
@@ -84,4 +93,3 @@ export function mapCcxtError(error: unknown, phase: Phase, exchangeId: string, s
 export function notSent(error: TradedeskError): NotSentError {
   return new NotSentError(error.code, error.message, error.exitCode, error.retryable)
 }
-

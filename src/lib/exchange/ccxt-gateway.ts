@@ -77,7 +77,9 @@ export function parseOptionFlags(values: string[]): Record<string, string> {
     const key = v.slice(0, i).trim()
     if (!/^[A-Za-z_][\w.]*$/.test(key)) throw usageError(`--option key "${key}" is not a valid name`)
     if (Object.keys(CREDENTIAL_KEYS).some((k) => k.toLowerCase() === key.toLowerCase())) {
-      throw usageError(`--option ${key}: credentials never go on the command line; use TRADEDESK_<BROKER>_API_KEY/_SECRET or credentials.json`)
+      throw usageError(
+        `--option ${key}: credentials never go on the command line; use TRADEDESK_<BROKER>_API_KEY/_SECRET or credentials.json`,
+      )
     }
 
     out[key] = v.slice(i + 1)
@@ -89,7 +91,8 @@ export function parseOptionFlags(values: string[]): Record<string, string> {
 function constructorConfig(options: Record<string, string>): Record<string, unknown> {
   const config: Record<string, unknown> = {}
   for (const [key, raw] of Object.entries(options)) {
-    const value: unknown = raw === 'true' ? true : raw === 'false' ? false : /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw
+    const value: unknown =
+      raw === 'true' ? true : raw === 'false' ? false : /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw
     const path = key.split('.')
     let node = config
     for (const p of path.slice(0, -1)) node = (node[p] ??= {}) as Record<string, unknown>
@@ -179,7 +182,10 @@ export class CcxtGateway implements ExchangeGateway {
 
     if (broker.sandbox) {
       if (!exchange.has.sandbox) {
-        throw usageError(`${broker.exchange} has no sandbox (testnet) in CCXT; remove --sandbox from broker ${broker.name}`, 'NO_SANDBOX')
+        throw usageError(
+          `${broker.exchange} has no sandbox (testnet) in CCXT; remove --sandbox from broker ${broker.name}`,
+          'NO_SANDBOX',
+        )
       }
 
       exchange.setSandboxMode(true)
@@ -210,11 +216,19 @@ export class CcxtGateway implements ExchangeGateway {
     const spot = Object.values(this.exchange.markets ?? {}).filter((m) => m && (m.spot || m.type === 'spot'))
     // A garbled exchangeInfo can load as zero markets: never cache that as the truth.
     if (spot.length === 0) {
-      throw new TradedeskError('BAD_EXCHANGE_ANSWER', `${this.exchangeId}: the exchange listed no spot markets`, ExitCode.UNAVAILABLE, true)
+      throw new TradedeskError(
+        'BAD_EXCHANGE_ANSWER',
+        `${this.exchangeId}: the exchange listed no spot markets`,
+        ExitCode.UNAVAILABLE,
+        true,
+      )
     }
 
     this.summary = spot.map((m) => this.toMarket(m)).sort((a, b) => a.symbol.localeCompare(b.symbol))
-    const raw = {markets: Object.fromEntries(spot.map((m) => [m.symbol, m])), currencies: this.exchange.currencies ?? {}}
+    const raw = {
+      markets: Object.fromEntries(spot.map((m) => [m.symbol, m])),
+      currencies: this.exchange.currencies ?? {},
+    }
     await this.cache.put(this.cacheKey, this.summary, raw)
     return this.summary
   }
@@ -264,7 +278,12 @@ export class CcxtGateway implements ExchangeGateway {
     const balance = await this.read(() => this.exchange.fetchBalance())
     // A garbled answer can come back as an empty balance: never read that as "no funds".
     if (!balance || typeof balance !== 'object' || !balance.info || typeof balance.info !== 'object') {
-      throw new TradedeskError('BAD_EXCHANGE_ANSWER', `${this.exchangeId}: the balance answer could not be read`, ExitCode.UNAVAILABLE, true)
+      throw new TradedeskError(
+        'BAD_EXCHANGE_ANSWER',
+        `${this.exchangeId}: the balance answer could not be read`,
+        ExitCode.UNAVAILABLE,
+        true,
+      )
     }
 
     const total = (balance.total ?? {}) as unknown as Record<string, number | undefined>
@@ -292,13 +311,20 @@ export class CcxtGateway implements ExchangeGateway {
     }
 
     const marketBuy = request.type === 'market' && request.side === 'buy'
-    const params: Record<string, unknown> = {...this.dialect.orderParams, [this.dialect.clientIdParam]: request.clientOrderId}
+    const params: Record<string, unknown> = {
+      ...this.dialect.orderParams,
+      [this.dialect.clientIdParam]: request.clientOrderId,
+    }
     let price = request.type === 'limit' ? request.price : null
     // A market buy the exchange sizes in money is sent with what was validated: the most it may
     // spend, fee included, where the fee comes out of it (Coinbase); else the reference price, so
     // that ccxt sends amount x price.
     if (marketBuy && this.dialect.marketBuy === 'spend') params.cost = request.spend
-    if (marketBuy && this.dialect.marketBuy === 'as-ccxt-asks' && (this.exchange.options as Record<string, unknown>).createMarketBuyOrderRequiresPrice === true) {
+    if (
+      marketBuy &&
+      this.dialect.marketBuy === 'as-ccxt-asks' &&
+      (this.exchange.options as Record<string, unknown>).createMarketBuyOrderRequiresPrice === true
+    ) {
       price = request.referencePrice
     }
 
@@ -317,7 +343,8 @@ export class CcxtGateway implements ExchangeGateway {
     } catch (error) {
       // An exchange's 5xx is "execution status unknown" (Binance documents it), whatever class
       // ccxt gives it (Coinbase's 500 arrives as a plain ExchangeError).
-      if (this.lastStatus !== undefined && this.lastStatus >= 500) throw mapCcxtError(error, 'order', this.exchangeId, this.secrets, {maybeSent: true})
+      if (this.lastStatus !== undefined && this.lastStatus >= 500)
+        throw mapCcxtError(error, 'order', this.exchangeId, this.secrets, {maybeSent: true})
       throw mapCcxtError(error, 'order', this.exchangeId, this.secrets)
     }
 
@@ -326,13 +353,19 @@ export class CcxtGateway implements ExchangeGateway {
       placed = this.toOrder(order, request)
     } catch {
       // The exchange answered, but not legibly: the order may well exist.
-      throw new TradedeskError('ORDER_OUTCOME_UNKNOWN', `${this.exchangeId}: the answer to the order could not be read`, ExitCode.OUTCOME_UNKNOWN)
+      throw new TradedeskError(
+        'ORDER_OUTCOME_UNKNOWN',
+        `${this.exchangeId}: the answer to the order could not be read`,
+        ExitCode.OUTCOME_UNKNOWN,
+      )
     }
 
     if (order.status !== undefined && order.status !== null) return placed
     // Kraken, OKX and Coinbase acknowledge an order with its id only: what happened is one read away.
     try {
-      return await this.withFees(this.toOrder(await this.read(() => this.exchange.fetchOrder(placed.id, request.symbol)), request))
+      return await this.withFees(
+        this.toOrder(await this.read(() => this.exchange.fetchOrder(placed.id, request.symbol)), request),
+      )
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error)
       throw new TradedeskError(
@@ -352,9 +385,12 @@ export class CcxtGateway implements ExchangeGateway {
     this.requireCredentials()
     await this.ensureLoaded()
     try {
-      if (ref.id) return await this.withFees(this.toOrder(await this.read(() => this.exchange.fetchOrder(ref.id!, ref.symbol))))
+      if (ref.id)
+        return await this.withFees(this.toOrder(await this.read(() => this.exchange.fetchOrder(ref.id!, ref.symbol))))
       if (this.dialect.lookup === 'by-client-id') {
-        return await this.withFees(this.toOrder(await this.read(() => this.exchange.fetchOrderWithClientOrderId(ref.clientOrderId, ref.symbol))))
+        return await this.withFees(
+          this.toOrder(await this.read(() => this.exchange.fetchOrderWithClientOrderId(ref.clientOrderId, ref.symbol))),
+        )
       }
 
       const found = await this.scanForClientId(ref)
@@ -367,7 +403,8 @@ export class CcxtGateway implements ExchangeGateway {
 
   /** Open orders, then orders closed since the row was recorded (minus clock skew), matched on the client id. */
   private async scanForClientId(ref: OrderRef): Promise<Order | null> {
-    const filter = this.dialect.lookup === 'scan-filtered' ? {clientOrderId: ref.clientOrderId} : this.dialect.scanParams
+    const filter =
+      this.dialect.lookup === 'scan-filtered' ? {clientOrderId: ref.clientOrderId} : this.dialect.scanParams
     const since = ref.createdAt ? Date.parse(ref.createdAt) - CLOCK_SKEW_MS : undefined
     const match = (orders: Order[]) => orders.find((o) => o.clientOrderId === ref.clientOrderId) ?? null
     if (this.has.fetchOrders === true) {
@@ -430,7 +467,11 @@ export class CcxtGateway implements ExchangeGateway {
 
   /** Every credential the exchange requires (ccxt's requiredCredentials), or exit 4 naming what to set. */
   private requireCredentials(): void {
-    const statuses = credentialStatus(this.broker.name, this.exchange.requiredCredentials as Record<string, unknown>, this.credentials)
+    const statuses = credentialStatus(
+      this.broker.name,
+      this.exchange.requiredCredentials as Record<string, unknown>,
+      this.credentials,
+    )
     if (statuses.some((s) => !s.present)) {
       throw credentialsError(describeMissing(this.broker.name, this.broker.exchange, statuses), 'CREDENTIALS_MISSING')
     }
@@ -443,7 +484,8 @@ export class CcxtGateway implements ExchangeGateway {
         return await call()
       } catch (error) {
         const chain = errorClassChain(error)
-        const transient = chain.includes('NetworkError') && !chain.includes('DDoSProtection') && !chain.includes('RateLimitExceeded')
+        const transient =
+          chain.includes('NetworkError') && !chain.includes('DDoSProtection') && !chain.includes('RateLimitExceeded')
         if (!transient || attempt >= READ_ATTEMPTS) throw mapCcxtError(error, 'read', this.exchangeId, this.secrets)
         await new Promise((r) => setTimeout(r, 200 * 2 ** (attempt - 1) * (0.5 + Math.random())))
       }
@@ -460,9 +502,7 @@ export class CcxtGateway implements ExchangeGateway {
     }
 
     const info = (m.info ?? {}) as Record<string, unknown>
-    const orderTypes = Array.isArray(info.orderTypes)
-      ? (info.orderTypes as string[]).map((t) => t.toLowerCase())
-      : null
+    const orderTypes = Array.isArray(info.orderTypes) ? (info.orderTypes as string[]).map((t) => t.toLowerCase()) : null
     return {
       symbol: m.symbol,
       id: String(m.id),
@@ -487,13 +527,26 @@ export class CcxtGateway implements ExchangeGateway {
 
   private toOrder(o: Order, request?: OrderRequest): ExchangeOrder {
     // A garbled answer can parse into an order with nothing in it: never record that as a fact.
-    if (!o || typeof o !== 'object' || o.id === undefined || o.id === null || String(o.id) === '' || (!o.symbol && !request)) {
-      throw new TradedeskError('BAD_EXCHANGE_ANSWER', `${this.exchangeId}: the order answer could not be read`, ExitCode.UNAVAILABLE, true)
+    if (
+      !o ||
+      typeof o !== 'object' ||
+      o.id === undefined ||
+      o.id === null ||
+      String(o.id) === '' ||
+      (!o.symbol && !request)
+    ) {
+      throw new TradedeskError(
+        'BAD_EXCHANGE_ANSWER',
+        `${this.exchangeId}: the order answer could not be read`,
+        ExitCode.UNAVAILABLE,
+        true,
+      )
     }
 
     const fee = feeOf(o)
     const symbol = o.symbol ?? request?.symbol ?? ''
-    if (fee.cost !== null && fee.currency === null && this.dialect.feeCurrency === 'quote') fee.currency = symbol.split('/')[1] ?? null
+    if (fee.cost !== null && fee.currency === null && this.dialect.feeCurrency === 'quote')
+      fee.currency = symbol.split('/')[1] ?? null
     const field = this.dialect.filledValueField
     const exactValue = field ? ((o.info ?? {}) as Record<string, unknown>)[field] : undefined
     return {
@@ -530,7 +583,8 @@ function toStatus(status: string | undefined): ExchangeOrderStatus {
 type Fee = {cost?: number; currency?: string} | undefined
 
 function feeOf(o: Order): {cost: string | null; currency: string | null} {
-  if (o.fee?.cost !== undefined && o.fee?.cost !== null) return {cost: optStr(o.fee.cost), currency: o.fee.currency ?? null}
+  if (o.fee?.cost !== undefined && o.fee?.cost !== null)
+    return {cost: optStr(o.fee.cost), currency: o.fee.currency ?? null}
   return sumFees((o as {fees?: Fee[]}).fees ?? [])
 }
 
@@ -551,11 +605,19 @@ function restoreAltnames(exchange: Exchange): void {
   const options = exchange.options as Record<string, unknown>
   if (!('marketsByAltname' in options)) return
   const byAltname: Record<string, unknown> = {}
-  for (const m of Object.values(exchange.markets ?? {}) as {altname?: string}[]) if (m?.altname) byAltname[m.altname] = m
+  for (const m of Object.values(exchange.markets ?? {}) as {altname?: string}[])
+    if (m?.altname) byAltname[m.altname] = m
   options.marketsByAltname = byAltname
 }
 
-function toTicker(t: {symbol?: string; last?: number; bid?: number; ask?: number; percentage?: number; timestamp?: number}): Ticker {
+function toTicker(t: {
+  symbol?: string
+  last?: number
+  bid?: number
+  ask?: number
+  percentage?: number
+  timestamp?: number
+}): Ticker {
   return {
     symbol: t.symbol ?? '',
     last: optStr(t.last),

@@ -33,7 +33,8 @@ export function parseBalanceFlag(values: string[]): Record<string, string> {
     const m = /^([A-Za-z0-9]{1,20})=(\d+(?:\.\d+)?)$/.exec(v.trim())
     if (!m) throw usageError(`--balance takes ASSET=AMOUNT, e.g. USDT=10000 (got "${v}")`)
     const asset = m[1].toUpperCase()
-    if (asset in balances) throw usageError(`--balance ${asset} is given twice (${balances[asset]} and ${str(m[2])}): give each asset once`)
+    if (asset in balances)
+      throw usageError(`--balance ${asset} is given twice (${balances[asset]} and ${str(m[2])}): give each asset once`)
     balances[asset] = str(m[2])
   }
 

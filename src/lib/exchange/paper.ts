@@ -5,7 +5,13 @@ import {MarketCache, findMarket} from '../markets.js'
 import type {Store, Tx} from '../store.js'
 import {priceBand} from './binance-filters.js'
 import {FALLBACK, newClientOrderId} from './dialects.js'
-import {PAPER_TAKER_FEE, SNAPSHOT_ID, SNAPSHOT_PRICES_DATE, loadSnapshotMarkets, loadSnapshotTickers} from './snapshot.js'
+import {
+  PAPER_TAKER_FEE,
+  SNAPSHOT_ID,
+  SNAPSHOT_PRICES_DATE,
+  loadSnapshotMarkets,
+  loadSnapshotTickers,
+} from './snapshot.js'
 import type {
   BalanceRow,
   Capability,
@@ -47,7 +53,6 @@ export const PAPER_HAS: Record<string, Capability> = {
   cancelOrder: true,
   cancelAllOrders: false,
 }
-
 
 interface PaperOrderRow {
   id: number
@@ -108,7 +113,11 @@ export class PaperExchange implements ExchangeGateway {
     const market = await this.market(symbol)
     const ticker = this.ticker(market)
     if (!ticker) {
-      throw new TradedeskError('PRICE_UNAVAILABLE', `${market.symbol} has no price in the paper market snapshot`, ExitCode.ORDER_INVALID)
+      throw new TradedeskError(
+        'PRICE_UNAVAILABLE',
+        `${market.symbol} has no price in the paper market snapshot`,
+        ExitCode.ORDER_INVALID,
+      )
     }
 
     return ticker
@@ -227,18 +236,31 @@ export class PaperExchange implements ExchangeGateway {
     // An id that no order row can have finds nothing (PostgreSQL would fail on it, not SQLite).
     if (ref.id && !isRowId(Number(ref.id))) return null
     const query = this.store.db<PaperOrderRow>('paper_orders').where({broker_id: this.brokerId})
-    const row = ref.id ? await query.andWhere({id: Number(ref.id)}).first() : await query.andWhere({client_order_id: ref.clientOrderId}).first()
+    const row = ref.id
+      ? await query.andWhere({id: Number(ref.id)}).first()
+      : await query.andWhere({client_order_id: ref.clientOrderId}).first()
     return row ? toExchangeOrder(row) : null
   }
 
   async cancelOrder(id: string, _symbol: string): Promise<ExchangeOrder> {
     return this.store.write(async (tx) => {
       const row = isRowId(Number(id))
-        ? await this.store.forUpdate(tx<PaperOrderRow>('paper_orders').where({broker_id: this.brokerId, id: Number(id)})).first()
+        ? await this.store
+            .forUpdate(tx<PaperOrderRow>('paper_orders').where({broker_id: this.brokerId, id: Number(id)}))
+            .first()
         : undefined
-      if (!row) throw new TradedeskError('ORDER_NOT_FOUND', `order ${id} does not exist on the paper exchange`, ExitCode.ORDER_INVALID)
+      if (!row)
+        throw new TradedeskError(
+          'ORDER_NOT_FOUND',
+          `order ${id} does not exist on the paper exchange`,
+          ExitCode.ORDER_INVALID,
+        )
       if (row.status !== 'open') {
-        throw new TradedeskError('ORDER_NOT_OPEN', `order ${id} is ${row.status}, it cannot be cancelled`, ExitCode.ORDER_INVALID)
+        throw new TradedeskError(
+          'ORDER_NOT_OPEN',
+          `order ${id} is ${row.status}, it cannot be cancelled`,
+          ExitCode.ORDER_INVALID,
+        )
       }
 
       if (row.reserved_asset && row.reserved_amount) {
@@ -249,7 +271,9 @@ export class PaperExchange implements ExchangeGateway {
       }
 
       const updated = {...row, status: 'canceled' as const, updated_at: new Date().toISOString(), reserved_amount: '0'}
-      await tx('paper_orders').where({id: row.id}).update({status: updated.status, updated_at: updated.updated_at, reserved_amount: '0'})
+      await tx('paper_orders')
+        .where({id: row.id})
+        .update({status: updated.status, updated_at: updated.updated_at, reserved_amount: '0'})
       return toExchangeOrder(updated)
     })
   }
@@ -277,36 +301,63 @@ export class PaperExchange implements ExchangeGateway {
       return p.gt(0) ? str(p) : null
     }
 
-    return {...t, symbol: market.symbol, last: onTick(t.last, 'half-up'), bid: onTick(t.bid, 'down'), ask: onTick(t.ask, 'up')}
+    return {
+      ...t,
+      symbol: market.symbol,
+      last: onTick(t.last, 'half-up'),
+      bid: onTick(t.bid, 'down'),
+      ask: onTick(t.ask, 'up'),
+    }
   }
 
   private async market(symbol: string): Promise<Market> {
     const market = findMarket(await this.markets(), symbol)
-    if (!market) throw new TradedeskError('UNKNOWN_SYMBOL', `unknown symbol ${symbol} on the paper exchange`, ExitCode.ORDER_INVALID)
+    if (!market)
+      throw new TradedeskError(
+        'UNKNOWN_SYMBOL',
+        `unknown symbol ${symbol} on the paper exchange`,
+        ExitCode.ORDER_INVALID,
+      )
     return market
   }
 
   /** The exchange's own checks, as Binance makes them: the last line of defence behind validation. */
-  private checkRules(market: Market, req: OrderRequest, amount: Decimal, price: Decimal | null, ticker: Omit<Ticker, 'symbol'> | undefined) {
+  private checkRules(
+    market: Market,
+    req: OrderRequest,
+    amount: Decimal,
+    price: Decimal | null,
+    ticker: Omit<Ticker, 'symbol'> | undefined,
+  ) {
     if (!market.active) throw orderRejected(`${market.symbol} is not trading`, 'MARKET_INACTIVE')
     if (market.orderTypes && !market.orderTypes.includes(req.type)) {
       throw orderRejected(`${req.type} orders are not allowed on ${market.symbol}`, 'ORDER_TYPE_UNSUPPORTED')
     }
 
-    if (!ticker?.last) throw orderRejected(`${market.symbol} has no price in the paper market snapshot`, 'PRICE_UNAVAILABLE')
+    if (!ticker?.last)
+      throw orderRejected(`${market.symbol} has no price in the paper market snapshot`, 'PRICE_UNAVAILABLE')
     if (!amount.isFinite() || amount.lte(0) || !isOnStep(amount, dec(market.amountStep))) {
-      throw orderRejected(`Filter failure: LOT_SIZE (amount ${str(amount)}, step ${market.amountStep})`, 'AMOUNT_INVALID')
+      throw orderRejected(
+        `Filter failure: LOT_SIZE (amount ${str(amount)}, step ${market.amountStep})`,
+        'AMOUNT_INVALID',
+      )
     }
 
     const min = dec(market.minAmount)
     const max = dec(req.type === 'market' ? (market.marketMaxAmount ?? market.maxAmount) : market.maxAmount)
     if ((min && amount.lt(min)) || (max && amount.gt(max))) {
-      throw orderRejected(`Filter failure: LOT_SIZE (amount ${str(amount)} outside ${market.minAmount}..${max ? str(max) : ''})`, 'AMOUNT_INVALID')
+      throw orderRejected(
+        `Filter failure: LOT_SIZE (amount ${str(amount)} outside ${market.minAmount}..${max ? str(max) : ''})`,
+        'AMOUNT_INVALID',
+      )
     }
 
     if (req.type === 'limit') {
       if (!price || price.lte(0) || !isOnStep(price, dec(market.priceTick))) {
-        throw orderRejected(`Filter failure: PRICE_FILTER (price ${price ? str(price) : 'missing'}, tick ${market.priceTick})`, 'PRICE_INVALID')
+        throw orderRejected(
+          `Filter failure: PRICE_FILTER (price ${price ? str(price) : 'missing'}, tick ${market.priceTick})`,
+          'PRICE_INVALID',
+        )
       }
 
       const minPrice = dec(market.minPrice)
@@ -330,7 +381,10 @@ export class PaperExchange implements ExchangeGateway {
     }
 
     if (maxCost && notional.gt(maxCost) && (req.type === 'limit' || market.maxCostAppliesToMarket)) {
-      throw orderRejected(`Filter failure: NOTIONAL (value ${str(notional)} above ${market.maxCost})`, 'AMOUNT_TOO_LARGE')
+      throw orderRejected(
+        `Filter failure: NOTIONAL (value ${str(notional)} above ${market.maxCost})`,
+        'AMOUNT_TOO_LARGE',
+      )
     }
   }
 

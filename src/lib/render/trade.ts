@@ -29,7 +29,19 @@ export function renderTrades(trades: TradeRecord[], ui: Ui): string {
   if (trades.length === 0) return 'No trades.'
   return ui.table(
     ['ID', 'Created (UTC)', 'Broker', 'Symbol', 'Side', 'Type', 'Quantity', 'Price', 'Status', 'Filled', 'Fill price'],
-    trades.map((t) => [t.id, ui.time(t.created_at, {inTable: true}), t.broker, t.symbol, ui.side(t.side), t.order_type, t.quantity, t.price, status(t.status, ui), t.filled_quantity, t.filled_price]),
+    trades.map((t) => [
+      t.id,
+      ui.time(t.created_at, {inTable: true}),
+      t.broker,
+      t.symbol,
+      ui.side(t.side),
+      t.order_type,
+      t.quantity,
+      t.price,
+      status(t.status, ui),
+      t.filled_quantity,
+      t.filled_price,
+    ]),
   )
 }
 

@@ -70,14 +70,26 @@ describe('ccxt-errors: CCXT error class -> code, exit code, retryable', () => {
 
         const read = mapCcxtError(error, 'read', 'binance')
         expect(read).to.be.instanceOf(TradedeskError)
-        expect({code: read.code, exit: read.exitCode, retryable: read.retryable}).to.deep.equal({code: t.code, exit: t.exit, retryable: t.retryable})
+        expect({code: read.code, exit: read.exitCode, retryable: read.retryable}).to.deep.equal({
+          code: t.code,
+          exit: t.exit,
+          retryable: t.retryable,
+        })
         expect(read.message).to.equal('binance: {"code":-1,"msg":"something"}')
 
         const order = mapCcxtError(error, 'order', 'binance')
         if (t.maybeSent) {
-          expect({code: order.code, exit: order.exitCode, retryable: order.retryable}).to.deep.equal({code: 'ORDER_OUTCOME_UNKNOWN', exit: 6, retryable: false})
+          expect({code: order.code, exit: order.exitCode, retryable: order.retryable}).to.deep.equal({
+            code: 'ORDER_OUTCOME_UNKNOWN',
+            exit: 6,
+            retryable: false,
+          })
         } else {
-          expect({code: order.code, exit: order.exitCode, retryable: order.retryable}).to.deep.equal({code: t.code, exit: t.exit, retryable: t.retryable})
+          expect({code: order.code, exit: order.exitCode, retryable: order.retryable}).to.deep.equal({
+            code: t.code,
+            exit: t.exit,
+            retryable: t.retryable,
+          })
         }
       })
     }
@@ -85,27 +97,49 @@ describe('ccxt-errors: CCXT error class -> code, exit code, retryable', () => {
 
   describe('corrections and non-CCXT errors', () => {
     it('Binance -2015 arriving as DDoSProtection is a credentials problem (exit 4), on a read and on an order', () => {
-      const error = new ccxt.DDoSProtection('binance {"code":-2015,"msg":"Invalid API-key, IP, or permissions for action."}')
+      const error = new ccxt.DDoSProtection(
+        'binance {"code":-2015,"msg":"Invalid API-key, IP, or permissions for action."}',
+      )
       for (const phase of ['read', 'order'] as const) {
         const e = mapCcxtError(error, phase, 'binance')
-        expect({code: e.code, exit: e.exitCode, retryable: e.retryable}, phase).to.deep.equal({code: 'AUTHENTICATION_FAILED', exit: 4, retryable: false})
+        expect({code: e.code, exit: e.exitCode, retryable: e.retryable}, phase).to.deep.equal({
+          code: 'AUTHENTICATION_FAILED',
+          exit: 4,
+          retryable: false,
+        })
       }
     })
 
     it('Binance -1022 (bad signature) in any class is a credentials problem (exit 4)', () => {
-      const e = mapCcxtError(new ccxt.BadRequest('binance {"code":-1022,"msg":"Signature for this request is not valid."}'), 'read', 'binance')
+      const e = mapCcxtError(
+        new ccxt.BadRequest('binance {"code":-1022,"msg":"Signature for this request is not valid."}'),
+        'read',
+        'binance',
+      )
       expect({code: e.code, exit: e.exitCode}).to.deep.equal({code: 'AUTHENTICATION_FAILED', exit: 4})
     })
 
     it('a 429 -1003 DDoSProtection (no -2015) stays a retryable rate limit', () => {
-      const e = mapCcxtError(new ccxt.DDoSProtection('binance {"code":-1003,"msg":"Too many requests"}'), 'read', 'binance')
-      expect({code: e.code, exit: e.exitCode, retryable: e.retryable}).to.deep.equal({code: 'RATE_LIMITED', exit: 5, retryable: true})
+      const e = mapCcxtError(
+        new ccxt.DDoSProtection('binance {"code":-1003,"msg":"Too many requests"}'),
+        'read',
+        'binance',
+      )
+      expect({code: e.code, exit: e.exitCode, retryable: e.retryable}).to.deep.equal({
+        code: 'RATE_LIMITED',
+        exit: 5,
+        retryable: true,
+      })
     })
 
     it('a plain TypeError (a garbled answer CCXT could not parse) is BAD_EXCHANGE_ANSWER: exit 5 on a read, 6 on an order', () => {
       const error = new TypeError("Cannot read properties of undefined (reading 'symbol')")
       const read = mapCcxtError(error, 'read', 'binance')
-      expect({code: read.code, exit: read.exitCode, retryable: read.retryable}).to.deep.equal({code: 'BAD_EXCHANGE_ANSWER', exit: 5, retryable: true})
+      expect({code: read.code, exit: read.exitCode, retryable: read.retryable}).to.deep.equal({
+        code: 'BAD_EXCHANGE_ANSWER',
+        exit: 5,
+        retryable: true,
+      })
       expect(read.message).to.contain("reading 'symbol'")
       const order = mapCcxtError(error, 'order', 'binance')
       expect({code: order.code, exit: order.exitCode}).to.deep.equal({code: 'ORDER_OUTCOME_UNKNOWN', exit: 6})
@@ -125,8 +159,14 @@ describe('ccxt-errors: CCXT error class -> code, exit code, retryable', () => {
     })
 
     it('notSent keeps code, exit code and retryable (a failure before the request left)', () => {
-      const e = notSent(mapCcxtError(new ccxt.RequestTimeout('binance GET /api/v3/exchangeInfo request timed out'), 'read', 'binance'))
-      expect({code: e.code, exit: e.exitCode, retryable: e.retryable}).to.deep.equal({code: 'TIMEOUT', exit: 5, retryable: true})
+      const e = notSent(
+        mapCcxtError(new ccxt.RequestTimeout('binance GET /api/v3/exchangeInfo request timed out'), 'read', 'binance'),
+      )
+      expect({code: e.code, exit: e.exitCode, retryable: e.retryable}).to.deep.equal({
+        code: 'TIMEOUT',
+        exit: 5,
+        retryable: true,
+      })
     })
   })
 
@@ -135,7 +175,9 @@ describe('ccxt-errors: CCXT error class -> code, exit code, retryable', () => {
     const SECRET = 'SENTINEL-SECRET-8f3a2c'
 
     it('from a CCXT error message, on a read and on an order', () => {
-      const error = new ccxt.AuthenticationError(`binance GET http://x/api/v3/account?apiKey=${KEY}&secret=${SECRET} {"code":-2015}`)
+      const error = new ccxt.AuthenticationError(
+        `binance GET http://x/api/v3/account?apiKey=${KEY}&secret=${SECRET} {"code":-2015}`,
+      )
       for (const phase of ['read', 'order'] as const) {
         const e = mapCcxtError(error, phase, 'binance', [KEY, SECRET])
         expect(e.message).to.not.contain(KEY)
@@ -146,7 +188,12 @@ describe('ccxt-errors: CCXT error class -> code, exit code, retryable', () => {
     })
 
     it('from a timeout on an order and from a non-CCXT error, every occurrence', () => {
-      const timeout = mapCcxtError(new ccxt.RequestTimeout(`binance POST ${SECRET} ${SECRET} request timed out`), 'order', 'binance', [KEY, SECRET])
+      const timeout = mapCcxtError(
+        new ccxt.RequestTimeout(`binance POST ${SECRET} ${SECRET} request timed out`),
+        'order',
+        'binance',
+        [KEY, SECRET],
+      )
       expect(timeout.message).to.not.contain(SECRET)
       expect(timeout.exitCode).to.equal(6)
       const plain = mapCcxtError(new TypeError(`bad ${KEY}`), 'read', 'binance', [KEY, SECRET])

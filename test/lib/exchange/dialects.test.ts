@@ -32,7 +32,8 @@ describe('exchange dialects', () => {
 
       const fallback = newClientOrderId(FALLBACK.clientId)
       for (const [exchange, valid] of Object.entries(RULES)) {
-        if (exchange !== 'coinbase') expect(valid(fallback), `fallback id ${fallback} under ${exchange}'s rule`).to.equal(true)
+        if (exchange !== 'coinbase')
+          expect(valid(fallback), `fallback id ${fallback} under ${exchange}'s rule`).to.equal(true)
       }
     }
   })
@@ -51,10 +52,20 @@ describe('exchange dialects', () => {
   })
 
   it('the table: binance and okx look orders up by client id, kraken filters open and closed orders, coinbase scans and sizes market buys by cost', () => {
-    expect(dialectOf('binance')).to.include({lookup: 'by-client-id', marketBuy: 'base', fees: 'trades', clientIdParam: 'clientOrderId'})
+    expect(dialectOf('binance')).to.include({
+      lookup: 'by-client-id',
+      marketBuy: 'base',
+      fees: 'trades',
+      clientIdParam: 'clientOrderId',
+    })
     expect(dialectOf('okx')).to.include({lookup: 'by-client-id', marketBuy: 'base', fees: 'order'})
     expect(dialectOf('kraken')).to.include({lookup: 'scan-filtered', marketBuy: 'base', fees: 'order'})
-    expect(dialectOf('coinbase')).to.include({clientId: 'uuid', clientIdParam: 'client_order_id', lookup: 'scan', marketBuy: 'spend'})
+    expect(dialectOf('coinbase')).to.include({
+      clientId: 'uuid',
+      clientIdParam: 'client_order_id',
+      lookup: 'scan',
+      marketBuy: 'spend',
+    })
   })
 
   it('an exchange without a row gets the safest behaviour: strictest id, lookup through open and closed orders, sizing as ccxt asks', () => {

@@ -20,10 +20,22 @@ describe('PaperExchange', () => {
   })
   afterEach(() => session.close())
 
-  const free = async (asset: string) => new Decimal((await paper.fetchBalance()).find((b) => b.asset === asset)?.free ?? '0')
-  const used = async (asset: string) => new Decimal((await paper.fetchBalance()).find((b) => b.asset === asset)?.used ?? '0')
+  const free = async (asset: string) =>
+    new Decimal((await paper.fetchBalance()).find((b) => b.asset === asset)?.free ?? '0')
+  const used = async (asset: string) =>
+    new Decimal((await paper.fetchBalance()).find((b) => b.asset === asset)?.used ?? '0')
   const order = (over: Partial<Parameters<PaperExchange['createOrder']>[0]>) =>
-    paper.createOrder({symbol: 'ETH/USDT', side: 'buy', type: 'market', amount: '0.1', price: null, referencePrice: null, spend: null, clientOrderId: newClientOrderId(), ...over})
+    paper.createOrder({
+      symbol: 'ETH/USDT',
+      side: 'buy',
+      type: 'market',
+      amount: '0.1',
+      price: null,
+      referencePrice: null,
+      spend: null,
+      clientOrderId: newClientOrderId(),
+      ...over,
+    })
 
   it('starts the built-in paper broker with 10000 USDT', async () => {
     expect(await paper.fetchBalance()).to.deep.equal([{asset: 'USDT', free: '10000', used: '0', total: '10000'}])
@@ -45,7 +57,10 @@ describe('PaperExchange', () => {
 
     expect((await free('USDT')).toFixed()).to.equal(new Decimal(10000).minus(spent).toFixed())
     expect((await free('ETH')).toFixed()).to.equal('0.4')
-    const dump = JSON.stringify(await session.store.db('paper_balances').select()) + JSON.stringify(await session.store.db('paper_orders').select()) + JSON.stringify(await session.store.db('paper_fills').select())
+    const dump =
+      JSON.stringify(await session.store.db('paper_balances').select()) +
+      JSON.stringify(await session.store.db('paper_orders').select()) +
+      JSON.stringify(await session.store.db('paper_fills').select())
     expect(dump).to.not.match(FLOAT_ARTEFACT)
   })
 
