@@ -1,7 +1,10 @@
 #!/usr/bin/env -S node --import tsx
-// Runs the TypeScript sources directly (no build), for development.
-import {execute} from '@oclif/core'
+// The same path as bin/run.js, on the TypeScript sources (no build), for development.
+import {fileURLToPath} from 'node:url'
 
-import {normalizeArgv} from '../src/lib/cli/argv.ts'
+import {main} from '../src/main.ts'
 
-await execute({development: true, dir: import.meta.url, args: normalizeArgv(process.argv.slice(2))})
+process.exitCode = await main(process.argv.slice(2), {
+  root: fileURLToPath(new URL('..', import.meta.url)),
+  development: true,
+})

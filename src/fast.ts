@@ -1,48 +1,26 @@
+import {commandOf} from './commands/index.js'
 import {Invocation} from './lib/cli/invocation.js'
-import {type Action, type ArgSpecs, type FlagSpecs, parseStrict} from './lib/cli/spec.js'
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyAction = Action<FlagSpecs, ArgSpecs, any>
-
-/** The commands scripts call most, by command id. */
-const FAST = new Map<string, () => Promise<AnyAction>>([
-  ['history', async () => (await import('./actions/history.js')).history as AnyAction],
-  ['symbols', async () => (await import('./actions/symbols.js')).symbols as AnyAction],
-  ['broker list', async () => (await import('./actions/broker-list.js')).brokerList as AnyAction],
-  ['price', async () => (await import('./actions/price.js')).price as AnyAction],
-  ['balance', async () => (await import('./actions/balance.js')).balance as AnyAction],
-  ['portfolio', async () => (await import('./actions/portfolio.js')).portfolio as AnyAction],
-])
+import type {Io} from './lib/cli/io.js'
+import {parseStrict} from './lib/cli/spec.js'
 
 /**
  * The fast start-up path. tradedesk runs in cron jobs and shell loops, and loading oclif costs more
- * than the whole of a read-only command, so the commands scripts call most are run here without it:
- * argv is parsed from the same declarations oclif uses, and the run goes through the same Invocation
- * (output, errors, exit codes). Anything not understood here with certainty (help, completion, a bad
- * flag, another command) returns false, and oclif runs the command as usual.
- * TRADEDESK_NO_FAST_PATH=1 sends every run through oclif (the tests compare the two).
+ * than the whole of a read-only command, so the commands marked `fast` in their declaration run here
+ * without it: argv is parsed from the same declaration oclif's class is derived from, and the run goes
+ * through the same Invocation (output, errors, exit codes). Anything not understood here with
+ * certainty (help, completion, a short or bad flag, an unknown or unmarked command) returns undefined,
+ * and oclif runs the command as usual. TRADEDESK_NO_FAST_PATH=1 sends every run through oclif (the
+ * tests compare the two).
  */
-export async function runFast(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
-  if (env.TRADEDESK_NO_FAST_PATH) return false
-  const id = argv.length >= 2 && FAST.has(`${argv[0]} ${argv[1]}`) ? `${argv[0]} ${argv[1]}` : argv[0]
-  const load = id === undefined ? undefined : FAST.get(id)
-  if (!load) return false
-  const action = await load()
-  const parsed = parseStrict(action, argv.slice(id.split(' ').length), env)
-  if (!parsed) return false
+export async function runFast(argv: string[], io: Io): Promise<number | undefined> {
+  if (io.env.TRADEDESK_NO_FAST_PATH) return undefined
+  const found = commandOf(argv)
+  if (!found) return undefined
+  const command = (await found.load()).default
+  if (!command.fast) return undefined
+  const parsed = parseStrict(command, found.rest, io.env)
+  if (!parsed) return undefined
 
-  const invocation = new Invocation(Boolean(parsed.flags.json), parsed.flags.profile)
-  try {
-    await invocation.perform(() => action.run(invocation.context(parsed.flags, parsed.args)))
-  } catch (error) {
-    invocation.fail(error)
-  } finally {
-    try {
-      await invocation.close()
-    } catch (error) {
-      invocation.fail(error)
-    }
-  }
-
-  return true
+  const invocation = new Invocation(io, Boolean(parsed.flags.json), parsed.flags.profile)
+  return invocation.run(() => command.run(invocation.context(parsed.flags, parsed.args)))
 }

@@ -1,17 +1,36 @@
-import {price} from '../actions/price.js'
-import {BaseCommand, oclifArgs, oclifFlags} from '../lib/base-command.js'
+import {defineCommand, result} from '../lib/cli/spec.js'
+import {usageError} from '../lib/errors.js'
+import {findMarket} from '../lib/markets.js'
+import {type PriceView, renderPrice} from '../lib/render/price.js'
 
-export default class Price extends BaseCommand<typeof Price> {
-  static override summary = 'Last, bid, ask and 24 h change of one symbol.'
-  static override examples = [
-    '<%= config.bin %> price BTC/USDT',
-    '<%= config.bin %> price eth/usdt --json',
-    '<%= config.bin %> price ETHBTC --broker binance',
-  ]
-  static override flags = oclifFlags(price.flags)
-  static override args = oclifArgs(price.args)
-
-  async execute() {
-    return price.run(this.context(price))
-  }
-}
+export default defineCommand({
+  summary: 'Last, bid, ask and 24 h change of one symbol.',
+  examples: ['price BTC/USDT', 'price eth/usdt --json', 'price ETHBTC --broker binance'],
+  flags: {},
+  args: {
+    symbol: {description: 'Market symbol, e.g. BTC/USDT.', required: true},
+  },
+  fast: true,
+  async run({args, flags, session: open}) {
+    const session = await open()
+    const broker = await session.broker(flags.broker)
+    const gateway = await session.gateway(broker)
+    const market = findMarket(await gateway.markets(), args.symbol)
+    if (!market)
+      throw usageError(
+        `unknown symbol ${args.symbol} on ${broker.name}: see \`tradedesk symbols --all --search ...\``,
+        'UNKNOWN_SYMBOL',
+      )
+    const t = await gateway.fetchTicker(market.symbol)
+    const data: PriceView = {
+      broker: broker.name,
+      symbol: market.symbol,
+      last: t.last,
+      bid: t.bid,
+      ask: t.ask,
+      change_24h_pct: t.changePct,
+      timestamp: t.timestamp === null ? null : new Date(t.timestamp).toISOString(),
+    }
+    return result(data, (d, ui) => renderPrice(d, ui, gateway.prices))
+  },
+})

@@ -1,6 +1,7 @@
 import type {Hook} from '@oclif/core'
 
 import {Invocation} from '../lib/cli/invocation.js'
+import {currentRun} from '../lib/cli/io.js'
 import {usageError} from '../lib/errors.js'
 
 /**
@@ -15,9 +16,10 @@ const hook: Hook.CommandNotFound = async function (opts) {
     .filter(({c, d}) => d <= Math.max(1, Math.floor(c.length / 3)))
     .sort((a, b) => a.d - b.d)[0]?.c
   const hint = nearest ? `did you mean \`tradedesk ${nearest}\`? ` : ''
-  new Invocation((opts.argv ?? []).includes('--json')).fail(
-    usageError(`unknown command "${typed}": ${hint}see \`tradedesk --help\``, 'UNKNOWN_COMMAND'),
-  )
+  const run = currentRun()
+  const invocation = new Invocation(run.io, (opts.argv ?? []).includes('--json'))
+  invocation.fail(usageError(`unknown command "${typed}": ${hint}see \`tradedesk --help\``, 'UNKNOWN_COMMAND'))
+  run.exitCode = await invocation.close()
 }
 
 /** Levenshtein distance. */

@@ -1,24 +1,15 @@
 import {Args, Command, Flags, type Interfaces} from '@oclif/core'
 
 import {Invocation} from './cli/invocation.js'
+import {currentRun} from './cli/io.js'
 import {
-  type Action,
-  type ActionContext,
+  type AnyCommand,
   type ArgSpecs,
+  type CommandContext,
   type FlagSpec,
   type FlagSpecs,
   GLOBAL_FLAGS,
-  type Result,
 } from './cli/spec.js'
-import type {Session} from './session.js'
-import type {Spinner} from './ui.js'
-
-export type {Result} from './cli/spec.js'
-
-export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<
-  (typeof BaseCommand)['baseFlags'] & T['flags']
->
-export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
 
 /** oclif's flag for a plain declaration (src/lib/cli/spec.ts). */
 function oclifFlag(spec: FlagSpec) {
@@ -50,82 +41,66 @@ export function oclifFlags(specs: FlagSpecs): Interfaces.FlagInput {
   ) as Interfaces.FlagInput
 }
 
-/** oclif's arguments for plain declarations. */
+/**
+ * oclif's arguments for plain declarations. oclif would read a missing argument from piped stdin:
+ * `while read id; do ... order cancel $id` would swallow its own input. Arguments come from argv only.
+ */
 export function oclifArgs(specs: ArgSpecs): Interfaces.ArgInput {
   return Object.fromEntries(
-    Object.entries(specs).map(([name, spec]) => [name, Args.string({...spec})]),
+    Object.entries(specs).map(([name, {options, ...spec}]) => [
+      name,
+      Args.string({...spec, options: options ? [...options] : undefined, ignoreStdin: true}),
+    ]),
   ) as Interfaces.ArgInput
 }
 
-/**
- * Every command's base, the oclif side of a run: the global flags and parsing. What a run does with
- * its result or its failure (JSON or a human view, the error envelope, exit codes, the session's
- * lifetime) is the Invocation's, shared with the fast path that skips oclif (src/fast.ts).
- */
-export abstract class BaseCommand<T extends typeof Command> extends Command {
-  static override baseFlags = oclifFlags(GLOBAL_FLAGS) as {
-    json: Interfaces.BooleanFlag<boolean>
-    broker: Interfaces.OptionFlag<string | undefined>
-    profile: Interfaces.OptionFlag<string | undefined>
-  }
+/** The oclif command class of a declaration: oclif parses argv and shows help; the declaration runs. */
+export function oclifCommand(declaration: AnyCommand): typeof Command {
+  return class extends Command {
+    static override summary = declaration.summary
+    static override description = declaration.description
+    static override examples = declaration.examples.map((e) => `<%= config.bin %> ${e}`.trimEnd())
+    static override baseFlags = oclifFlags(GLOBAL_FLAGS)
+    static override flags = oclifFlags(declaration.flags)
+    static override args = oclifArgs(declaration.args)
+    /** read by the fast-path test, through the manifest */
+    static fast = Boolean(declaration.fast)
 
-  protected flags!: CommandFlags<T>
-  protected args!: CommandArgs<T>
-  private invocation?: Invocation
+    private invocation?: Invocation
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  abstract execute(): Promise<Result<any>>
+    async run(): Promise<void> {
+      const {flags, args, raw} = await this.parse(this.ctor)
+      const {io} = currentRun()
+      // A flag's environment variable is read from the run's environment (oclif reads the process's).
+      for (const [name, spec] of Object.entries({...GLOBAL_FLAGS, ...declaration.flags})) {
+        const given = raw.some((t) => t.type === 'flag' && t.flag === name)
+        if (spec.type === 'string' && spec.env && !given) flags[name] = io.env[spec.env] || undefined
+      }
 
-  override async init(): Promise<void> {
-    await super.init()
-    const {args, flags} = await this.parse({
-      flags: this.ctor.flags,
-      baseFlags: (super.ctor as typeof BaseCommand).baseFlags,
-      // oclif reads a missing argument from piped stdin: `while read id; do ... order cancel $id` would
-      // swallow its own input. Arguments come from argv only.
-      args: Object.fromEntries(
-        Object.entries(this.ctor.args ?? {}).map(([name, arg]) => [name, {...arg, ignoreStdin: true}]),
-      ),
-      strict: this.ctor.strict,
-    })
-    this.flags = flags as CommandFlags<T>
-    this.args = args as CommandArgs<T>
-    this.invocation = new Invocation(Boolean(this.flags.json), this.flags.profile)
-  }
+      const invocation = new Invocation(io, Boolean(flags.json), flags.profile as string | undefined)
+      this.invocation = invocation
+      await invocation.perform(() =>
+        declaration.run(
+          invocation.context(
+            flags as CommandContext<FlagSpecs, ArgSpecs>['flags'],
+            args as CommandContext<FlagSpecs, ArgSpecs>['args'],
+          ),
+        ),
+      )
+    }
 
-  async run(): Promise<void> {
-    await this.invocation!.perform(() => this.execute())
-  }
+    override async catch(error: Error): Promise<void> {
+      // A parse failure comes before the invocation exists: --json still decides the form.
+      this.invocation ??= new Invocation(currentRun().io, this.argv.includes('--json'))
+      this.invocation.fail(error)
+    }
 
-  /** shown on stderr while a command waits (on a terminal only); stop it before prompting */
-  protected get spinner(): Spinner | undefined {
-    return this.invocation?.spinner
-  }
-
-  /** The session of this run, opened on first use and closed when the command ends. */
-  protected session(): Promise<Session> {
-    return this.invocation!.session()
-  }
-
-  /** What an action (a command declared without oclif) gets from this run. */
-  protected context<F extends FlagSpecs, A extends ArgSpecs, D>(_action: Action<F, A, D>): ActionContext<F, A> {
-    return this.invocation!.context<F, A>(
-      this.flags as unknown as ActionContext<F, A>['flags'],
-      this.args as unknown as ActionContext<F, A>['args'],
-    )
-  }
-
-  override async catch(error: Error & {exitCode?: number}): Promise<void> {
-    // A parse failure comes before the invocation exists: --json still decides the form.
-    this.invocation ??= new Invocation(this.argv.includes('--json'))
-    this.invocation.fail(error)
-  }
-
-  override async finally(error: Error | undefined): Promise<void> {
-    try {
-      await this.invocation?.close()
-    } finally {
-      await super.finally(error)
+    override async finally(error: Error | undefined): Promise<void> {
+      try {
+        if (this.invocation) currentRun().exitCode = await this.invocation.close()
+      } finally {
+        await super.finally(error)
+      }
     }
   }
 }

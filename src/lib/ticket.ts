@@ -2,8 +2,28 @@ import type {Broker} from './brokers.js'
 import {Decimal, dec, limitPriceOnTick, parsePlainDecimal, str, truncateToStep} from './decimal.js'
 import {usageError} from './errors.js'
 import type {ExchangeGateway, Market, Ticker} from './exchange/types.js'
-import type {OrderInput} from './trading.js'
-import {feeRateOf, quantityForUsd, quoteUsdPrice, referencePrice, tickerOrNull, usdForQuantity} from './trading.js'
+import type {InputStream, OutputStream} from './cli/io.js'
+import {findMarket} from './markets.js'
+import {
+  type OrderInput,
+  type PreparedOrder,
+  type ValidationCode,
+  feeRateOf,
+  prepareOrder,
+  quantityForUsd,
+  quoteUsdPrice,
+  referencePrice,
+  tickerOrNull,
+  usdForQuantity,
+} from './trading.js'
+
+/** Failures the order ticket answers by asking for the size again. */
+const SIZE_CODES = new Set<ValidationCode>([
+  'AMOUNT_TOO_SMALL',
+  'AMOUNT_TOO_LARGE',
+  'COST_TOO_SMALL',
+  'INSUFFICIENT_FUNDS',
+])
 
 /** The prompts the ticket asks with: inquirer's, or a test's. */
 export interface Prompts {
@@ -26,9 +46,9 @@ export interface Prompts {
 }
 
 /** inquirer's prompts, writing to stderr so that stdout only ever carries the result. */
-export async function inquirerPrompts(): Promise<Prompts> {
+export async function inquirerPrompts(io: {stdin: InputStream; stderr: OutputStream}): Promise<Prompts> {
   const {input, search, select} = await import('@inquirer/prompts')
-  const context = {output: process.stderr}
+  const context = {input: io.stdin, output: io.stderr as NodeJS.WritableStream}
   return {
     select: (config) => select(config, context),
     search: (config) => search(config, context),
@@ -231,8 +251,7 @@ export class OrderTicket {
     const symbol = start.symbol ?? (await this.symbol(markets))
     const side = start.side ?? (await this.side())
     const type = start.type ?? (await this.type())
-    const market =
-      markets.find((m) => m.symbol === symbol.toUpperCase()) ?? markets.find((m) => m.id === symbol.toUpperCase())
+    const market = findMarket(markets, symbol)
     const input: OrderInput = {
       side,
       symbol,
@@ -258,6 +277,22 @@ export class OrderTicket {
     }
 
     return {broker, input}
+  }
+
+  /** Prepares the order; a size the market or the balance refuses is asked again, with the reasons. */
+  async prepare(gateway: ExchangeGateway, broker: Broker, input: OrderInput): Promise<PreparedOrder> {
+    let prepared = await prepareOrder(gateway, broker, input)
+    while (!prepared.valid && prepared.market && prepared.errors.every((e) => SIZE_CODES.has(e.code))) {
+      input = await this.resize(
+        gateway,
+        prepared.market,
+        input,
+        prepared.errors.map((e) => e.message),
+      )
+      prepared = await prepareOrder(gateway, broker, input)
+    }
+
+    return prepared
   }
 
   /** Asks for the size again, after validation refused it. */

@@ -1,5 +1,7 @@
 import type Table from 'cli-table3'
 
+import type {OutputStream} from './cli/io.js'
+
 type HorizontalTable = InstanceType<typeof Table>
 
 const BORDERLESS = {
@@ -33,7 +35,7 @@ export class Spinner {
 
   constructor(
     private readonly text: string,
-    private readonly stream: NodeJS.WriteStream = process.stderr,
+    private readonly stream: OutputStream = process.stderr,
   ) {}
 
   start(delayMs = 250): this {
@@ -70,7 +72,7 @@ export class Ui {
     private readonly Table: new (options: object) => HorizontalTable,
   ) {}
 
-  static async create(stream: NodeJS.WriteStream = process.stdout, env: NodeJS.ProcessEnv = process.env): Promise<Ui> {
+  static async create(stream: OutputStream = process.stdout, env: NodeJS.ProcessEnv = process.env): Promise<Ui> {
     const tty = Boolean(stream.isTTY)
     const color = tty && env.NO_COLOR === undefined && env.TERM !== 'dumb'
     const {default: Table} = await import('cli-table3')

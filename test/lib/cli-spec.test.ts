@@ -1,8 +1,10 @@
 import {expect} from 'chai'
 
-import {defineAction, parseStrict} from '../../src/lib/cli/spec.js'
+import {defineCommand, parseStrict, result} from '../../src/lib/cli/spec.js'
 
-const action = defineAction({
+const command = defineCommand({
+  summary: 'a command to parse for',
+  examples: [],
   flags: {
     side: {type: 'string', description: 'side', options: ['buy', 'sell']},
     quote: {type: 'string', description: 'quote', multiple: true},
@@ -15,11 +17,21 @@ const action = defineAction({
     extra: {description: 'optional'},
   },
   async run() {
-    return {data: null, human: () => ''}
+    return Promise.resolve(result(null, () => ''))
   },
 })
 
-const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) => parseStrict(action, argv, env)
+const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) => parseStrict(command, argv, env)
+
+const withRequired = defineCommand({
+  summary: 'a command with a required flag and an argument of choices',
+  examples: [],
+  flags: {exchange: {type: 'string', description: 'exchange', required: true}},
+  args: {side: {description: 'side', options: ['buy', 'sell']}},
+  async run() {
+    return Promise.resolve(result(null, () => ''))
+  },
+})
 
 describe('parseStrict: argv for the fast path, or null when oclif must answer', () => {
   it('reads flags in either form, anywhere, with defaults, repeats of a multiple flag and the arguments', () => {
@@ -71,6 +83,16 @@ describe('parseStrict: argv for the fast path, or null when oclif must answer', 
     ['an empty argument', ['']],
     ['an empty flag value', ['X', '--side=']],
   ]
+  it('reads a required flag and an argument among its choices; refuses either missing or off the list', () => {
+    expect(parseStrict(withRequired, ['buy', '--exchange', 'kraken'], {})).to.deep.equal({
+      flags: {json: undefined, broker: undefined, profile: undefined, exchange: 'kraken'},
+      args: {side: 'buy'},
+    })
+    expect(parseStrict(withRequired, ['--exchange', 'kraken'], {})?.args).to.deep.equal({side: undefined})
+    expect(parseStrict(withRequired, ['buy'], {})).to.equal(null)
+    expect(parseStrict(withRequired, ['hold', '--exchange', 'kraken'], {})).to.equal(null)
+  })
+
   for (const [what, argv] of refused) {
     it(`refuses ${what}: ${JSON.stringify(argv)}`, () => {
       expect(parse(argv)).to.equal(null)

@@ -3,12 +3,14 @@ import {createHash} from 'node:crypto'
 import {mkdtempSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {basename, join} from 'node:path'
+import {Readable} from 'node:stream'
 import {fileURLToPath} from 'node:url'
 
 import type {Knex} from 'knex'
 
 /** The real binary, as a user runs it (built by `npm test`'s pretest). */
 export const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
 export interface CliResult {
   code: number | null
@@ -23,8 +25,10 @@ export interface CliOptions {
   env?: Record<string, string | undefined>
   input?: string
   timeoutMs?: number
-  /** sees the child process as soon as it starts (a crash test kills it) */
+  /** sees the child process as soon as it starts (a crash test kills it); binary runs only */
   onSpawn?: (child: ChildProcess) => void
+  /** run the real binary in a process of its own, not in this process */
+  binary?: boolean
 }
 
 /**
@@ -151,12 +155,11 @@ export function tempHome(prefix = 'tradedesk-test-'): string {
 }
 
 /**
- * Runs bin/run.js with args, stdin and stdout as pipes (no terminal), a clean environment with only
- * PATH, HOME and TRADEDESK_HOME (plus opts.env), and returns its exit code and output. On PostgreSQL
- * (TRADEDESK_TEST_PG_URL) it also sets TRADEDESK_DATABASE_URL to the home's database, unless opts.env
- * names TRADEDESK_DATABASE_URL itself (a value, or undefined for none).
+ * The environment of a run: a clean one with only PATH, HOME and TRADEDESK_HOME (plus opts.env; a key
+ * set to undefined is removed). On PostgreSQL (TRADEDESK_TEST_PG_URL) it also sets
+ * TRADEDESK_DATABASE_URL to the home's database, unless opts.env names TRADEDESK_DATABASE_URL itself.
  */
-export async function runCli(args: string[], opts: CliOptions): Promise<CliResult> {
+async function runEnv(opts: CliOptions): Promise<Record<string, string>> {
   const env: Record<string, string> = {PATH: process.env.PATH ?? '', HOME: opts.home, TRADEDESK_HOME: opts.home}
   for (const [k, v] of Object.entries(opts.env ?? {})) {
     if (v === undefined) delete env[k]
@@ -167,13 +170,57 @@ export async function runCli(args: string[], opts: CliOptions): Promise<CliResul
     env.TRADEDESK_DATABASE_URL = await databaseUrlFor(env.TRADEDESK_HOME ?? env.HOME ?? opts.home)
   }
 
+  return env
+}
+
+/**
+ * Runs the command line in this process (dist/main.js, the binary's own entry), with its own streams
+ * (pipes, not terminals), the environment of runEnv, and opts.input on stdin. The same output and exit
+ * code as the binary (test/commands/in-process.test.ts holds the two to it), without the start-up of
+ * a process: the tier most command tests run in. `timeoutMs` and `onSpawn` mean nothing here.
+ */
+export async function runInProcess(args: string[], opts: CliOptions): Promise<CliResult> {
+  const [{main}, env] = await Promise.all([loadMain(), runEnv(opts)])
+  const stdout = new Capture()
+  const stderr = new Capture()
+  const stdin = Object.assign(Readable.from(opts.input ? [opts.input] : []), {isTTY: false})
+  const code = await main(args, {root: ROOT}, {stdin, stdout, stderr, env, process: false})
+  return {code, signal: null, stdout: stdout.text, stderr: stderr.text}
+}
+
+/**
+ * The binary's entry, built (dist/main.js, by `npm test`'s pretest): oclif loads its commands from
+ * dist, and one copy of every module must serve both paths.
+ */
+async function loadMain(): Promise<typeof import('../../src/main.js')> {
+  const built = new URL('../../dist/main.js', import.meta.url).href
+  return (await import(built)) as typeof import('../../src/main.js')
+}
+
+/** Collects what a run writes to one of its streams. */
+class Capture {
+  text = ''
+  readonly isTTY = false
+  write(chunk: string | Uint8Array): boolean {
+    this.text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')
+    return true
+  }
+}
+
+/**
+ * Runs bin/run.js, the real binary, with args, stdin and stdout as pipes (no terminal) and the
+ * environment of runEnv, and returns its exit code and output: for tests where a process is the
+ * point (crash, concurrency, signals, start-up, the terminal, the binary's parity with in-process).
+ */
+export async function runBinary(args: string[], opts: CliOptions): Promise<CliResult> {
+  const env = await runEnv(opts)
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {env, stdio: ['pipe', 'pipe', 'pipe']})
     opts.onSpawn?.(child)
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000)
     child.on('error', reject)
     child.on('close', (code, signal) => {
@@ -182,6 +229,11 @@ export async function runCli(args: string[], opts: CliOptions): Promise<CliResul
     })
     child.stdin.end(opts.input ?? '')
   })
+}
+
+/** Runs the command line in process (runInProcess), or as the real binary with opts.binary. */
+export async function runCli(args: string[], opts: CliOptions): Promise<CliResult> {
+  return opts.binary ? runBinary(args, opts) : runInProcess(args, opts)
 }
 
 /** Runs with --json and parses stdout; fails loudly when stdout is not exactly one JSON document. */

@@ -1,14 +1,14 @@
-import {brokerList} from '../../actions/broker-list.js'
-import {BaseCommand, oclifArgs, oclifFlags} from '../../lib/base-command.js'
+import {defineCommand, result} from '../../lib/cli/spec.js'
+import {brokerView, renderBrokers} from '../../lib/render/broker.js'
 
-export default class BrokerList extends BaseCommand<typeof BrokerList> {
-  static override summary = 'The brokers of this profile; the default is marked.'
-  static override examples = ['<%= config.bin %> broker list', '<%= config.bin %> broker list --json']
-
-  static override flags = oclifFlags(brokerList.flags)
-  static override args = oclifArgs(brokerList.args)
-
-  async execute() {
-    return brokerList.run(this.context(brokerList))
-  }
-}
+export default defineCommand({
+  summary: 'The brokers of this profile; the default is marked.',
+  examples: ['broker list', 'broker list --json'],
+  flags: {},
+  args: {},
+  fast: true,
+  async run({session}) {
+    const brokers = (await (await session()).brokers.list()).map(brokerView)
+    return result({brokers}, renderBrokers)
+  },
+})

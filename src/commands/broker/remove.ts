@@ -1,29 +1,23 @@
-import {Args, Flags} from '@oclif/core'
+import {defineCommand, result} from '../../lib/cli/spec.js'
+import {brokerView, renderRemoved} from '../../lib/render/broker.js'
 
-import {BaseCommand, type Result} from '../../lib/base-command.js'
-import {brokerView} from '../../lib/render/broker.js'
-
-export default class BrokerRemove extends BaseCommand<typeof BrokerRemove> {
-  static override summary = 'Remove a broker. Its trades stay in the journal.'
-  static override description =
-    'A broker with open, unknown or pending orders is refused, naming them, unless --force: then those rows are closed as expired, with the reason.'
-  static override examples = [
-    '<%= config.bin %> broker remove old-account',
-    '<%= config.bin %> broker remove old-account --force',
-  ]
-  static override args = {
-    name: Args.string({description: 'Broker name.', required: true}),
-  }
-
-  static override flags = {
-    force: Flags.boolean({
+export default defineCommand({
+  summary: 'Remove a broker. Its trades stay in the journal.',
+  description:
+    'A broker with open, unknown or pending orders is refused, naming them, unless --force: then those rows are closed as expired, with the reason.',
+  examples: ['broker remove old-account', 'broker remove old-account --force'],
+  flags: {
+    force: {
+      type: 'boolean',
       description: 'Remove it even with orders whose outcome is not final (they are closed as expired).',
-    }),
-  }
-
-  async execute(): Promise<Result<{removed: ReturnType<typeof brokerView>}>> {
-    const session = await this.session()
-    const removed = brokerView(await session.brokers.remove(this.args.name, {force: this.flags.force}))
-    return {data: {removed}, human: (d) => `Removed broker ${d.removed.name}. Its trades stay in the journal.`}
-  }
-}
+    },
+  },
+  args: {
+    name: {description: 'Broker name.', required: true},
+  },
+  fast: true,
+  async run({args, flags, session}) {
+    const removed = await (await session()).brokers.remove(args.name, {force: flags.force})
+    return result({removed: brokerView(removed)}, renderRemoved)
+  },
+})

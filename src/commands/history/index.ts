@@ -1,19 +1,33 @@
-import {history} from '../../actions/history.js'
-import {BaseCommand, oclifArgs, oclifFlags} from '../../lib/base-command.js'
+import {defineCommand, result} from '../../lib/cli/spec.js'
+import {historyFilter, toCsv} from '../../lib/history.js'
+import {TRADE_STATUSES} from '../../lib/journal.js'
+import {renderTrades} from '../../lib/render/trade.js'
 
-export default class History extends BaseCommand<typeof History> {
-  static override summary = 'The journal: every order this tool sent or tried to send, newest first.'
-  static override examples = [
-    '<%= config.bin %> history',
-    '<%= config.bin %> history --symbol BTC/USDT --side buy --since 2026-01-01',
-    '<%= config.bin %> history --status open --json',
-    '<%= config.bin %> history --limit 1000 --csv > trades.csv',
-  ]
-
-  static override flags = oclifFlags(history.flags)
-  static override args = oclifArgs(history.args)
-
-  async execute() {
-    return history.run(this.context(history))
-  }
-}
+export default defineCommand({
+  summary: 'The journal: every order this tool sent or tried to send, newest first.',
+  examples: [
+    'history',
+    'history --symbol BTC/USDT --side buy --since 2026-01-01',
+    'history --status open --json',
+    'history --limit 1000 --csv > trades.csv',
+  ],
+  flags: {
+    symbol: {type: 'string', description: 'Only this symbol (BTC/USDT, btc-usdt or BTCUSDT).'},
+    side: {type: 'string', description: 'Only buys or sells.', options: ['buy', 'sell']},
+    status: {type: 'string', description: 'Only this status.', options: TRADE_STATUSES},
+    since: {type: 'string', description: 'From this ISO date or time (inclusive).'},
+    until: {type: 'string', description: 'Up to this ISO date (the whole day) or time (exclusive).'},
+    limit: {type: 'integer', description: 'At most this many trades.', default: 50, min: 1, max: 1_000_000},
+    csv: {type: 'boolean', description: 'CSV for spreadsheets.', exclusive: ['json']},
+  },
+  args: {},
+  fast: true,
+  async run({flags, session}) {
+    const filter = historyFilter(flags)
+    const s = await session()
+    // An unknown broker is a usage error here too, not an empty journal.
+    if (flags.broker) await s.brokers.resolve(flags.broker)
+    const trades = await s.journal.list(filter)
+    return result({trades}, (d, ui) => (flags.csv ? toCsv(d.trades) : renderTrades(d.trades, ui)))
+  },
+})

@@ -1,22 +1,21 @@
-import {Args} from '@oclif/core'
-
-import {BaseCommand, type Result} from '../../lib/base-command.js'
+import {defineCommand, result} from '../../lib/cli/spec.js'
 import {usageError} from '../../lib/errors.js'
-import {type TradeRecord, parseTradeId} from '../../lib/journal.js'
+import {parseTradeId} from '../../lib/journal.js'
 import {renderTrade} from '../../lib/render/trade.js'
 
-export default class HistoryShow extends BaseCommand<typeof HistoryShow> {
-  static override summary = 'One trade of the journal, in full.'
-  static override examples = ['<%= config.bin %> history show 42', '<%= config.bin %> history show 42 --json']
-  static override args = {
-    id: Args.string({description: 'Trade id (from `tradedesk history`).', required: true}),
-  }
-
-  async execute(): Promise<Result<TradeRecord>> {
-    const id = parseTradeId(this.args.id)
-    const session = await this.session()
+export default defineCommand({
+  summary: 'One trade of the journal, in full.',
+  examples: ['history show 42', 'history show 42 --json'],
+  flags: {},
+  args: {
+    id: {description: 'Trade id (from `tradedesk history`).', required: true},
+  },
+  fast: true,
+  async run({args, session: open}) {
+    const id = parseTradeId(args.id)
+    const session = await open()
     const trade = await session.journal.get(id)
-    if (!trade) throw usageError(`no trade ${this.args.id} in this profile's journal`, 'UNKNOWN_TRADE')
-    return {data: trade, human: renderTrade}
-  }
-}
+    if (!trade) throw usageError(`no trade ${args.id} in this profile's journal`, 'UNKNOWN_TRADE')
+    return result(trade, renderTrade)
+  },
+})

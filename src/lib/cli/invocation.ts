@@ -1,51 +1,67 @@
 import {ExitCode, TradedeskError, scrub} from '../errors.js'
 import {Session} from '../session.js'
 import {Spinner, Ui} from '../ui.js'
-import type {ActionContext, ArgSpecs, FlagSpecs, Result} from './spec.js'
+import {type Io, type OutputStream, interactive} from './io.js'
+import type {ArgSpecs, CommandContext, FlagSpecs, Result} from './spec.js'
 
 /**
  * One run of a command, whichever parser read its argv (oclif, or the fast path): its session,
  * opened on first use and closed at the end; its spinner; printing its result as JSON or for a
  * person; and the one mapping from any error to the SPEC's message, JSON envelope and exit code.
- * Everything printed is scrubbed of any secret the run loaded.
+ * Everything it prints goes to its io's streams, scrubbed of any secret the run loaded.
  */
 export class Invocation {
-  spinner?: Spinner
+  /** the exit code this run ends with */
+  exitCode = 0
+  private spinner?: Spinner
   private openedSession?: Session
+  private readonly onSignal: [NodeJS.Signals, () => void][] = []
 
   constructor(
+    readonly io: Io,
     readonly json: boolean,
     private readonly profile?: string,
   ) {
     // Interrupted scripts still get the envelope: 130 for SIGINT, 143 for SIGTERM.
+    if (!io.process) return
     for (const [signal, exit] of [
       ['SIGINT', ExitCode.INTERRUPTED],
       ['SIGTERM', ExitCode.TERMINATED],
     ] as const) {
-      process.once(signal, () => {
+      const listener = () => {
         const message = `interrupted by ${signal}: whatever was sent is in the journal; \`tradedesk order sync\` settles an order left pending or unknown`
         this.fail(new TradedeskError('INTERRUPTED', message, exit))
         process.exit(exit)
-      })
+      }
+
+      process.once(signal, listener)
+      this.onSignal.push([signal, listener])
     }
   }
 
   async session(): Promise<Session> {
-    this.openedSession ??= await Session.open({profile: this.profile})
+    this.openedSession ??= await Session.open({profile: this.profile, env: this.io.env})
     return this.openedSession
   }
 
-  /** What an action (a command declared without oclif) gets from this run. */
+  /** What a command's declaration gets from this run. */
   context<F extends FlagSpecs, A extends ArgSpecs>(
-    flags: ActionContext<F, A>['flags'],
-    args: ActionContext<F, A>['args'],
-  ): ActionContext<F, A> {
-    return {flags, args, session: () => this.session()}
+    flags: CommandContext<F, A>['flags'],
+    args: CommandContext<F, A>['args'],
+  ): CommandContext<F, A> {
+    return {
+      flags,
+      args,
+      io: this.io,
+      interactive: interactive(this.io),
+      session: () => this.session(),
+      quiet: () => this.spinner?.stop(),
+    }
   }
 
   /** Runs the command's work with a spinner, then prints its result. */
   async perform(work: () => Promise<Result<unknown>>): Promise<void> {
-    this.spinner = new Spinner('working…').start()
+    this.spinner = new Spinner('working…', this.io.stderr).start()
     let result: Result<unknown>
     try {
       result = await work()
@@ -56,11 +72,11 @@ export class Invocation {
     if (this.json) {
       this.write(`${JSON.stringify(result.data, null, 2)}\n`)
     } else {
-      const text = result.human(result.data, await Ui.create())
+      const text = result.human(result.data, await Ui.create(this.io.stdout, this.io.env))
       if (text) this.write(`${text}\n`)
     }
 
-    if (result.exitCode) process.exitCode = result.exitCode
+    if (result.exitCode) this.exitCode = result.exitCode
   }
 
   /** Reports a failure: the message on stderr, or the JSON envelope on stdout; sets the exit code. */
@@ -68,7 +84,7 @@ export class Invocation {
     this.spinner?.stop()
     // A database failure after start-up (a server gone, a disk full) gets the same clear words as one at start.
     const e = toTradedeskError(this.openedSession ? this.openedSession.store.describe(error) : error)
-    process.exitCode = e.exitCode
+    this.exitCode = e.exitCode
     if (this.json) {
       const error = {code: e.code, message: e.message, exit_code: e.exitCode, retryable: e.retryable}
       // The validation failures go with the error, and beside it as in validate's own result, so
@@ -76,30 +92,49 @@ export class Invocation {
       const envelope = e.errors ? {error: {...error, errors: e.errors}, errors: e.errors} : {error}
       this.write(`${JSON.stringify(envelope, null, 2)}\n`)
     } else {
-      this.write(`Error: ${e.message}\n`, process.stderr)
+      this.write(`Error: ${e.message}\n`, this.io.stderr)
     }
   }
 
-  write(text: string, stream: NodeJS.WriteStream = process.stdout): void {
+  write(text: string, stream: OutputStream = this.io.stdout): void {
     stream.write(scrub(text, this.openedSession?.secrets ?? []))
   }
 
-  async close(): Promise<void> {
-    await this.openedSession?.close()
+  /** Closes the session (a failure to close is the run's failure) and returns the exit code. */
+  async close(): Promise<number> {
+    for (const [signal, listener] of this.onSignal) process.removeListener(signal, listener)
+    try {
+      await this.openedSession?.close()
+    } catch (error) {
+      this.fail(error)
+    }
+
+    return this.exitCode
+  }
+
+  /** Runs a whole command: the work, its failure if any, and the close; returns the exit code. */
+  async run(work: () => Promise<Result<unknown>>): Promise<number> {
+    try {
+      await this.perform(work)
+    } catch (error) {
+      this.fail(error)
+    }
+
+    return this.close()
   }
 }
 
 /** Any error, from us, oclif's parser, a prompt or a bug, as a TradedeskError. */
 export function toTradedeskError(error: unknown): TradedeskError {
   if (error instanceof TradedeskError) return error
-  const err = error as Error & {oclif?: {exit?: number}; code?: string}
+  const err = error as (Error & {oclif?: {exit?: number}; code?: string}) | undefined
   if (err?.name === 'ExitPromptError' || err?.name === 'AbortPromptError') {
     return new TradedeskError('INTERRUPTED', 'interrupted: nothing was sent', ExitCode.INTERRUPTED)
   }
 
-  if (err?.oclif?.exit !== undefined || /Parse|Flag|Arg/i.test(err?.constructor?.name ?? '')) {
+  if (err?.oclif?.exit !== undefined || /Parse|Flag|Arg/i.test(err?.constructor.name ?? '')) {
     // oclif's messages run over lines ("Parsing --limit \n\tExpected an integer..."): one line each.
-    const message = String(err.message ?? err)
+    const message = String(err?.message ?? err)
       .split('\nSee more help')[0]
       .trim()
       .replace(/:?\s*\n\s*/g, ': ')

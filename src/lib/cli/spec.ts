@@ -2,29 +2,35 @@ import {parseArgs} from 'node:util'
 
 import type {Session} from '../session.js'
 import type {Ui} from '../ui.js'
+import type {Io} from './io.js'
 
 /**
- * Commands declared without oclif: their flags and arguments as plain data, and what they do. oclif
- * builds its flags from the same declaration (help, completion, every error message), and the fast
- * start-up path (src/fast.ts) parses them without loading oclif at all. One declaration, two parsers,
- * and a test that holds them to the same answers (test/commands/fast-path.test.ts).
+ * Every command is one declaration (src/commands): its help (summary, description, examples), its
+ * flags and arguments as plain data, and what it does. oclif's command classes are derived from the
+ * declarations (src/oclif.ts), and so is the fast start-up path (src/fast.ts), which parses the same
+ * flags without loading oclif for the commands marked `fast`. A test holds the two parsers to the
+ * same answers (test/commands/fast-path.test.ts).
  */
 
 interface FlagBase {
   description: string
+  /** a one-letter alias: -y for --yes */
+  char?: 'y'
   /** flags that cannot be given together with this one */
   exclusive?: string[]
+  required?: boolean
   helpGroup?: string
 }
 
 export type FlagSpec =
-  | (FlagBase & {type: 'boolean'})
+  | (FlagBase & {type: 'boolean'; /** --no-NAME sets it to false */ allowNo?: boolean})
   | (FlagBase & {type: 'string'; options?: readonly string[]; multiple?: boolean; env?: string})
   | (FlagBase & {type: 'integer'; default?: number; min: number; max: number})
 
 export interface ArgSpec {
   description: string
   required?: boolean
+  options?: readonly string[]
 }
 
 export type FlagSpecs = Record<string, FlagSpec>
@@ -38,7 +44,9 @@ type FlagValue<S extends FlagSpec> = S extends {type: 'boolean'}
       ? number | undefined
       : S extends {multiple: true}
         ? string[] | undefined
-        : string | undefined
+        : S extends {required: true}
+          ? string
+          : string | undefined
 
 export type FlagValues<F extends FlagSpecs> = {[K in keyof F]: FlagValue<F[K]>}
 export type ArgValues<A extends ArgSpecs> = {
@@ -65,31 +73,54 @@ export const GLOBAL_FLAGS = {
 export type GlobalFlags = FlagValues<typeof GLOBAL_FLAGS>
 
 /** What a command produced: the data (printed as JSON with --json) and how a person sees it. */
-export interface Result<D> {
+export interface Result<D = unknown> {
   data: D
-  human: (data: D, ui: Ui) => string
+  /** (a method, so that a result of any data is a Result) */
+  human(data: D, ui: Ui): string
   /** a non-zero exit code for a result that is not a failure to run (validate: the order is invalid) */
   exitCode?: number
 }
 
-export interface ActionContext<F extends FlagSpecs, A extends ArgSpecs> {
+/** A command's result: its data, how a person sees it, and a non-zero exit code if it has one. */
+export function result<D>(data: D, human: (data: D, ui: Ui) => string, exitCode?: number): Result<D> {
+  return exitCode ? {data, human, exitCode} : {data, human}
+}
+
+export interface CommandContext<F extends FlagSpecs, A extends ArgSpecs> {
   flags: FlagValues<F> & GlobalFlags
   args: ArgValues<A>
+  /** the run's streams and environment */
+  io: Io
+  /** a person is at a terminal to answer prompts */
+  interactive: boolean
   /** the session of this run, opened on first use and closed when the command ends */
   session(): Promise<Session>
+  /** stops the spinner: call it before prompting or writing to stderr */
+  quiet(): void
 }
 
-/** A command's behaviour, free of oclif: what it takes and what it does. */
-export interface Action<F extends FlagSpecs, A extends ArgSpecs, D> {
+/** A command: its help, what it takes, and what it does. */
+export interface CommandDeclaration<F extends FlagSpecs, A extends ArgSpecs> {
+  summary: string
+  description?: string
+  /** command lines after `tradedesk`, each with an optional `  # comment` */
+  examples: string[]
   flags: F
   args: A
-  run(ctx: ActionContext<F, A>): Promise<Result<D>>
+  /** runs on the fast path, without loading oclif, when its argv is plain (src/fast.ts) */
+  fast?: boolean
+  run(ctx: CommandContext<F, A>): Promise<Result>
 }
 
-export function defineAction<const F extends FlagSpecs, const A extends ArgSpecs, D>(
-  action: Action<F, A, D>,
-): Action<F, A, D> {
-  return action
+/** Any command: what a list of every command holds. */
+export interface AnyCommand extends Omit<CommandDeclaration<FlagSpecs, ArgSpecs>, 'run'> {
+  run(ctx: CommandContext<FlagSpecs, ArgSpecs>): Promise<Result>
+}
+
+export function defineCommand<const F extends FlagSpecs, const A extends ArgSpecs>(
+  command: CommandDeclaration<F, A>,
+): CommandDeclaration<F, A> {
+  return command
 }
 
 /**
@@ -98,11 +129,11 @@ export function defineAction<const F extends FlagSpecs, const A extends ArgSpecs
  * oclif handles it with its own words. Defaults and environment values apply as in oclif.
  */
 export function parseStrict<F extends FlagSpecs, A extends ArgSpecs>(
-  action: Pick<Action<F, A, unknown>, 'flags' | 'args'>,
+  command: Pick<CommandDeclaration<F, A>, 'flags' | 'args'>,
   argv: string[],
   env: NodeJS.ProcessEnv = process.env,
 ): {flags: FlagValues<F> & GlobalFlags; args: ArgValues<A>} | null {
-  const specs: FlagSpecs = {...GLOBAL_FLAGS, ...action.flags}
+  const specs: FlagSpecs = {...GLOBAL_FLAGS, ...command.flags}
   const options = Object.fromEntries(
     Object.entries(specs).map(
       ([name, s]) =>
@@ -137,6 +168,7 @@ export function parseStrict<F extends FlagSpecs, A extends ArgSpecs>(
     if (count > 1 && !(s.type === 'string' && s.multiple)) return null
     if (count > 0 && s.exclusive?.some((other) => given.has(other))) return null
     const raw = (parsed.values as Record<string, unknown>)[name]
+    if (s.required && raw === undefined) return null
     if (s.type === 'boolean') {
       flags[name] = raw === true ? true : undefined
     } else if (s.type === 'integer') {
@@ -152,12 +184,15 @@ export function parseStrict<F extends FlagSpecs, A extends ArgSpecs>(
     }
   }
 
-  const names = Object.keys(action.args)
+  const names = Object.keys(command.args)
   if (parsed.positionals.length > names.length) return null
   const args: Record<string, string | undefined> = {}
   for (const [i, name] of names.entries()) {
-    args[name] = parsed.positionals[i]
-    if (action.args[name].required && args[name] === undefined) return null
+    const value = parsed.positionals.at(i)
+    const spec = command.args[name]
+    if (spec.required && value === undefined) return null
+    if (value !== undefined && spec.options && !spec.options.includes(value)) return null
+    args[name] = value
   }
 
   return {flags: flags as FlagValues<F> & GlobalFlags, args: args as ArgValues<A>}

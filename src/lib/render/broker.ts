@@ -1,5 +1,6 @@
-import type {Broker} from '../brokers.js'
+import {type Broker, PAPER} from '../brokers.js'
 import {type CredentialStatus, describeMissing} from '../credentials.js'
+import type {Ui} from '../ui.js'
 
 /** A broker as the SPEC shows it: never a secret, never an option value that could hold one. */
 export function brokerView(b: Broker): {name: string; exchange: string; sandbox: boolean; default: boolean} {
@@ -10,4 +11,34 @@ export function brokerView(b: Broker): {name: string; exchange: string; sandbox:
 export function renderCredentials(broker: string, exchange: string, statuses: CredentialStatus[]): string {
   if (statuses.some((s) => !s.present)) return `Credentials: ${describeMissing(broker, exchange, statuses)}.`
   return `Credentials: ${exchange} requires ${statuses.map((s) => s.key).join(', ')}; all are set.`
+}
+
+export type BrokerView = ReturnType<typeof brokerView>
+
+export function renderBrokers(d: {brokers: BrokerView[]}, ui: Ui): string {
+  return ui.table(
+    ['Name', 'Exchange', 'Sandbox', 'Default'],
+    d.brokers.map((b) => [b.name, b.exchange, b.sandbox ? 'yes' : '', b.default ? ui.green('*') : '']),
+  )
+}
+
+export function renderAdded(d: BrokerView & {credentials: CredentialStatus[]}): string {
+  const added = `Added broker ${d.name} (${d.exchange}${d.sandbox ? ', sandbox' : ''})${d.default ? ', now the default' : ''}.`
+  return d.exchange === PAPER ? added : `${added}\n${renderCredentials(d.name, d.exchange, d.credentials)}`
+}
+
+export function renderUpdated(d: BrokerView): string {
+  return `Broker ${d.name} (${d.exchange}${d.sandbox ? ', sandbox' : ''}) updated.`
+}
+
+export function renderDefault(d: BrokerView): string {
+  return `${d.name} is now the default broker.`
+}
+
+export function renderRemoved(d: {removed: BrokerView}): string {
+  return `Removed broker ${d.removed.name}. Its trades stay in the journal.`
+}
+
+export function renderBrokerTest(d: {broker: string; exchange: string; assets: number}, ui: Ui): string {
+  return `${ui.green('ok')}: ${d.broker} (${d.exchange}) answered a balance request (${d.assets} assets).`
 }
