@@ -117,8 +117,9 @@ export async function syncOrders(
   gateway: ExchangeGateway,
   journal: TradeJournal,
   broker: Broker,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<{checked: number; changed: TradeRecord[]; left: LeftAlone[]}> {
-  const graceMs = pendingGraceMs()
+  const graceMs = pendingGraceMs(env)
   const rows = await journal.unsettled(broker.name)
   const changed: TradeRecord[] = []
   const left: LeftAlone[] = []

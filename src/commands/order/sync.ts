@@ -10,10 +10,10 @@ export default defineCommand({
   flags: {},
   args: {},
   fast: true,
-  async run({flags, session: open}) {
+  async run({flags, io, session: open}) {
     const session = await open()
     const broker = await session.broker(flags.broker)
-    const sync = await syncOrders(await session.gateway(broker), session.journal, broker)
+    const sync = await syncOrders(await session.gateway(broker), session.journal, broker, io.env)
     return result(sync, renderSync)
   },
 })
