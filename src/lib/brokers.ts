@@ -97,9 +97,9 @@ export class BrokerService {
           is_default: Boolean(input.makeDefault),
           created_at: new Date().toISOString(),
         })
-        .returning('id')
+        .returning<InsertedId[]>('id')
       if (isPaper) await openPaperAccount(tx, id, input.balances)
-      return toBroker(await tx('brokers').where({id}).first())
+      return toBroker((await tx('brokers').where({id}).first()) as Record<string, unknown>)
     })
   }
 
@@ -121,9 +121,9 @@ export class BrokerService {
       const unsettled = tx('trades')
         .where({profile: this.profile, broker: broker.name})
         .whereIn('status', ['open', 'unknown', 'pending'])
-      const rows: {id: number; status: string}[] = await unsettled.clone().select('id', 'status').orderBy('id')
+      const rows = (await unsettled.clone().select('id', 'status').orderBy('id')) as {id: number; status: string}[]
       if (rows.length > 0 && !options.force) {
-        const list = rows.map((r) => `${r.id} (${r.status})`).join(', ')
+        const list = rows.map((r) => `${String(r.id)} (${r.status})`).join(', ')
         throw usageError(
           `broker ${name} has orders whose outcome is not final: trades ${list}. Settle them first (tradedesk order sync, order cancel), or remove it with --force`,
           'BROKER_HAS_ORDERS',
@@ -157,10 +157,10 @@ export class BrokerService {
     if (!given) throw usageError('nothing to change: give --sandbox/--no-sandbox, --api-url or --option key=value')
     if (broker.exchange === PAPER)
       throw usageError('--sandbox, --api-url and --option do not apply to the paper exchange')
-    const options = {...broker.options}
+    const options = new Map(Object.entries(broker.options))
     for (const [key, value] of Object.entries(changes.options ?? {})) {
-      if (value === '') delete options[key]
-      else options[key] = value
+      if (value === '') options.delete(key)
+      else options.set(key, value)
     }
 
     await this.store.write(async (tx) => {
@@ -169,7 +169,7 @@ export class BrokerService {
         .update({
           sandbox: changes.sandbox ?? broker.sandbox,
           api_url: changes.apiUrl === undefined ? broker.apiUrl : changes.apiUrl,
-          options: Object.keys(options).length > 0 ? JSON.stringify(options) : null,
+          options: options.size > 0 ? JSON.stringify(Object.fromEntries(options)) : null,
         })
     })
     return this.resolve(name)
@@ -192,7 +192,7 @@ export class BrokerService {
       await this.createBuiltIn()
     } catch (error) {
       // Another process created it first (PostgreSQL runs both transactions at once).
-      if (!/unique|duplicate/i.test(String((error as Error).message))) throw error
+      if (!/unique|duplicate/i.test(String((error as {message?: unknown}).message))) throw error
     }
   }
 
@@ -208,10 +208,15 @@ export class BrokerService {
           is_default: true,
           created_at: new Date().toISOString(),
         })
-        .returning('id')
+        .returning<InsertedId[]>('id')
       await openPaperAccount(tx, id)
     })
   }
+}
+
+/** What `.returning('id')` gives for each inserted row, on SQLite and PostgreSQL alike. */
+interface InsertedId {
+  id: number
 }
 
 function toBroker(row: Record<string, unknown>): Broker {
@@ -221,7 +226,9 @@ function toBroker(row: Record<string, unknown>): Broker {
     exchange: String(row.exchange),
     sandbox: Boolean(row.sandbox),
     apiUrl: (row.api_url as string | null) ?? null,
-    options: row.options ? JSON.parse(String(row.options)) : {},
+    // A TEXT column: the JSON of the options, or null when there are none.
+    options:
+      typeof row.options === 'string' && row.options !== '' ? (JSON.parse(row.options) as Broker['options']) : {},
     isDefault: Boolean(row.is_default),
   }
 }

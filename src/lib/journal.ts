@@ -116,10 +116,10 @@ export class TradeJournal {
       updated_at: now,
     }
     const id = await this.store.write(async (tx) => {
-      const [inserted] = await tx('trades').insert(row).returning('id')
-      return inserted.id as number
+      const [inserted] = await tx('trades').insert(row).returning<{id: number}[]>('id')
+      return inserted.id
     })
-    return (await this.get(id))!
+    return this.reread(id)
   }
 
   /** Records what the exchange says of the order: status, fills, average price, fees. */
@@ -130,7 +130,13 @@ export class TradeJournal {
     const value = filled.isZero() ? null : (order.cost ?? (average ? str(filled.mul(average)) : null))
     const now = new Date().toISOString()
     await this.store.write(async (tx) => {
-      const current = await tx('trades').where({id, profile: this.profile}).first('executed_at', 'fees', 'fee_currency')
+      const current = await tx('trades')
+        .where({id, profile: this.profile})
+        .first<Pick<TradeRecord, 'executed_at' | 'fees' | 'fee_currency'> | undefined>(
+          'executed_at',
+          'fees',
+          'fee_currency',
+        )
       await tx('trades')
         .where({id, profile: this.profile})
         .update({
@@ -149,7 +155,7 @@ export class TradeJournal {
           updated_at: now,
         })
     })
-    return (await this.get(id))!
+    return this.reread(id)
   }
 
   async recordProblem(id: number, status: 'rejected' | 'failed' | 'unknown', message: string): Promise<TradeRecord> {
@@ -158,17 +164,24 @@ export class TradeJournal {
         .where({id, profile: this.profile})
         .update({status, error_message: message, updated_at: new Date().toISOString()})
     })
-    return (await this.get(id))!
+    return this.reread(id)
   }
 
   async get(id: number): Promise<TradeRecord | null> {
     // Not an id the table can hold: PostgreSQL would fail on an out-of-range integer, SQLite finds nothing.
     if (!isRowId(id)) return null
-    const [row] = await this.store.query(`SELECT ${COLUMNS} FROM trades WHERE id = ? AND profile = ?`, [
+    const rows = await this.store.query(`SELECT ${COLUMNS} FROM trades WHERE id = ? AND profile = ?`, [
       id,
       this.profile,
     ])
-    return row ? toRecord(row) : null
+    return rows.length > 0 ? toRecord(rows[0]) : null
+  }
+
+  /** A row this journal has just written, read back as it now is. */
+  private async reread(id: number): Promise<TradeRecord> {
+    const record = await this.get(id)
+    if (!record) throw new Error(`trade ${String(id)} is not in the journal of profile ${this.profile}`)
+    return record
   }
 
   /** Newest first; every filter is served by an index that starts with (profile, ...). */

@@ -97,8 +97,9 @@ export class Store {
    */
   async query<T = Record<string, unknown>>(sql: string, bindings: readonly unknown[] = []): Promise<T[]> {
     if (this.reader) return this.reader.all<T>(sql, bindings)
-    const result = await this.db.raw(sql, bindings as Knex.RawBinding[])
-    return (this.dialect === 'postgres' ? result.rows : result) as T[]
+    // pg answers with its result object (the rows in `rows`), sqlite3 with the rows themselves.
+    const result: unknown = await this.db.raw(sql, bindings as Knex.RawBinding[])
+    return (this.dialect === 'postgres' ? (result as {rows: T[]}).rows : result) as T[]
   }
 
   /**
@@ -147,7 +148,9 @@ export class Store {
     try {
       if (await this.isUpToDate(names)) return
       if (await this.db.schema.hasTable('knex_migrations_lock')) {
-        const first = await this.db('knex_migrations_lock').min({index: 'index'}).first()
+        const first = await this.db('knex_migrations_lock')
+          .min({index: 'index'})
+          .first<{index: number | null} | undefined>()
         await this.db('knex_migrations_lock')
           .whereNot('index', first?.index ?? 0)
           .delete()
@@ -218,7 +221,7 @@ export class Store {
     }
 
     const code = (error as {code?: string}).code
-    const message = (error as Error).message ?? String(error)
+    const message = (error as {message?: string}).message ?? String(error)
     if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
       return new TradedeskError(
         'DATABASE_CORRUPT',
@@ -262,9 +265,9 @@ export class Store {
    * from whatever the driver said.
    */
   private describePostgres(error: unknown): TradedeskError | undefined {
-    const code = String((error as {code?: string})?.code ?? '')
-    const name = String((error as Error)?.name ?? '')
-    const message = this.scrub(String((error as Error)?.message ?? error))
+    const thrown = error as Thrown
+    const code = String(thrown?.code ?? '')
+    const message = this.scrub(String(thrown?.message ?? error))
     const where = `the database ${this.location}`
     if (code === '28P01' || code === '28000' || /^SASL: .*password/.test(message)) {
       return new TradedeskError(
@@ -287,7 +290,7 @@ export class Store {
     const unavailable =
       PG_UNAVAILABLE_CODES.has(code) ||
       code.startsWith('08') ||
-      name === 'KnexTimeoutError' ||
+      thrown?.name === 'KnexTimeoutError' ||
       /connection timeout|timeout expired|Connection terminated/i.test(message)
     if (unavailable) {
       return new TradedeskError('DATABASE_UNAVAILABLE', `cannot reach ${where}: ${message}`, ExitCode.UNAVAILABLE, true)
@@ -321,9 +324,9 @@ function sqliteConfig(file: string): Knex.Config {
       max: 1,
       afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: SqliteConnection) => void) {
         conn.configure('busyTimeout', BUSY_TIMEOUT_MS)
-        conn.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;', (err) =>
-          done(err, conn),
-        )
+        conn.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;', (err) => {
+          done(err, conn)
+        })
       },
     },
   }
@@ -348,9 +351,10 @@ class SqliteReader {
       OPEN_READWRITE: number
     }
     const conn = await new Promise<SqliteDatabase>((resolve, reject) => {
-      const db: SqliteDatabase = new sqlite3.Database(file, sqlite3.OPEN_READWRITE, (err) =>
-        err ? reject(err) : resolve(db),
-      )
+      const db: SqliteDatabase = new sqlite3.Database(file, sqlite3.OPEN_READWRITE, (err) => {
+        if (err) reject(err)
+        else resolve(db)
+      })
     })
     conn.configure('busyTimeout', BUSY_TIMEOUT_MS)
     return new SqliteReader(conn)
@@ -358,12 +362,19 @@ class SqliteReader {
 
   all<T>(sql: string, bindings: readonly unknown[]): Promise<T[]> {
     return new Promise((resolve, reject) => {
-      this.conn.all(sql, [...bindings], (err, rows) => (err ? reject(err) : resolve(rows as T[])))
+      this.conn.all(sql, [...bindings], (err, rows) => {
+        if (err) reject(err)
+        else resolve(rows as T[])
+      })
     })
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => this.conn.close(() => resolve()))
+    return new Promise((resolve) => {
+      this.conn.close(() => {
+        resolve()
+      })
+    })
   }
 }
 
@@ -371,8 +382,8 @@ class SqliteReader {
 class DirectoryMigrationSource implements Knex.MigrationSource<string> {
   constructor(private readonly names: string[]) {}
 
-  async getMigrations(): Promise<string[]> {
-    return this.names
+  getMigrations(): Promise<string[]> {
+    return Promise.resolve(this.names)
   }
 
   getMigrationName(name: string): string {
@@ -380,7 +391,7 @@ class DirectoryMigrationSource implements Knex.MigrationSource<string> {
   }
 
   async getMigration(name: string): Promise<Knex.Migration> {
-    return import(pathToFileURL(join(MIGRATIONS_DIR, `${name}.js`)).href)
+    return (await import(pathToFileURL(join(MIGRATIONS_DIR, `${name}.js`)).href)) as Knex.Migration
   }
 }
 
@@ -391,8 +402,14 @@ function migrationNames(): string[] {
     .sort()
 }
 
+/**
+ * What a driver (or knex) throws, as far as it is read here: an error whose code is a string
+ * (SQLSTATE, errno name) or, in some libraries, a number; but anything can be thrown.
+ */
+type Thrown = {code?: string | number; name?: string; message?: string} | null | undefined
+
 function isConcurrentMigrationError(error: unknown): boolean {
-  const message = String((error as Error)?.message ?? '')
+  const message = (error as Thrown)?.message ?? ''
   return (
     isBusyError(error) ||
     /already locked|already exists|duplicate key|UNIQUE constraint failed: knex_migrations/i.test(message)
@@ -400,7 +417,7 @@ function isConcurrentMigrationError(error: unknown): boolean {
 }
 
 function isBusyError(error: unknown): boolean {
-  const code = (error as {code?: string})?.code
+  const code = (error as Thrown)?.code
   return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === '40001' || code === '40P01'
 }
 
