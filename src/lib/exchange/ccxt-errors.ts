@@ -42,13 +42,16 @@ const BY_CLASS: [string, Mapping][] = [
   ['ExchangeError', {code: 'EXCHANGE_ERROR', exit: ExitCode.ORDER_INVALID, retryable: false}],
 ]
 
+/** A prototype, as far as it is read here: its class, whose name it takes (a prototype may have none). */
+type Prototype = {constructor?: {name?: string}} | null
+
 /** Names of an error's class and its ancestors ("RequestTimeout", "NetworkError", ...). */
 export function errorClassChain(error: unknown): string[] {
   const names: string[] = []
-  let proto = error && typeof error === 'object' ? Object.getPrototypeOf(error) : null
+  let proto = error && typeof error === 'object' ? (Object.getPrototypeOf(error) as Prototype) : null
   while (proto && proto !== Error.prototype && proto !== Object.prototype) {
     if (proto.constructor?.name) names.push(proto.constructor.name)
-    proto = Object.getPrototypeOf(proto)
+    proto = Object.getPrototypeOf(proto) as Prototype
   }
 
   return names
@@ -67,7 +70,7 @@ export function mapCcxtError(
   known: {maybeSent?: boolean} = {},
 ): TradedeskError {
   if (error instanceof TradedeskError) return error
-  const message = scrub(`${(error as Error)?.message ?? String(error)}`, secrets)
+  const message = scrub(messageOf(error), secrets)
   const chain = errorClassChain(error)
   let mapping = BY_CLASS.find(([cls]) => chain.includes(cls))?.[1]
   if (known.maybeSent && mapping) mapping = {...mapping, maybeSent: true}
@@ -87,6 +90,11 @@ export function mapCcxtError(
   }
 
   return new TradedeskError(mapping.code, text, mapping.exit, mapping.retryable)
+}
+
+/** A thrown value's message, else the value itself as text: anything can be thrown. */
+function messageOf(error: unknown): string {
+  return String((error as {message?: unknown} | null | undefined)?.message ?? error)
 }
 
 /** An error raised before a request left (missing credentials, bad arguments): the order was not sent. */

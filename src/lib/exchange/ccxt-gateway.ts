@@ -49,7 +49,8 @@ export async function loadExchangeClass(id: string): Promise<ExchangeClass> {
     throw usageError(`unknown exchange "${id}": see \`tradedesk exchange-info --list\``, 'UNKNOWN_EXCHANGE')
   }
 
-  return (await import(file.href)).default as ExchangeClass
+  const exported = (await import(file.href)) as {default: ExchangeClass}
+  return exported.default
 }
 
 /** What ccxt declares of an exchange, with no keys and no network: its name, capabilities, rate limit, credentials. */
@@ -61,10 +62,10 @@ export async function describeExchange(id: string): Promise<{
 }> {
   const exchange = new (await loadExchangeClass(id))()
   return {
-    name: String(exchange.name ?? id),
-    has: exchange.has as Record<string, Capability>,
+    name: exchange.name ?? id,
+    has: exchange.has,
     rateLimit: typeof exchange.rateLimit === 'number' ? exchange.rateLimit : null,
-    requiredCredentials: exchange.requiredCredentials as Record<string, unknown>,
+    requiredCredentials: exchange.requiredCredentials,
   }
 }
 
@@ -96,7 +97,8 @@ function constructorConfig(options: Record<string, string>): Record<string, unkn
     const path = key.split('.')
     let node = config
     for (const p of path.slice(0, -1)) node = (node[p] ??= {}) as Record<string, unknown>
-    node[path.at(-1)!] = value
+    // split gives at least one part: the key itself when it has no dot.
+    node[path[path.length - 1]] = value
   }
 
   return config
@@ -142,7 +144,7 @@ export class CcxtGateway implements ExchangeGateway {
   }
 
   get name(): string {
-    return String(this.exchange.name ?? this.broker.exchange)
+    return this.exchange.name ?? this.broker.exchange
   }
 
   get prices(): string {
@@ -150,7 +152,7 @@ export class CcxtGateway implements ExchangeGateway {
   }
 
   get has(): Record<string, Capability> {
-    return this.exchange.has as Record<string, Capability>
+    return this.exchange.has
   }
 
   static async create(broker: Broker, credentials: Credentials, store: Store): Promise<CcxtGateway> {
@@ -213,7 +215,9 @@ export class CcxtGateway implements ExchangeGateway {
 
     await this.read(() => this.exchange.loadMarkets(true))
     this.loaded = 'all'
-    const spot = Object.values(this.exchange.markets ?? {}).filter((m) => m && (m.spot || m.type === 'spot'))
+    // ccxt types its markets as `any`: the fields read here are declared by CcxtMarket.
+    const markets = Object.values(this.exchange.markets ?? {}) as CcxtMarket[]
+    const spot = markets.filter((m) => m.spot || m.type === 'spot')
     // A garbled exchangeInfo can load as zero markets: never cache that as the truth.
     if (spot.length === 0) {
       throw new TradedeskError(
@@ -227,7 +231,7 @@ export class CcxtGateway implements ExchangeGateway {
     this.summary = spot.map((m) => this.toMarket(m)).sort((a, b) => a.symbol.localeCompare(b.symbol))
     const raw = {
       markets: Object.fromEntries(spot.map((m) => [m.symbol, m])),
-      currencies: this.exchange.currencies ?? {},
+      currencies: this.exchange.currencies,
     }
     await this.cache.put(this.cacheKey, this.summary, raw)
     return this.summary
@@ -264,7 +268,7 @@ export class CcxtGateway implements ExchangeGateway {
     const result = new Map<string, Ticker>()
     if (this.has.fetchTickers) {
       const tickers = await this.read(() => this.exchange.fetchTickers(symbols))
-      for (const t of Object.values(tickers)) if (t?.symbol) result.set(t.symbol, toTicker(t))
+      for (const t of Object.values(tickers)) if (t.symbol) result.set(t.symbol, toTicker(t))
     } else {
       for (const s of symbols ?? []) result.set(s, await this.fetchTicker(s))
     }
@@ -275,9 +279,9 @@ export class CcxtGateway implements ExchangeGateway {
   async fetchBalance(): Promise<BalanceRow[]> {
     this.requireCredentials()
     await this.ensureLoaded()
-    const balance = await this.read(() => this.exchange.fetchBalance())
+    const balance: unknown = await this.read(() => this.exchange.fetchBalance())
     // A garbled answer can come back as an empty balance: never read that as "no funds".
-    if (!balance || typeof balance !== 'object' || !balance.info || typeof balance.info !== 'object') {
+    if (!isObject(balance) || !isObject(balance.info)) {
       throw new TradedeskError(
         'BAD_EXCHANGE_ANSWER',
         `${this.exchangeId}: the balance answer could not be read`,
@@ -286,9 +290,9 @@ export class CcxtGateway implements ExchangeGateway {
       )
     }
 
-    const total = (balance.total ?? {}) as unknown as Record<string, number | undefined>
-    const free = (balance.free ?? {}) as unknown as Record<string, number | undefined>
-    const used = (balance.used ?? {}) as unknown as Record<string, number | undefined>
+    const total = (balance.total ?? {}) as Amounts
+    const free = (balance.free ?? {}) as Amounts
+    const used = (balance.used ?? {}) as Amounts
     return Object.keys(total)
       .sort()
       .map((asset) => {
@@ -328,7 +332,7 @@ export class CcxtGateway implements ExchangeGateway {
       price = request.referencePrice
     }
 
-    let order: Order
+    let order: CcxtOrder
     this.lastStatus = undefined
     try {
       // Amounts go as the exact strings validated and recorded; CCXT's precision helpers accept them.
@@ -343,7 +347,7 @@ export class CcxtGateway implements ExchangeGateway {
     } catch (error) {
       // An exchange's 5xx is "execution status unknown" (Binance documents it), whatever class
       // ccxt gives it (Coinbase's 500 arrives as a plain ExchangeError).
-      if (this.lastStatus !== undefined && this.lastStatus >= 500)
+      if (this.lastAnswerWasServerError())
         throw mapCcxtError(error, 'order', this.exchangeId, this.secrets, {maybeSent: true})
       throw mapCcxtError(error, 'order', this.exchangeId, this.secrets)
     }
@@ -385,8 +389,8 @@ export class CcxtGateway implements ExchangeGateway {
     this.requireCredentials()
     await this.ensureLoaded()
     try {
-      if (ref.id)
-        return await this.withFees(this.toOrder(await this.read(() => this.exchange.fetchOrder(ref.id!, ref.symbol))))
+      const id = ref.id
+      if (id) return await this.withFees(this.toOrder(await this.read(() => this.exchange.fetchOrder(id, ref.symbol))))
       if (this.dialect.lookup === 'by-client-id') {
         return await this.withFees(
           this.toOrder(await this.read(() => this.exchange.fetchOrderWithClientOrderId(ref.clientOrderId, ref.symbol))),
@@ -429,7 +433,8 @@ export class CcxtGateway implements ExchangeGateway {
   async cancelOrder(id: string, symbol: string): Promise<ExchangeOrder> {
     this.requireCredentials()
     await this.ensureLoaded()
-    let answer: Order
+    // Not always an order, whatever ccxt's type says: OKX's module, for one, can answer with nothing.
+    let answer: unknown
     try {
       answer = await this.exchange.cancelOrder(id, symbol)
     } catch (error) {
@@ -437,7 +442,7 @@ export class CcxtGateway implements ExchangeGateway {
     }
 
     // Kraken and Coinbase confirm a cancel without the order's state: read it.
-    if (answer?.id && answer.status) return this.toOrder(answer)
+    if (isObject(answer) && answer.id && answer.status) return this.toOrder(answer)
     return this.withFees(this.toOrder(await this.read(() => this.exchange.fetchOrder(id, symbol))))
   }
 
@@ -462,16 +467,12 @@ export class CcxtGateway implements ExchangeGateway {
   }
 
   async close(): Promise<void> {
-    await this.exchange.close?.()
+    await this.exchange.close()
   }
 
   /** Every credential the exchange requires (ccxt's requiredCredentials), or exit 4 naming what to set. */
   private requireCredentials(): void {
-    const statuses = credentialStatus(
-      this.broker.name,
-      this.exchange.requiredCredentials as Record<string, unknown>,
-      this.credentials,
-    )
+    const statuses = credentialStatus(this.broker.name, this.exchange.requiredCredentials, this.credentials)
     if (statuses.some((s) => !s.present)) {
       throw credentialsError(describeMissing(this.broker.name, this.broker.exchange, statuses), 'CREDENTIALS_MISSING')
     }
@@ -492,11 +493,15 @@ export class CcxtGateway implements ExchangeGateway {
     }
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  private toMarket(m: any): Market {
-    const step = (p: unknown): string | null => {
+  /** Whether the last answer was a server error (5xx): the fetch hook sets lastStatus while a call runs. */
+  private lastAnswerWasServerError(): boolean {
+    return this.lastStatus !== undefined && this.lastStatus >= 500
+  }
+
+  private toMarket(m: CcxtMarket): Market {
+    const step = (p: CcxtNumber): string | null => {
       if (p === undefined || p === null) return null
-      if (this.exchange.precisionMode === TICK_SIZE) return optStr(p as number)
+      if (this.exchange.precisionMode === TICK_SIZE) return optStr(p)
       if (this.exchange.precisionMode === DECIMAL_PLACES) return str(new Decimal(10).pow(-Number(p)))
       return null
     }
@@ -513,8 +518,8 @@ export class CcxtGateway implements ExchangeGateway {
       priceTick: step(m.precision?.price),
       minAmount: optStr(m.limits?.amount?.min),
       maxAmount: optStr(m.limits?.amount?.max),
-      marketMinAmount: optStr((m.limits as Record<string, {min?: number; max?: number}>)?.market?.min),
-      marketMaxAmount: optStr((m.limits as Record<string, {min?: number; max?: number}>)?.market?.max),
+      marketMinAmount: optStr(m.limits?.market?.min),
+      marketMaxAmount: optStr(m.limits?.market?.max),
       minPrice: optStr(m.limits?.price?.min),
       maxPrice: optStr(m.limits?.price?.max),
       minCost: optStr(m.limits?.cost?.min),
@@ -525,16 +530,10 @@ export class CcxtGateway implements ExchangeGateway {
     }
   }
 
-  private toOrder(o: Order, request?: OrderRequest): ExchangeOrder {
+  private toOrder(answer: unknown, request?: OrderRequest): ExchangeOrder {
+    const o = isObject(answer) ? (answer as CcxtOrder) : null
     // A garbled answer can parse into an order with nothing in it: never record that as a fact.
-    if (
-      !o ||
-      typeof o !== 'object' ||
-      o.id === undefined ||
-      o.id === null ||
-      String(o.id) === '' ||
-      (!o.symbol && !request)
-    ) {
+    if (!o || o.id === undefined || o.id === null || String(o.id) === '' || (!o.symbol && !request)) {
       throw new TradedeskError(
         'BAD_EXCHANGE_ANSWER',
         `${this.exchangeId}: the order answer could not be read`,
@@ -568,7 +567,61 @@ export class CcxtGateway implements ExchangeGateway {
   }
 }
 
-function toStatus(status: string | undefined): ExchangeOrderStatus {
+/**
+ * A number in a ccxt answer. ccxt's types say `number`, but the gateway asks for the exchange's own
+ * text (`number: String`), and an exchange may leave a value out or send null.
+ */
+type CcxtNumber = string | number | null | undefined
+
+/** Amounts per asset, as in a ccxt balance's `free`, `used` and `total`. */
+type Amounts = Record<string, CcxtNumber>
+
+/** A market as ccxt describes it (and as the cache keeps it), as far as it is read here. */
+interface CcxtMarket {
+  symbol: string
+  id: string | undefined
+  base: string
+  quote: string
+  active?: boolean | null
+  spot?: boolean
+  type?: string
+  precision?: {amount?: CcxtNumber; price?: CcxtNumber}
+  limits?: Partial<Record<'amount' | 'market' | 'price' | 'cost', {min?: CcxtNumber; max?: CcxtNumber}>>
+  taker?: CcxtNumber
+  info?: unknown
+}
+
+interface CcxtFee {
+  cost?: CcxtNumber
+  currency?: string | null
+}
+
+/** An order as ccxt answers it, as far as it is read here; a garbled answer can leave any field out. */
+interface CcxtOrder {
+  id?: string | number | null
+  clientOrderId?: string | null
+  symbol?: string | null
+  side?: string | null
+  type?: string | null
+  status?: string | null
+  amount?: CcxtNumber
+  price?: CcxtNumber
+  filled?: CcxtNumber
+  average?: CcxtNumber
+  cost?: CcxtNumber
+  fee?: CcxtFee | null
+  /** some exchanges give an order's fees as a list */
+  fees?: (CcxtFee | null | undefined)[]
+  timestamp?: number | null
+  lastTradeTimestamp?: number | null
+  info?: unknown
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null
+}
+
+function toStatus(status: string | null | undefined): ExchangeOrderStatus {
   switch (status) {
     case 'closed':
     case 'canceled':
@@ -580,17 +633,15 @@ function toStatus(status: string | undefined): ExchangeOrderStatus {
   }
 }
 
-type Fee = {cost?: number; currency?: string} | undefined
-
-function feeOf(o: Order): {cost: string | null; currency: string | null} {
-  if (o.fee?.cost !== undefined && o.fee?.cost !== null)
+function feeOf(o: CcxtOrder): {cost: string | null; currency: string | null} {
+  if (o.fee?.cost !== undefined && o.fee.cost !== null)
     return {cost: optStr(o.fee.cost), currency: o.fee.currency ?? null}
-  return sumFees((o as {fees?: Fee[]}).fees ?? [])
+  return sumFees(o.fees ?? [])
 }
 
 /** The sum of fees in the currency of the first one (an order's fees are in one currency). */
-function sumFees(list: Fee[]): {cost: string | null; currency: string | null} {
-  const fees = list.filter((f): f is NonNullable<Fee> => f?.cost !== undefined && f?.cost !== null)
+function sumFees(list: (CcxtFee | null | undefined)[]): {cost: string | null; currency: string | null} {
+  const fees = list.filter((f): f is CcxtFee => f?.cost !== undefined && f.cost !== null)
   if (fees.length === 0) return {cost: null, currency: null}
   const currency = fees[0].currency ?? null
   const same = fees.filter((f) => (f.currency ?? null) === currency)
@@ -605,17 +656,16 @@ function restoreAltnames(exchange: Exchange): void {
   const options = exchange.options as Record<string, unknown>
   if (!('marketsByAltname' in options)) return
   const byAltname: Record<string, unknown> = {}
-  for (const m of Object.values(exchange.markets ?? {}) as {altname?: string}[])
-    if (m?.altname) byAltname[m.altname] = m
+  for (const m of Object.values(exchange.markets ?? {}) as {altname?: string}[]) if (m.altname) byAltname[m.altname] = m
   options.marketsByAltname = byAltname
 }
 
 function toTicker(t: {
   symbol?: string
-  last?: number
-  bid?: number
-  ask?: number
-  percentage?: number
+  last?: CcxtNumber
+  bid?: CcxtNumber
+  ask?: CcxtNumber
+  percentage?: CcxtNumber
   timestamp?: number
 }): Ticker {
   return {
