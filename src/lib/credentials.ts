@@ -81,7 +81,7 @@ export function loadCredentials(broker: string, home: string, env: NodeJS.Proces
 
 function clean(c: Record<string, unknown>): Credentials {
   const out: Credentials = {}
-  for (const k of KEYS) if (typeof c[k] === 'string' && c[k] !== '') out[k] = c[k] as string
+  for (const k of KEYS) if (typeof c[k] === 'string' && c[k] !== '') out[k] = c[k]
   return out
 }
 

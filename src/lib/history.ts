@@ -46,8 +46,8 @@ export function historyFilter(flags: {
 
 /** RFC 4180 CSV; a cell that a spreadsheet would run as a formula is prefixed with '. */
 export function toCsv(trades: TradeRecord[]): string {
-  const cell = (v: unknown) => {
-    if (v === null || v === undefined) return ''
+  const cell = (v: TradeRecord[keyof TradeRecord]) => {
+    if (v === null) return ''
     let s = String(v)
     if (/^[=+\-@\t\r]/.test(s) && !/^-?\d/.test(s)) s = `'${s}`
     return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s

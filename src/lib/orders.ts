@@ -90,7 +90,7 @@ export async function cancelOrder(
   if (trade.status !== 'open' || !trade.exchange_order_id) {
     throw new TradedeskError(
       'ORDER_NOT_OPEN',
-      `trade ${trade.id} is ${trade.status}, not an open order`,
+      `trade ${String(trade.id)} is ${trade.status}, not an open order`,
       ExitCode.ORDER_INVALID,
     )
   }
@@ -141,8 +141,8 @@ export async function syncOrders(
         reason: 'the exchange has no order with its id or client order id any more',
       })
     } else if (age < graceMs) {
-      const grace = `the ${graceMs / 1000} s grace period (TRADEDESK_PENDING_GRACE_SECONDS)`
-      const reason = `not on the exchange, but recorded ${Math.floor(age / 1000)} s ago: within ${grace} another process may still be sending it`
+      const grace = `the ${String(graceMs / 1000)} s grace period (TRADEDESK_PENDING_GRACE_SECONDS)`
+      const reason = `not on the exchange, but recorded ${String(Math.floor(age / 1000))} s ago: within ${grace} another process may still be sending it`
       left.push({id: row.id, status: row.status, reason})
     } else {
       changed.push(

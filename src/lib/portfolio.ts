@@ -47,7 +47,10 @@ export async function buildPortfolio(gateway: ExchangeGateway, broker: Broker, f
   for (const h of holdings) {
     const route = routes.get(h.asset)
     const price = route
-      ? usdPriceAlong(route, (symbol) => (tickers.get(symbol)?.last ? new Decimal(tickers.get(symbol)!.last!) : null))
+      ? usdPriceAlong(route, (symbol) => {
+          const last = tickers.get(symbol)?.last
+          return last ? new Decimal(last) : null
+        })
       : null
     if (price === null) unpriced.push({asset: h.asset, quantity: h.total})
     else priced.push({asset: h.asset, quantity: new Decimal(h.total), price, value: new Decimal(h.total).mul(price)})

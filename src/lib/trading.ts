@@ -71,30 +71,31 @@ interface ParsedInput {
 
 /** Checks the flags' shape; anything wrong here is a usage error (exit 2), before any lookup. */
 export function parseOrderInput(input: OrderInput): ParsedInput {
-  const side = input.side?.toLowerCase()
+  const side = input.side.toLowerCase()
   if (side !== 'buy' && side !== 'sell') throw usageError(`SIDE must be buy or sell (got "${input.side}")`)
   const type = (input.type ?? 'market').toLowerCase()
-  if (type !== 'market' && type !== 'limit') throw usageError(`--type must be market or limit (got "${input.type}")`)
+  if (type !== 'market' && type !== 'limit')
+    throw usageError(`--type must be market or limit (got "${String(input.type)}")`)
   if (!input.symbol || !input.symbol.trim()) throw usageError('SYMBOL is required, e.g. BTC/USDT')
 
-  const given = (['quantity', 'usd', 'percent'] as const).filter((k) => input[k] !== undefined)
+  const given = (['quantity', 'usd', 'percent'] as const).flatMap((kind) => {
+    const text = input[kind]
+    return text === undefined ? [] : [{kind, text}]
+  })
   if (given.length !== 1) {
     throw usageError(
       given.length === 0
         ? 'give the order size: --quantity, --usd or --percent'
-        : `give only one of --quantity, --usd, --percent (got ${given.map((g) => `--${g}`).join(', ')})`,
+        : `give only one of --quantity, --usd, --percent (got ${given.map((g) => `--${g.kind}`).join(', ')})`,
     )
   }
 
-  const kind = given[0]
-  const value = parsePlainDecimal(input[kind]!)
+  const {kind, text} = given[0]
+  const value = parsePlainDecimal(text)
   if (value === null)
-    throw usageError(
-      `--${kind} must be a plain non-negative decimal number like 0.05 (got "${input[kind]}")`,
-      'BAD_NUMBER',
-    )
+    throw usageError(`--${kind} must be a plain non-negative decimal number like 0.05 (got "${text}")`, 'BAD_NUMBER')
   if (kind === 'percent' && (value.lte(0) || value.gt(100)))
-    throw usageError(`--percent must be more than 0 and at most 100 (got "${input.percent}")`, 'BAD_NUMBER')
+    throw usageError(`--percent must be more than 0 and at most 100 (got "${text}")`, 'BAD_NUMBER')
 
   let price: Decimal | null = null
   if (input.price !== undefined) {
@@ -162,7 +163,7 @@ export async function prepareOrder(
   if (parsed.type === 'limit' && parsed.price === null) fail('PRICE_REQUIRED', 'a limit order needs --price')
   if (parsed.type === 'limit' && price && parsed.price && !price.eq(parsed.price)) {
     result.warnings.push(
-      `price ${str(parsed.price)} rounded ${parsed.side === 'buy' ? 'down' : 'up'} to the tick ${market.priceTick}: ${str(price)}`,
+      `price ${str(parsed.price)} rounded ${parsed.side === 'buy' ? 'down' : 'up'} to the tick ${String(market.priceTick)}: ${str(price)}`,
     )
   }
 
@@ -206,7 +207,7 @@ export async function prepareOrder(
 
   if (amount !== null) {
     if (kind === 'quantity' && !amount.eq(value))
-      result.warnings.push(`quantity ${str(value)} truncated to the step ${market.amountStep}: ${str(amount)}`)
+      result.warnings.push(`quantity ${str(value)} truncated to the step ${String(market.amountStep)}: ${str(amount)}`)
     result.order.quantity = str(amount)
     checkAmount(result, market, parsed.type, amount)
   }
@@ -221,7 +222,7 @@ export async function prepareOrder(
     if (minCost && cost.lt(minCost) && amount.gt(0) && (parsed.type === 'limit' || market.minCostAppliesToMarket)) {
       fail(
         'COST_TOO_SMALL',
-        `order value ${str(cost)} ${market.quote} is below the market minimum ${market.minCost} ${market.quote}`,
+        `order value ${str(cost)} ${market.quote} is below the market minimum ${String(market.minCost)} ${market.quote}`,
       )
     }
 
@@ -229,7 +230,7 @@ export async function prepareOrder(
     if (maxCost && cost.gt(maxCost) && (parsed.type === 'limit' || market.maxCostAppliesToMarket)) {
       fail(
         'AMOUNT_TOO_LARGE',
-        `order value ${str(cost)} ${market.quote} is above the market maximum ${market.maxCost} ${market.quote}`,
+        `order value ${str(cost)} ${market.quote} is above the market maximum ${String(market.maxCost)} ${market.quote}`,
       )
     }
 
@@ -277,12 +278,13 @@ function checkPrice(result: PreparedOrder, market: Market, price: Decimal, ticke
   }
 
   // Binance's PERCENT_PRICE_BY_SIDE: within multipliers of the average price (the last price here).
-  const band = ticker?.last ? priceBand(market, side, new Decimal(ticker.last)) : null
-  if (band && ((band.min && price.lt(band.min)) || (band.max && price.gt(band.max)))) {
+  const last = ticker?.last
+  const band = last ? priceBand(market, side, new Decimal(last)) : null
+  if (last && band && ((band.min && price.lt(band.min)) || (band.max && price.gt(band.max)))) {
     const range = `${band.min ? str(band.min) : '0'} to ${band.max ? str(band.max) : 'no maximum'}`
     result.errors.push({
       code: 'PRICE_OUT_OF_RANGE',
-      message: `limit price ${str(price)} is outside ${range}, the ${side} band around the average price ${ticker!.last}`,
+      message: `limit price ${str(price)} is outside ${range}, the ${side} band around the average price ${last}`,
     })
     return
   }
@@ -384,11 +386,12 @@ export async function placeOrder(
   journal: TradeJournal,
   prepared: PreparedOrder,
 ): Promise<TradeRecord> {
-  if (!prepared.valid || !prepared.market || prepared.order.quantity === null) {
+  const {order} = prepared
+  const quantity = order.quantity
+  if (!prepared.valid || !prepared.market || quantity === null) {
     throw invalidOrder(describeFailures(prepared), prepared.errors)
   }
 
-  const {order} = prepared
   const limitPrice = order.order_type === 'limit' ? order.price : null
   const trade = await journal.recordPending({
     broker: order.broker,
@@ -397,7 +400,7 @@ export async function placeOrder(
     symbol: order.symbol,
     side: order.side,
     order_type: order.order_type,
-    quantity: order.quantity!,
+    quantity,
     price: order.price,
     total_value: order.total_value,
     notes: prepared.note,
@@ -409,7 +412,7 @@ export async function placeOrder(
       symbol: order.symbol,
       side: order.side,
       type: order.order_type,
-      amount: order.quantity!,
+      amount: quantity,
       price: limitPrice,
       referencePrice: order.price,
       spend: order.side === 'buy' ? prepared.balance.required : null,
@@ -438,7 +441,7 @@ async function recordSendError(journal: TradeJournal, trade: TradeRecord, error:
   await journal.recordProblem(trade.id, 'unknown', message)
   return new TradedeskError(
     'ORDER_OUTCOME_UNKNOWN',
-    `order ${trade.id} (client id ${trade.client_order_id}) was sent but not confirmed: ${message}. Run \`tradedesk order sync\` to settle it; do not resend`,
+    `order ${String(trade.id)} (client id ${trade.client_order_id}) was sent but not confirmed: ${message}. Run \`tradedesk order sync\` to settle it; do not resend`,
     ExitCode.OUTCOME_UNKNOWN,
   )
 }

@@ -151,11 +151,12 @@ export class PaperExchange implements ExchangeGateway {
     const ticker = this.ticker(market)
     const amount = new Decimal(request.amount)
     const limitPrice = request.price === null ? null : new Decimal(request.price)
-    this.checkRules(market, request, amount, limitPrice, ticker ?? undefined)
+    this.checkRules(market, request, amount, limitPrice, ticker)
     // The prices it quotes are the prices it fills at.
-    const book = new Decimal((request.side === 'buy' ? (ticker!.ask ?? ticker!.last) : (ticker!.bid ?? ticker!.last))!)
-    // A limit order fills at once when it crosses the book, at the book's price; otherwise it rests.
-    const crosses = limitPrice === null || (request.side === 'buy' ? limitPrice.gte(book) : limitPrice.lte(book))
+    const book = new Decimal(request.side === 'buy' ? (ticker.ask ?? ticker.last) : (ticker.bid ?? ticker.last))
+    // A limit order fills at once when it crosses the book, at the book's price; otherwise it rests at its limit.
+    const restsAt =
+      limitPrice !== null && !(request.side === 'buy' ? limitPrice.gte(book) : limitPrice.lte(book)) ? limitPrice : null
     const feeRate = new Decimal(PAPER_TAKER_FEE)
     const now = new Date().toISOString()
 
@@ -186,7 +187,7 @@ export class PaperExchange implements ExchangeGateway {
         updated_at: now,
       }
 
-      if (crosses) {
+      if (restsAt === null) {
         const cost = amount.mul(book)
         const fee = cost.mul(feeRate)
         if (request.side === 'buy') {
@@ -200,7 +201,7 @@ export class PaperExchange implements ExchangeGateway {
         }
 
         Object.assign(row, {status: 'closed', filled: str(amount), cost: str(cost), fee: str(fee)})
-        const [{id}] = await tx('paper_orders').insert(row).returning('id')
+        const [{id}] = await tx('paper_orders').insert(row).returning<{id: number}[]>('id')
         await tx('paper_fills').insert({
           order_id: id,
           broker_id: this.brokerId,
@@ -216,13 +217,13 @@ export class PaperExchange implements ExchangeGateway {
       }
 
       // Resting: reserve what a fill would take, fee included, so the fill can always be paid.
-      const reserved = request.side === 'buy' ? amount.mul(limitPrice!).mul(feeRate.plus(1)) : amount
+      const reserved = request.side === 'buy' ? amount.mul(restsAt).mul(feeRate.plus(1)) : amount
       const account = request.side === 'buy' ? quote : base
       this.requireFunds(account, reserved, account.asset)
       account.free = account.free.minus(reserved)
       account.used = account.used.plus(reserved)
       Object.assign(row, {reserved_asset: account.asset, reserved_amount: str(reserved)})
-      const [{id}] = await tx('paper_orders').insert(row).returning('id')
+      const [{id}] = await tx('paper_orders').insert(row).returning<{id: number}[]>('id')
       await this.saveBalances(tx, base, quote)
       return toExchangeOrder({...row, id})
     })
@@ -242,6 +243,7 @@ export class PaperExchange implements ExchangeGateway {
     return row ? toExchangeOrder(row) : null
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the gateway interface passes the symbol (real exchanges need it); paper order ids are unique without it
   async cancelOrder(id: string, _symbol: string): Promise<ExchangeOrder> {
     return this.store.write(async (tx) => {
       const row = isRowId(Number(id))
@@ -321,14 +323,17 @@ export class PaperExchange implements ExchangeGateway {
     return market
   }
 
-  /** The exchange's own checks, as Binance makes them: the last line of defence behind validation. */
+  /**
+   * The exchange's own checks, as Binance makes them: the last line of defence behind validation.
+   * An order that passes them has a market with a last price to fill at.
+   */
   private checkRules(
     market: Market,
     req: OrderRequest,
     amount: Decimal,
     price: Decimal | null,
-    ticker: Omit<Ticker, 'symbol'> | undefined,
-  ) {
+    ticker: Ticker | null,
+  ): asserts ticker is Ticker & {last: string} {
     if (!market.active) throw orderRejected(`${market.symbol} is not trading`, 'MARKET_INACTIVE')
     if (market.orderTypes && !market.orderTypes.includes(req.type)) {
       throw orderRejected(`${req.type} orders are not allowed on ${market.symbol}`, 'ORDER_TYPE_UNSUPPORTED')
@@ -338,7 +343,7 @@ export class PaperExchange implements ExchangeGateway {
       throw orderRejected(`${market.symbol} has no price in the paper market snapshot`, 'PRICE_UNAVAILABLE')
     if (!amount.isFinite() || amount.lte(0) || !isOnStep(amount, dec(market.amountStep))) {
       throw orderRejected(
-        `Filter failure: LOT_SIZE (amount ${str(amount)}, step ${market.amountStep})`,
+        `Filter failure: LOT_SIZE (amount ${str(amount)}, step ${String(market.amountStep)})`,
         'AMOUNT_INVALID',
       )
     }
@@ -347,7 +352,7 @@ export class PaperExchange implements ExchangeGateway {
     const max = dec(req.type === 'market' ? (market.marketMaxAmount ?? market.maxAmount) : market.maxAmount)
     if ((min && amount.lt(min)) || (max && amount.gt(max))) {
       throw orderRejected(
-        `Filter failure: LOT_SIZE (amount ${str(amount)} outside ${market.minAmount}..${max ? str(max) : ''})`,
+        `Filter failure: LOT_SIZE (amount ${str(amount)} outside ${String(market.minAmount)}..${max ? str(max) : ''})`,
         'AMOUNT_INVALID',
       )
     }
@@ -355,7 +360,7 @@ export class PaperExchange implements ExchangeGateway {
     if (req.type === 'limit') {
       if (!price || price.lte(0) || !isOnStep(price, dec(market.priceTick))) {
         throw orderRejected(
-          `Filter failure: PRICE_FILTER (price ${price ? str(price) : 'missing'}, tick ${market.priceTick})`,
+          `Filter failure: PRICE_FILTER (price ${price ? str(price) : 'missing'}, tick ${String(market.priceTick)})`,
           'PRICE_INVALID',
         )
       }
@@ -377,12 +382,15 @@ export class PaperExchange implements ExchangeGateway {
     const maxCost = dec(market.maxCost)
     const notional = amount.mul(price ?? new Decimal(ticker.last))
     if (minCost && notional.lt(minCost) && (req.type === 'limit' || market.minCostAppliesToMarket)) {
-      throw orderRejected(`Filter failure: NOTIONAL (value ${str(notional)} below ${market.minCost})`, 'COST_TOO_SMALL')
+      throw orderRejected(
+        `Filter failure: NOTIONAL (value ${str(notional)} below ${String(market.minCost)})`,
+        'COST_TOO_SMALL',
+      )
     }
 
     if (maxCost && notional.gt(maxCost) && (req.type === 'limit' || market.maxCostAppliesToMarket)) {
       throw orderRejected(
-        `Filter failure: NOTIONAL (value ${str(notional)} above ${market.maxCost})`,
+        `Filter failure: NOTIONAL (value ${str(notional)} above ${String(market.maxCost)})`,
         'AMOUNT_TOO_LARGE',
       )
     }
@@ -398,7 +406,9 @@ export class PaperExchange implements ExchangeGateway {
   }
 
   private async lockBalance(tx: Tx, asset: string): Promise<Account> {
-    const row = await this.store.forUpdate(tx('paper_balances').where({broker_id: this.brokerId, asset})).first()
+    const row = await this.store
+      .forUpdate(tx<PaperBalanceRow>('paper_balances').where({broker_id: this.brokerId, asset}))
+      .first()
     if (row) return {asset, free: new Decimal(row.free), used: new Decimal(row.used), exists: true}
     return {asset, free: ZERO, used: ZERO, exists: false}
   }
@@ -411,6 +421,13 @@ export class PaperExchange implements ExchangeGateway {
       a.exists = true
     }
   }
+}
+
+interface PaperBalanceRow {
+  broker_id: number
+  asset: string
+  free: string
+  used: string
 }
 
 interface Account {

@@ -97,7 +97,7 @@ export function loadSnapshotTickers(): Map<string, Omit<Ticker, 'symbol'>> {
       bid: positive(r.bidPrice),
       ask: positive(r.askPrice),
       changePct: optStr(r.priceChangePercent),
-      timestamp: r.closeTime ?? null,
+      timestamp: r.closeTime,
     })
   }
 
