@@ -33,7 +33,8 @@ export async function main(args: string[], options: MainOptions, io: Io = proces
 
     try {
       await oclif.run(argv, options.root)
-      await oclif.flush()
+      // oclif's flush waits for the process's stdout to drain: nothing to wait for in process.
+      if (io.process) await oclif.flush()
     } catch (error) {
       // Errors outside any command (oclif's own: a bad plugin, an exit): oclif's words in a process,
       // the SPEC's envelope otherwise.

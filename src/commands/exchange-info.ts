@@ -17,6 +17,7 @@ export default defineCommand({
   args: {
     exchange: {description: "A CCXT exchange id, or paper (default: the broker's exchange)."},
   },
+  fast: true,
   async run({flags, args, session}) {
     if (flags.list) {
       const {ccxtExchangeIds} = await import('../lib/exchange/ccxt-gateway.js')

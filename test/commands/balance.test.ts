@@ -97,7 +97,7 @@ describe('balance (paper)', () => {
     // A race, so several fresh homes are tried; each must answer every process, then a later one.
     for (let trial = 0; trial < 2; trial++) {
       const home = tempHome()
-      const results = await Promise.all(Array.from({length: 4}, () => runJson(['balance'], {home})))
+      const results = await Promise.all(Array.from({length: 4}, () => runJson(['balance'], {home, binary: true})))
       results.forEach((r, i) => expect(r.code, `trial ${trial}, process ${i}: ${r.stdout}`).to.equal(0))
       for (const r of results) expectDec(r.json.balances[0].total, START_USDT, 'USDT total')
       const later = await runJson(['history'], {home})

@@ -15,6 +15,7 @@ describe('concurrent trades', function () {
       for (let i = 0; i < 10; i++) {
         const r = await runCli(['trade', 'buy', 'BTC/USDT', '--quantity', '0.0002', '--yes', '--json'], {
           home,
+          binary: true,
           timeoutMs: 240_000,
         })
         if (r.code !== 0) failures.push(r)

@@ -30,6 +30,7 @@ describe('crash safety: trade killed with SIGKILL', function () {
       const run = await runCli(['trade', 'buy', 'BTC/USDT', '--quantity', '0.001', '--yes', '--json'], {
         home: desk.home,
         env: GOOD_ENV,
+        binary: true,
         onSpawn: (c) => (child = c),
       })
       expect(run.signal, `${run.stdout}${run.stderr}`).to.equal('SIGKILL')

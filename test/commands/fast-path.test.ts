@@ -1,13 +1,15 @@
 /**
- * The fast start-up path (src/fast.ts): history, symbols, broker list, price, balance and portfolio run
+ * The fast start-up path (src/fast.ts): the commands marked fast in their declaration run
  * without loading oclif (or knex, on a migrated SQLite journal). Two things are proven here, end to end on the real
  * binary: every answer is the same, byte for byte and exit code for exit code, as oclif's for the same
  * argv (TRADEDESK_NO_FAST_PATH=1 forces oclif); and the fast path is really the one taken.
  */
+import {readFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 
 import {expect} from 'chai'
 
+import {COMMANDS} from '../../src/commands/index.js'
 import {type CliResult, runCli, tempHome, usingPostgres} from '../support/cli.js'
 import {type FakeBinance, startFakeBinance} from '../support/fake-binance.js'
 
@@ -19,7 +21,8 @@ describe('fast path: the hot commands without oclif', function () {
   const home = tempHome('tradedesk-fast-')
   let fake: FakeBinance
 
-  const run = (args: string[], env: Record<string, string> = {}) => runCli(args, {home, env: {...KEYS, ...env}})
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    runCli(args, {home, env: {...KEYS, ...env}, binary: true})
   const viaOclif = (args: string[], env: Record<string, string> = {}) =>
     run(args, {...env, TRADEDESK_NO_FAST_PATH: '1'})
   const same = (fast: CliResult, oclif: CliResult, label: string) => {
@@ -99,6 +102,30 @@ describe('fast path: the hot commands without oclif', function () {
     {args: ['portfolio', '--json', '--profile', 'other']},
     {args: ['portfolio', '--broker', 'bn', '--json']},
     {args: ['portfolio', '--all']},
+    {args: ['history', 'show', '1']},
+    {args: ['history', 'show', '2', '--json']},
+    {args: ['history', 'show', 'x', '--json']},
+    {args: ['order', 'list', '--json']},
+    {args: ['order', 'list']},
+    {args: ['order', 'cancel', '999', '--json']},
+    {args: ['order', 'cancel']},
+    {args: ['validate', 'buy', 'BTC/USDT', '--usd', '50']},
+    {args: ['validate', 'sell', 'BTC/USDT', '--percent', '100', '--json']},
+    {args: ['validate', 'buy', 'BTC/USDT', '--usd', '5000000', '--json']},
+    {args: ['validate', 'buy', 'BTC/USDT', '--usd', '5', '--quantity', '1']},
+    {args: ['validate', 'hold', 'BTC/USDT', '--usd', '5']},
+    {args: ['validate', 'buy', 'BTC/USDT', '--type', 'limit', '--quantity', '0.01', '--json']},
+    {args: ['broker', 'add', 'x', '--exchange', 'nosuch', '--json']},
+    {args: ['broker', 'add', 'y']},
+    {args: ['broker', 'add', '--exchange', 'paper', '--json']},
+    {args: ['broker', 'default', 'nosuch', '--json']},
+    {args: ['broker', 'remove', 'nosuch']},
+    {args: ['broker', 'test', 'p2', '--json']},
+    {args: ['broker', 'set', 'p2', '--sandbox', '--json']},
+    {args: ['broker', 'set', 'bn', '--no-sandbox', '--json']},
+    {args: ['exchange-info', 'paper', '--json']},
+    {args: ['exchange-info', 'kraken']},
+    {args: ['exchange-info', 'nosuch', '--json']},
     // names that are not commands, including ones every JavaScript object has
     {args: ['constructor']},
     {args: ['broker', 'toString']},
@@ -166,6 +193,47 @@ describe('fast path: the hot commands without oclif', function () {
       const expected = usingPostgres() ? ['ccxt', 'knex'] : ['ccxt']
       expect(await loaded(['price', 'BTC/USDT', '--broker', 'bn', '--json'])).to.deep.equal(expected)
       expect(await loaded(['portfolio', '--broker', 'bn', '--json'])).to.deep.equal(expected)
+    })
+
+    it('the fast path runs exactly the commands whose declaration is marked fast, and oclif the others', async () => {
+      // One plain argv per command; whether it succeeds does not matter here, only who ran it.
+      const argv: Record<string, string[]> = {
+        'history show': ['1'],
+        'order cancel': ['999'],
+        'broker add': ['z', '--exchange', 'nosuch'],
+        'broker set': ['p2', '--sandbox'],
+        'broker default': ['nosuch'],
+        'broker remove': ['nosuch'],
+        'broker test': ['p2'],
+        price: ['BTC/USDT'],
+        'exchange-info': ['paper'],
+        validate: ['buy', 'BTC/USDT', '--usd', '20'],
+        trade: ['buy', 'BTC/USDT', '--usd', '20', '--dry-run'],
+      }
+      const declared: Record<string, boolean> = {}
+      const ran: Record<string, boolean> = {}
+      for (const [id, load] of Object.entries(COMMANDS)) {
+        declared[id] = Boolean((await load()).default.fast)
+        const r = await run([...id.split(' '), ...(argv[id] ?? []), '--json'], {
+          NODE_OPTIONS: `--import ${TRIPWIRE}`,
+          TRIPWIRE: '@oclif/core',
+        })
+        ran[id] = !r.stderr.includes('LOADED @oclif/core')
+      }
+
+      expect(ran).to.deep.equal(declared)
+      expect(Object.values(declared), 'some commands run on each path').to.include.members([true, false])
+    })
+
+    it("the fast path's table is oclif's: the same command ids, and the manifest carries each declaration's mark", async () => {
+      const manifest = JSON.parse(readFileSync(new URL('../../oclif.manifest.json', import.meta.url), 'utf8')) as {
+        commands: Record<string, {fast?: boolean}>
+      }
+      const ids = Object.keys(manifest.commands).map((id) => id.replaceAll(':', ' '))
+      expect(ids.sort()).to.deep.equal(Object.keys(COMMANDS).sort())
+      for (const [id, load] of Object.entries(COMMANDS)) {
+        expect(manifest.commands[id.replaceAll(' ', ':')].fast, id).to.equal(Boolean((await load()).default.fast))
+      }
     })
 
     it('the tripwire does see them when they load: a command oclif runs, and a write', async () => {

@@ -114,9 +114,9 @@ describe('first-hour rules: scripting safety and conventions', () => {
     expect(ids.length).to.be.greaterThan(15)
     for (const id of ids) {
       const [long, short, help] = await Promise.all([
-        cli.run([...id, '--help']),
-        cli.run([...id, '-h']),
-        cli.run(['help', ...id]),
+        runCli([...id, '--help'], {home: cli.home, binary: true}),
+        runCli([...id, '-h'], {home: cli.home, binary: true}),
+        runCli(['help', ...id], {home: cli.home, binary: true}),
       ])
       expect(long.code, `${id.join(' ')} --help`).to.equal(0)
       expect(long.stdout).to.include('USAGE')
@@ -197,6 +197,7 @@ describe('first-hour rules: scripting safety and conventions', () => {
           home: desk.home,
           env: GOOD_ENV,
           timeoutMs: 30_000,
+          binary: true,
           onSpawn: (c) => (child = c),
         })
         await arrived

@@ -35,7 +35,7 @@ describe('help and completion', function () {
   })
 
   it('lists every command and topic in --help', async () => {
-    const r = await runCli(['--help'], {home})
+    const r = await runCli(['--help'], {home, binary: true})
     expect(r.code).to.equal(0)
     for (const c of COMMANDS.filter((c) => !c.includes(' '))) expect(r.stdout, c).to.contain(c)
     for (const topic of ['broker', 'order', 'history']) expect(r.stdout).to.contain(topic)
@@ -43,7 +43,7 @@ describe('help and completion', function () {
 
   it('shows examples in the help of every command', async () => {
     for (const command of COMMANDS) {
-      const r = await runCli([...command.split(' '), '--help'], {home})
+      const r = await runCli([...command.split(' '), '--help'], {home, binary: true})
       expect(r.code, command).to.equal(0)
       expect(r.stdout, command).to.contain('EXAMPLES')
       expect(r.stdout, command).to.contain(`$ tradedesk ${command}`)
@@ -51,7 +51,7 @@ describe('help and completion', function () {
   })
 
   it('sets up shell completion', async () => {
-    const r = await runCli(['autocomplete', 'bash'], {home})
+    const r = await runCli(['autocomplete', 'bash'], {home, binary: true})
     expect(r.code, r.stderr).to.equal(0)
     expect(r.stdout).to.contain('tradedesk autocomplete script bash')
   })

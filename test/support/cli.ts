@@ -130,13 +130,18 @@ async function dropDatabases(): Promise<void> {
   admin = undefined
 }
 
-// A root hook: this module is loaded while mocha loads the test files, outside any describe().
-if (TEST_PG_URL && typeof after === 'function') {
-  after(async function () {
-    this.timeout(120_000)
-    if (process.env.TRADEDESK_TEST_PG_KEEP) await admin?.destroy()
-    else await dropDatabases()
-  })
+/**
+ * After each test file (a root hook, test/support/hooks.ts): drops every database this process created
+ * for it, unless TRADEDESK_TEST_PG_KEEP is set. mocha runs files in parallel, each in a worker.
+ */
+export async function releaseDatabases(): Promise<void> {
+  if (!TEST_PG_URL) return
+  if (process.env.TRADEDESK_TEST_PG_KEEP) {
+    await admin?.destroy()
+    admin = undefined
+  } else {
+    await dropDatabases()
+  }
 }
 
 /** Runs fn with a knex handle on the journal of home, and closes it. */
