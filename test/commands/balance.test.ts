@@ -71,7 +71,7 @@ describe('balance (paper)', () => {
     expectBalanceJson(all, 'bal0')
     const btc = all.balances.find((b: any) => b.asset === 'BTC')
     expect(btc, '--all lists the zero BTC balance').to.not.equal(undefined)
-    expectDec(btc.total, 0, 'BTC total')
+    expectDec(btc?.total, 0, 'BTC total')
   })
 
   it('a paper broker added with --balance starts with exactly those balances', async () => {

@@ -11,7 +11,7 @@ import {readdirSync, readFileSync, rmSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {runCli, tempHome} from '../support/cli.js'
-import {TRADE_KEYS, expectTradeRecord} from '../support/e2e.js'
+import {TRADE_KEYS, expectDecimalString, expectTradeRecord} from '../support/e2e.js'
 import * as binance from '../support/fake-binance-view.js'
 import * as coinbase from '../support/fake-coinbase.js'
 import type {FakeExchange, FakeExchangeOptions, FakeOrderView, RecordedRequest} from '../support/fake-exchange.js'
@@ -193,6 +193,7 @@ for (const c of CASES) {
       expect(record.filled_quantity).to.equal(canon(order.filled))
       expect(record.filled_value).to.equal(canon(order.cost))
       const average = new Exact(order.cost).div(order.filled)
+      expectDecimalString(record.filled_price, 'filled_price')
       expect(
         new Exact(record.filled_price).minus(average).abs().lte(average.mul('1e-15')),
         `average ${record.filled_price} ~ ${average}`,

@@ -435,7 +435,7 @@ describe('first-hour rules: scripting safety and conventions', () => {
       '0.01',
       '--yes',
     ])
-    expect(expectJsonError(refused, 3, 'a BTC limit buy at 5000').errors[0].code).to.equal('PRICE_OUT_OF_RANGE')
+    expect(expectJsonError(refused, 3, 'a BTC limit buy at 5000').errors?.[0]?.code).to.equal('PRICE_OUT_OF_RANGE')
 
     // NOTIONAL maxNotional 9,000,000 for limit orders (applyMaxToMarket false)
     expect(await codes(['buy', 'BTC/USDT', '--type', 'limit', '--price', '27000', '--quantity', '400'])).to.deep.equal([

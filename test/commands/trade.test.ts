@@ -8,6 +8,7 @@ import {
   START_USDT,
   dbState,
   expectDec,
+  expectDecimalString,
   expectHuman,
   expectHumanError,
   expectJsonError,
@@ -116,6 +117,7 @@ describe('trade (paper)', () => {
       let ethQty = new Decimal(0)
       for (const t of history) {
         expectTradeRecord(t)
+        expectDecimalString(t.filled_quantity, 'filled_quantity')
         usdt = usdt.plus(t.side === 'buy' ? quoteMoved(t).neg() : quoteMoved(t))
         ethQty = t.side === 'buy' ? ethQty.plus(t.filled_quantity) : ethQty.minus(t.filled_quantity)
       }
@@ -343,7 +345,7 @@ describe('trade (paper)', () => {
       )
       expect(err.message).to.include('INSUFFICIENT_FUNDS')
       expect(
-        err.errors.map((e: {code: string}) => e.code),
+        err.errors?.map((e: {code: string}) => e.code),
         'the validation failures, as validate gives them',
       ).to.deep.equal(['INSUFFICIENT_FUNDS'])
       expect(await dbState(cli.home)).to.deep.equal(state)

@@ -242,11 +242,11 @@ export async function runCli(args: string[], opts: CliOptions): Promise<CliResul
 }
 
 /** Runs with --json and parses stdout; fails loudly when stdout is not exactly one JSON document. */
-export async function runJson(args: string[], opts: CliOptions): Promise<CliResult & {json: any}> {
+export async function runJson<T = any>(args: string[], opts: CliOptions): Promise<CliResult & {json: T}> {
   const result = await runCli([...args, '--json'], opts)
-  let json: any
+  let json: T
   try {
-    json = JSON.parse(result.stdout)
+    json = JSON.parse(result.stdout) as T
   } catch {
     throw new Error(
       `stdout of \`tradedesk ${args.join(' ')} --json\` is not JSON (exit ${result.code}):\n${result.stdout}\nstderr:\n${result.stderr}`,

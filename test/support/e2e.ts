@@ -13,6 +13,7 @@ import knexFactory from 'knex'
 
 import * as cliSupport from './cli.js'
 import {type CliOptions, type CliResult, runCli, runJson} from './cli.js'
+import type {BalanceJson, ErrorJson, HistoryJson, TradeJson, ValidationJson} from './json.js'
 
 // ---------------------------------------------------------------------------------------------
 // The SPEC's JSON shapes
@@ -147,7 +148,7 @@ export function expectStringOrNull(value: unknown, what: string): void {
 }
 
 /** A trade record of the SPEC: exact keys and the type of every field. */
-export function expectTradeRecord(t: any): void {
+export function expectTradeRecord(t: any): asserts t is TradeJson {
   expect(t).to.be.an('object')
   expect(t).to.have.all.keys(TRADE_KEYS)
   expect(t.id, 'id').to.be.a('number')
@@ -176,7 +177,7 @@ export function expectTradeRecord(t: any): void {
   expectStringOrNull(t.notes, 'notes')
 }
 
-export function expectBalanceJson(json: any, broker: string, exchange = 'paper'): void {
+export function expectBalanceJson(json: any, broker: string, exchange = 'paper'): asserts json is BalanceJson {
   expect(json).to.have.all.keys(BALANCE_KEYS)
   expect(json.broker).to.equal(broker)
   expect(json.exchange).to.equal(exchange)
@@ -191,7 +192,7 @@ export function expectBalanceJson(json: any, broker: string, exchange = 'paper')
   }
 }
 
-export function expectValidationJson(json: any): void {
+export function expectValidationJson(json: any): asserts json is ValidationJson {
   expect(json).to.have.all.keys(VALIDATE_KEYS)
   expect(json.valid).to.be.a('boolean')
   expect(json.errors).to.be.an('array')
@@ -212,10 +213,10 @@ export function expectValidationJson(json: any): void {
 }
 
 /** A --json error: stdout is the envelope only, its exit_code is the process's exit code. */
-export function expectJsonError(result: CliResult, exitCode: number, what = ''): any {
-  let json: any
+export function expectJsonError(result: CliResult, exitCode: number, what = ''): ErrorJson['error'] {
+  let json: ErrorJson
   try {
-    json = JSON.parse(result.stdout)
+    json = JSON.parse(result.stdout) as ErrorJson
   } catch {
     throw new Error(
       `${what}: stdout is not exactly one JSON document (exit ${result.code}):\n${result.stdout}\nstderr:\n${result.stderr}`,
@@ -228,7 +229,7 @@ export function expectJsonError(result: CliResult, exitCode: number, what = ''):
   expect(json.error, `${what}: envelope.error`).to.have.all.keys(failures ? [...ERROR_KEYS, 'errors'] : ERROR_KEYS)
   if (failures) {
     expect(json.error.errors, `${what}: the same failures in both places`).to.deep.equal(json.errors)
-    for (const e of json.errors) expect(e, `${what}: a failure`).to.have.all.keys('code', 'message')
+    for (const e of json.errors ?? []) expect(e, `${what}: a failure`).to.have.all.keys('code', 'message')
   }
   expect(json.error.code, `${what}: code`).to.be.a('string').and.not.equal('')
   expect(json.error.message, `${what}: message`).to.be.a('string').and.not.equal('')
@@ -322,20 +323,21 @@ export class Cli {
     return this.gate(() => runCli(args, this.opts(env)))
   }
 
-  async json(args: string[], env?: Record<string, string | undefined>): Promise<CliResult & {json: any}> {
-    return this.gate(() => runJson(args, this.opts(env)))
+  async json<T = any>(args: string[], env?: Record<string, string | undefined>): Promise<CliResult & {json: T}> {
+    return this.gate(() => runJson<T>(args, this.opts(env)))
   }
 
   /** Runs with --json and expects exit 0; returns the parsed JSON. */
-  async ok(args: string[], env?: Record<string, string | undefined>): Promise<any> {
-    const r = await this.json(args, env)
+  async ok<T = any>(args: string[], env?: Record<string, string | undefined>): Promise<T> {
+    const r = await this.json<T>(args, env)
     expect(r.code, `tradedesk ${args.join(' ')} --json\nstdout: ${r.stdout}\nstderr: ${r.stderr}`).to.equal(0)
     return r.json
   }
 
   /** Places an order with --yes --json and expects it to succeed; returns the trade record. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- until every caller reads TradeJson (issue 12)
   async trade(args: string[], env?: Record<string, string | undefined>): Promise<any> {
-    const t = await this.ok(['trade', ...args, '--yes'], env)
+    const t = await this.ok<unknown>(['trade', ...args, '--yes'], env)
     expectTradeRecord(t)
     return t
   }
@@ -344,12 +346,16 @@ export class Cli {
     broker?: string,
     env?: Record<string, string | undefined>,
   ): Promise<Map<string, {free: string; used: string; total: string}>> {
-    const json = await this.ok(['balance', '--all', ...(broker ? ['--broker', broker] : [])], env)
-    return new Map(json.balances.map((b: any) => [b.asset, b]))
+    const json = await this.ok<BalanceJson>(['balance', '--all', ...(broker ? ['--broker', broker] : [])], env)
+    return new Map(json.balances.map((b) => [b.asset, b]))
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- until every caller reads TradeJson (issue 12)
   async history(args: string[] = [], env?: Record<string, string | undefined>): Promise<any[]> {
-    const json = await this.ok(['history', ...(args.includes('--limit') ? [] : ['--limit', '1000']), ...args], env)
+    const json = await this.ok<HistoryJson>(
+      ['history', ...(args.includes('--limit') ? [] : ['--limit', '1000']), ...args],
+      env,
+    )
     expect(json).to.have.all.keys('trades')
     return json.trades
   }
