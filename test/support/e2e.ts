@@ -147,6 +147,12 @@ export function expectStringOrNull(value: unknown, what: string): void {
   if (value !== null) expect(value, what).to.be.a('string')
 }
 
+/** The value, when it is there; otherwise the test fails, saying what is missing. */
+export function defined<T>(value: T | null | undefined, what = 'value'): T {
+  if (value === null || value === undefined) expect.fail(`${what} is missing (${String(value)})`)
+  return value
+}
+
 /** A trade record of the SPEC: exact keys and the type of every field. */
 export function expectTradeRecord(t: any): asserts t is TradeJson {
   expect(t).to.be.an('object')
