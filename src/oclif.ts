@@ -9,6 +9,9 @@ import {oclifCommand} from './lib/base-command.js'
  */
 export const OCLIF_COMMANDS: Record<string, typeof Command> = Object.fromEntries(
   await Promise.all(
-    Object.entries(COMMANDS).map(async ([id, load]) => [id.replaceAll(' ', ':'), oclifCommand((await load()).default)]),
+    Object.entries(COMMANDS).map(async ([id, load]): Promise<[string, typeof Command]> => [
+      id.replaceAll(' ', ':'),
+      oclifCommand((await load()).default),
+    ]),
   ),
 )

@@ -15,17 +15,17 @@ import {
 function oclifFlag(spec: FlagSpec) {
   switch (spec.type) {
     case 'boolean': {
-      const {type: _, ...rest} = spec
+      const {type, ...rest} = spec
       return Flags.boolean(rest)
     }
 
     case 'integer': {
-      const {type: _, ...rest} = spec
+      const {type, ...rest} = spec
       return Flags.integer(rest)
     }
 
     case 'string': {
-      const {type: _, options, multiple, ...rest} = spec
+      const {type, options, multiple, ...rest} = spec
       const choices = options ? [...options] : undefined
       return multiple
         ? Flags.string({...rest, options: choices, multiple: true})
@@ -36,9 +36,7 @@ function oclifFlag(spec: FlagSpec) {
 
 /** oclif's flags for plain declarations. */
 export function oclifFlags(specs: FlagSpecs): Interfaces.FlagInput {
-  return Object.fromEntries(
-    Object.entries(specs).map(([name, spec]) => [name, oclifFlag(spec)]),
-  ) as Interfaces.FlagInput
+  return Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, oclifFlag(spec)]))
 }
 
 /**
@@ -51,7 +49,7 @@ export function oclifArgs(specs: ArgSpecs): Interfaces.ArgInput {
       name,
       Args.string({...spec, options: options ? [...options] : undefined, ignoreStdin: true}),
     ]),
-  ) as Interfaces.ArgInput
+  )
 }
 
 /** The oclif command class of a declaration: oclif parses argv and shows help; the declaration runs. */
@@ -72,7 +70,8 @@ export function oclifCommand(declaration: AnyCommand): typeof Command {
       const {flags, args, raw} = await this.parse(this.ctor)
       const {io} = currentRun()
       // A flag's environment variable is read from the run's environment (oclif reads the process's).
-      for (const [name, spec] of Object.entries({...GLOBAL_FLAGS, ...declaration.flags})) {
+      const specs: FlagSpecs = {...GLOBAL_FLAGS, ...declaration.flags}
+      for (const [name, spec] of Object.entries(specs)) {
         const given = raw.some((t) => t.type === 'flag' && t.flag === name)
         if (spec.type === 'string' && spec.env && !given) flags[name] = io.env[spec.env] || undefined
       }
@@ -80,19 +79,15 @@ export function oclifCommand(declaration: AnyCommand): typeof Command {
       const invocation = new Invocation(io, Boolean(flags.json), flags.profile as string | undefined)
       this.invocation = invocation
       await invocation.perform(() =>
-        declaration.run(
-          invocation.context(
-            flags as CommandContext<FlagSpecs, ArgSpecs>['flags'],
-            args as CommandContext<FlagSpecs, ArgSpecs>['args'],
-          ),
-        ),
+        declaration.run(invocation.context(flags as CommandContext<FlagSpecs, ArgSpecs>['flags'], args)),
       )
     }
 
-    override async catch(error: Error): Promise<void> {
+    override catch(error: Error): Promise<void> {
       // A parse failure comes before the invocation exists: --json still decides the form.
       this.invocation ??= new Invocation(currentRun().io, this.argv.includes('--json'))
       this.invocation.fail(error)
+      return Promise.resolve()
     }
 
     override async finally(error: Error | undefined): Promise<void> {

@@ -160,7 +160,7 @@ export class OrderTicket {
       })),
       default: fallback.name,
     })
-    return this.brokers.find((b) => b.name === name)!
+    return ordered.find((b) => b.name === name) ?? fallback
   }
 
   async symbol(markets: Market[]): Promise<string> {
@@ -175,7 +175,7 @@ export class OrderTicket {
     })
     return this.prompts.search({
       message: 'Symbol (type to search)',
-      source: async (term) => symbolChoices(markets, filter, term),
+      source: (term) => Promise.resolve(symbolChoices(markets, filter, term)),
       pageSize: 10,
     })
   }
@@ -211,7 +211,7 @@ export class OrderTicket {
         const d = parsePlainDecimal(value)
         if (isFinal || d === null || d.lte(0) || !tick) return value
         const rounded = limitPriceOnTick(d, tick, side)
-        return rounded.eq(d) ? value : `${value}  → ${str(rounded)} (tick ${market.priceTick})`
+        return rounded.eq(d) ? value : `${value}  → ${str(rounded)} (tick ${market.priceTick ?? '?'})`
       },
     })
   }

@@ -41,7 +41,9 @@ export class Spinner {
   start(delayMs = 250): this {
     if (!this.stream.isTTY || this.timer) return this
     this.timer = setTimeout(() => {
-      this.timer = setInterval(() => this.draw(), 80)
+      this.timer = setInterval(() => {
+        this.draw()
+      }, 80)
       this.draw()
     }, delayMs)
     this.timer.unref()
@@ -76,11 +78,11 @@ export class Ui {
     const tty = Boolean(stream.isTTY)
     const color = tty && env.NO_COLOR === undefined && env.TERM !== 'dumb'
     const {default: Table} = await import('cli-table3')
-    return new Ui(color, tty, Table as unknown as new (options: object) => HorizontalTable)
+    return new Ui(color, tty, Table)
   }
 
   private paint(code: number, text: string): string {
-    return this.color ? `\u001B[${code}m${text}\u001B[39m` : text
+    return this.color ? `\u001B[${String(code)}m${text}\u001B[39m` : text
   }
 
   green = (text: string) => this.paint(32, text)

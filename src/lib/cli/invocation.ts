@@ -60,9 +60,9 @@ export class Invocation {
   }
 
   /** Runs the command's work with a spinner, then prints its result. */
-  async perform(work: () => Promise<Result<unknown>>): Promise<void> {
+  async perform(work: () => Promise<Result>): Promise<void> {
     this.spinner = new Spinner('working…', this.io.stderr).start()
-    let result: Result<unknown>
+    let result: Result
     try {
       result = await work()
     } finally {
@@ -113,7 +113,7 @@ export class Invocation {
   }
 
   /** Runs a whole command: the work, its failure if any, and the close; returns the exit code. */
-  async run(work: () => Promise<Result<unknown>>): Promise<number> {
+  async run(work: () => Promise<Result>): Promise<number> {
     try {
       await this.perform(work)
     } catch (error) {

@@ -94,9 +94,9 @@ export interface CommandContext<F extends FlagSpecs, A extends ArgSpecs> {
   /** a person is at a terminal to answer prompts */
   interactive: boolean
   /** the session of this run, opened on first use and closed when the command ends */
-  session(): Promise<Session>
+  session: () => Promise<Session>
   /** stops the spinner: call it before prompting or writing to stderr */
-  quiet(): void
+  quiet: () => void
 }
 
 /** A command: its help, what it takes, and what it does. */
@@ -179,7 +179,8 @@ export function parseStrict<F extends FlagSpecs, A extends ArgSpecs>(
     } else {
       const value = raw ?? (s.env && env[s.env] ? env[s.env] : undefined)
       const values = value === undefined ? [] : Array.isArray(value) ? value : [value]
-      if (s.options && values.some((v) => !s.options!.includes(v as string))) return null
+      const {options} = s
+      if (options && values.some((v) => !options.includes(v as string))) return null
       flags[name] = s.multiple && typeof value === 'string' ? [value] : value
     }
   }

@@ -40,5 +40,5 @@ export function renderRemoved(d: {removed: BrokerView}): string {
 }
 
 export function renderBrokerTest(d: {broker: string; exchange: string; assets: number}, ui: Ui): string {
-  return `${ui.green('ok')}: ${d.broker} (${d.exchange}) answered a balance request (${d.assets} assets).`
+  return `${ui.green('ok')}: ${d.broker} (${d.exchange}) answered a balance request (${String(d.assets)} assets).`
 }

@@ -9,7 +9,7 @@ export function renderExchangeInfo(i: ExchangeInfo, ui: Ui): string {
   )
   const head = ui.pairs([
     ['exchange', `${i.name} (${i.exchange})`],
-    ['rate limit', i.rate_limit === null ? null : `${i.rate_limit} ms between requests`],
+    ['rate limit', i.rate_limit === null ? null : `${String(i.rate_limit)} ms between requests`],
   ])
   const raw = i.raw_has
     ? `\n${ui.bold('Raw has')}\n${ui.pairs(Object.entries(i.raw_has).map(([k, v]) => [`  ${k}`, String(v)]))}`

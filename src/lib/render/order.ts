@@ -23,8 +23,8 @@ export function renderOpenOrders(d: {orders: OrderRecord[]}, ui: Ui, broker: str
 
 export function renderSync(d: {checked: number; changed: TradeRecord[]; left: LeftAlone[]}, ui: Ui): string {
   return [
-    `Checked ${d.checked} unsettled order(s), ${d.changed.length} changed.`,
+    `Checked ${String(d.checked)} unsettled order(s), ${String(d.changed.length)} changed.`,
     ...(d.changed.length > 0 ? [renderTrades(d.changed, ui)] : []),
-    ...d.left.map((l) => `Left trade ${l.id} (${l.status}) as it is: ${l.reason}.`),
+    ...d.left.map((l) => `Left trade ${String(l.id)} (${l.status}) as it is: ${l.reason}.`),
   ].join('\n')
 }

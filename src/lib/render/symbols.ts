@@ -2,11 +2,13 @@ import type {SymbolPage} from '../symbols.js'
 
 export function renderSymbols(d: SymbolPage): string {
   const left =
-    d.inactive > 0 ? `${d.inactive} more match but cannot be traded now (not trading, or no price): not listed` : ''
+    d.inactive > 0
+      ? `${String(d.inactive)} more match but cannot be traded now (not trading, or no price): not listed`
+      : ''
   if (d.total === 0) return ['No symbols match.', left].filter(Boolean).join('\n')
   const pages = Math.max(1, Math.ceil(d.total / d.page_size))
-  const next = d.has_next ? ` (next: --page ${d.page + 1})` : ''
-  const footer = `${d.total} symbols, page ${d.page} of ${pages}${next}`
+  const next = d.has_next ? ` (next: --page ${String(d.page + 1)})` : ''
+  const footer = `${String(d.total)} symbols, page ${String(d.page)} of ${String(pages)}${next}`
   return [columns(d.symbols), footer, left].filter(Boolean).join('\n')
 }
 
