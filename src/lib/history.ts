@@ -1,5 +1,5 @@
 import {usageError} from './errors.js'
-import {type HistoryFilter, TRADE_FIELDS, TRADE_STATUSES, type TradeRecord, type TradeStatus} from './journal.js'
+import {type HistoryFilter, TRADE_STATUSES, type TradeStatus} from './journal.js'
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?$/
@@ -42,16 +42,4 @@ export function historyFilter(flags: {
     broker: flags.broker,
     limit: flags.limit,
   }
-}
-
-/** RFC 4180 CSV; a cell that a spreadsheet would run as a formula is prefixed with '. */
-export function toCsv(trades: TradeRecord[]): string {
-  const cell = (v: TradeRecord[keyof TradeRecord]) => {
-    if (v === null) return ''
-    let s = String(v)
-    if (/^[=+\-@\t\r]/.test(s) && !/^-?\d/.test(s)) s = `'${s}`
-    return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s
-  }
-
-  return [TRADE_FIELDS.join(','), ...trades.map((t) => TRADE_FIELDS.map((f) => cell(t[f])).join(','))].join('\n')
 }

@@ -1,6 +1,7 @@
 import {defineCommand, result} from '../../lib/cli/spec.js'
-import {historyFilter, toCsv} from '../../lib/history.js'
+import {historyFilter} from '../../lib/history.js'
 import {TRADE_STATUSES} from '../../lib/journal.js'
+import {renderCsv} from '../../lib/render/csv.js'
 import {renderTrades} from '../../lib/render/trade.js'
 
 export default defineCommand({
@@ -28,6 +29,6 @@ export default defineCommand({
     // An unknown broker is a usage error here too, not an empty journal.
     if (flags.broker) await s.brokers.resolve(flags.broker)
     const trades = await s.journal.list(filter)
-    return result({trades}, (d, ui) => (flags.csv ? toCsv(d.trades) : renderTrades(d.trades, ui)))
+    return result({trades}, (d, ui) => (flags.csv ? renderCsv(d.trades) : renderTrades(d.trades, ui)))
   },
 })
