@@ -14,6 +14,9 @@ export interface CachedMarkets {
   fetchedAt: number
 }
 
+/** What listing and searching the markets needs of each: the rest of the summary is not read. */
+export type MarketListing = Pick<Market, 'symbol' | 'quote' | 'active'>
+
 /** The exchange library's own structures: markets by unified symbol, and the exchange's currencies. */
 export interface RawMarkets {
   markets: Record<string, unknown>
@@ -25,20 +28,23 @@ const RAW_CHUNK = 200
 
 /**
  * Markets cached per exchange in the database, so a warm command never downloads them again: our
- * summary of every market in one row, and the library's structure of each market in a row of its
- * own, so that a command about one market restores just that one.
+ * summary of every market in one row; the library's structure of each market in a row of its own, so
+ * that a command about one market restores just that one; and each market's symbol, quote and whether
+ * it is tradable in a row of its own, so that listing and searching them parses no summary.
  */
 export class MarketCache {
   constructor(private readonly store: Store) {}
 
   /** Our summary of the markets, when fresh. */
   async get(exchangeKey: string, maxAgeMs: number): Promise<CachedMarkets | null> {
-    const [row] = await this.store.query<{summary: string; fetched_at: unknown}>(
-      'SELECT summary, fetched_at FROM markets WHERE exchange_key = ?',
-      [exchangeKey],
-    )
+    const row = (
+      await this.store.query<{summary: string; fetched_at: unknown}>(
+        'SELECT summary, fetched_at FROM markets WHERE exchange_key = ?',
+        [exchangeKey],
+      )
+    ).at(0)
     return row && isFresh(row.fetched_at, maxAgeMs)
-      ? {markets: JSON.parse(row.summary), fetchedAt: Number(row.fetched_at)}
+      ? {markets: JSON.parse(row.summary) as Market[], fetchedAt: Number(row.fetched_at)}
       : null
   }
 
@@ -47,15 +53,18 @@ export class MarketCache {
    * fresh; symbols the exchange does not list are left out. The summary is not read.
    */
   async getRaw(exchangeKey: string, maxAgeMs: number, symbols?: string[]): Promise<RawMarkets | null> {
-    const [head] = await this.store.query<{currencies: string | null; fetched_at: unknown}>(
-      'SELECT currencies, fetched_at FROM markets WHERE exchange_key = ?',
-      [exchangeKey],
-    )
+    const head = (
+      await this.store.query<{currencies: string | null; fetched_at: unknown}>(
+        'SELECT currencies, fetched_at FROM markets WHERE exchange_key = ?',
+        [exchangeKey],
+      )
+    ).at(0)
     if (!head || head.currencies === null || !isFresh(head.fetched_at, maxAgeMs)) return null
+    const currencies = JSON.parse(head.currencies) as Record<string, unknown>
     let sql = 'SELECT raw FROM market_raw WHERE exchange_key = ?'
     const bindings: unknown[] = [exchangeKey]
     if (symbols) {
-      if (symbols.length === 0) return {markets: {}, currencies: JSON.parse(head.currencies)}
+      if (symbols.length === 0) return {markets: {}, currencies}
       sql += ` AND symbol IN (${symbols.map(() => '?').join(', ')})`
       bindings.push(...symbols)
     }
@@ -66,18 +75,52 @@ export class MarketCache {
       markets[market.symbol] = market
     }
 
-    return {markets, currencies: JSON.parse(head.currencies)}
+    return {markets, currencies}
+  }
+
+  /**
+   * Symbol, quote and tradability of the markets, when fresh: of those quoted in one of quotes when
+   * some are given, else of every market. Null when the cache has no such rows for its current
+   * download: then the summary is the one to read.
+   */
+  async listing(
+    exchangeKey: string,
+    maxAgeMs: number,
+    quotes: readonly string[] = [],
+  ): Promise<MarketListing[] | null> {
+    const inQuotes = quotes.length > 0 ? `AND s.quote IN (${quotes.map(() => '?').join(', ')})` : ''
+    // One statement, so one snapshot of both tables: a download replaced meanwhile is never half read.
+    // The rows count only when they belong to the summary's own download (another version of
+    // tradedesk may have replaced the summary without them); `listed` tells "none at all" from "none
+    // in these quotes".
+    const rows = await this.store.query<ListingRow>(
+      `SELECT m.fetched_at, EXISTS (SELECT 1 FROM market_symbols x WHERE x.exchange_key = m.exchange_key
+         AND x.fetched_at = m.fetched_at) AS listed, s.symbol, s.quote, s.active
+       FROM markets m LEFT JOIN market_symbols s
+         ON s.exchange_key = m.exchange_key AND s.fetched_at = m.fetched_at ${inQuotes}
+       WHERE m.exchange_key = ?`,
+      [...quotes, exchangeKey],
+    )
+    const head = rows.at(0)
+    if (!head?.listed || !isFresh(head.fetched_at, maxAgeMs)) return null
+    const listing: MarketListing[] = []
+    for (const r of rows) {
+      if (r.symbol !== null) listing.push({symbol: r.symbol, quote: r.quote, active: Boolean(r.active)})
+    }
+
+    return listing
   }
 
   /** Replaces an exchange's cached markets in one transaction: no reader ever sees half of them. */
   async put(exchangeKey: string, markets: Market[], raw: RawMarkets | null): Promise<void> {
+    const fetchedAt = Date.now()
     await this.store.write(async (tx) => {
       await tx('markets')
         .insert({
           exchange_key: exchangeKey,
           summary: JSON.stringify(markets),
           currencies: raw ? JSON.stringify(raw.currencies) : null,
-          fetched_at: Date.now(),
+          fetched_at: fetchedAt,
         })
         .onConflict('exchange_key')
         .merge()
@@ -88,12 +131,37 @@ export class MarketCache {
         raw: JSON.stringify(m),
       }))
       for (let i = 0; i < rows.length; i += RAW_CHUNK) await tx('market_raw').insert(rows.slice(i, i + RAW_CHUNK))
+      await tx('market_symbols').where({exchange_key: exchangeKey}).delete()
+      const listed = markets.map((m) => ({
+        exchange_key: exchangeKey,
+        fetched_at: fetchedAt,
+        symbol: m.symbol,
+        quote: m.quote,
+        active: m.active,
+      }))
+      for (let i = 0; i < listed.length; i += RAW_CHUNK) {
+        await tx('market_symbols').insert(listed.slice(i, i + RAW_CHUNK))
+      }
     })
   }
 }
 
+/** A row of MarketCache.listing's query: the cache entry, and one of its markets (none: all null). */
+interface ListingRow {
+  fetched_at: unknown
+  listed: unknown
+  symbol: string | null
+  quote: string
+  active: unknown
+}
+
 function isFresh(fetchedAt: unknown, maxAgeMs: number): boolean {
   return Date.now() - Number(fetchedAt) <= maxAgeMs
+}
+
+/** The paper exchange's markets, summarized from its snapshot: the summary's shape is versioned with the key. */
+export function paperMarketsKey(snapshotId: string): string {
+  return `paper:${snapshotId}:2`
 }
 
 /** Finds a market by unified symbol, case-insensitively, also accepting "BTCUSDT" or "btc-usdt". */

@@ -1,5 +1,8 @@
+import {type Broker, PAPER} from './brokers.js'
 import {usageError} from './errors.js'
-import type {Market} from './exchange/types.js'
+import {SNAPSHOT_ID} from './exchange/snapshot.js'
+import {MARKETS_TTL_MS, MarketCache, type MarketListing, marketsCacheKey, paperMarketsKey} from './markets.js'
+import type {Session} from './session.js'
 
 export interface SymbolQuery {
   /** quote assets to keep; null keeps every quote */
@@ -35,10 +38,10 @@ export function quoteFilter(flags: {all?: boolean; usdt?: boolean; usdc?: boolea
  * The tradable (active) markets, filtered by quote and a case-insensitive search, one page of them,
  * and how many that match were left out because they cannot be traded.
  */
-export function listSymbols(markets: Market[], query: SymbolQuery): SymbolPage {
+export function listSymbols(markets: MarketListing[], query: SymbolQuery): SymbolPage {
   if (!Number.isInteger(query.page) || query.page < 1) throw usageError('--page must be a whole number from 1')
   if (!Number.isInteger(query.pageSize) || query.pageSize < 1 || query.pageSize > MAX_PAGE_SIZE) {
-    throw usageError(`--page-size must be a whole number from 1 to ${MAX_PAGE_SIZE}`)
+    throw usageError(`--page-size must be a whole number from 1 to ${String(MAX_PAGE_SIZE)}`)
   }
 
   const quotes = query.quotes ? new Set(query.quotes) : null
@@ -59,4 +62,29 @@ export function listSymbols(markets: Market[], query: SymbolQuery): SymbolPage {
     page_size: query.pageSize,
     has_next: start + query.pageSize < matching.length,
   }
+}
+
+/**
+ * listSymbols over a broker's markets. From a warm cache only each market's symbol, quote and
+ * tradability are read, in SQL, and only of the quotes asked for: no summary of every market is
+ * parsed. Otherwise (a cold or stale cache, --refresh) the markets come as any command gets them.
+ */
+export async function brokerSymbols(
+  session: Session,
+  broker: Broker,
+  query: SymbolQuery,
+  options: {refresh?: boolean} = {},
+): Promise<SymbolPage> {
+  if (!options.refresh) {
+    // The same cache entry, and the same freshness, that Session.markets and the paper exchange read.
+    const paper = broker.exchange === PAPER
+    const listing = await new MarketCache(session.store).listing(
+      paper ? paperMarketsKey(SNAPSHOT_ID) : marketsCacheKey(broker),
+      paper ? Number.POSITIVE_INFINITY : MARKETS_TTL_MS,
+      query.quotes ?? [],
+    )
+    if (listing) return listSymbols(listing, query)
+  }
+
+  return listSymbols(await session.markets(broker, options), query)
 }

@@ -41,7 +41,11 @@ describe('Store', () => {
     const home = tempHome()
     const store = await Store.open({TRADEDESK_HOME: home})
     // Back to the first schema, as an earlier tradedesk left it: a cached blob of markets, one trade.
-    for (const name of ['20261204000001_trade_fill_values', '20261129000002_market_raw_per_symbol']) {
+    for (const name of [
+      '20261204000002_market_symbols',
+      '20261204000001_trade_fill_values',
+      '20261129000002_market_raw_per_symbol',
+    ]) {
       await (await import(join(MIGRATIONS, `${name}.js`))).down(store.db)
       await store.db('knex_migrations').where({name}).delete()
     }
