@@ -289,9 +289,9 @@ async function main() {
 
   const fmt = (x: number) => x.toFixed(3)
   const lines = [
-    `Measured on ${machine}; median of ${String(ROUNDS)} interleaved runs each. Each command runs on its own,`,
-    'no shell in between: CPU is the user + system time of that one process (wait4), wall its time from',
-    'spawn to exit.',
+    `Measured on ${machine}; median of ${String(ROUNDS)} interleaved runs each.`,
+    'Each command runs on its own, with no shell in between: CPU is the user + system time of that one',
+    'process (wait4), wall its time from spawn to exit.',
     '',
     '| case | A (s) | B (s) | ratio A/B | target | met |',
     '|---|---|---|---|---|---|',
