@@ -8,6 +8,7 @@ import {
   START_USDT,
   VALIDATION_CODES,
   dbState,
+  defined,
   expectDec,
   expectValidationJson,
   expectNoAnsi,
@@ -15,6 +16,7 @@ import {
   ticker,
   truncate,
 } from '../support/e2e.js'
+import type {ValidationJson} from '../support/json.js'
 
 describe('validate (paper)', () => {
   const cli = new Cli(tempHome())
@@ -44,8 +46,8 @@ describe('validate (paper)', () => {
   })
 
   /** validate --json; returns the parsed validation, checking its shape and the exit code (0 valid, 3 invalid). */
-  async function validate(args: string[]): Promise<any> {
-    const r = await cli.json(['validate', ...args])
+  async function validate(args: string[]): Promise<ValidationJson> {
+    const r = await cli.json<unknown>(['validate', ...args])
     expectValidationJson(r.json)
     expect(r.code, `exit code of validate ${args.join(' ')}`).to.equal(r.json.valid ? 0 : 3)
     return r.json
@@ -70,17 +72,20 @@ describe('validate (paper)', () => {
     expect(v.balance.asset).to.equal('USDT')
     expectDec(v.balance.free, 1000, 'free')
     expectDec(v.balance.required, qty.mul(btc.ask).mul(FEE_RATE.plus(1)), 'required')
-    expect(new Decimal(v.balance.required).lte(100), 'never more than 100 USD, fee included').to.equal(true)
+    expect(
+      new Decimal(defined(v.balance.required, 'balance.required')).lte(100),
+      'never more than 100 USD, fee included',
+    ).to.equal(true)
     expect(qty.plus(step).mul(btc.ask).mul(FEE_RATE.plus(1)).gt(100), 'one more step would spend more').to.equal(true)
   })
 
   it('--usd buy of exactly the free balance is valid: the fee is inside it', async () => {
     const other = new Cli(tempHome())
-    const r = await other.json(['validate', 'buy', 'BTC/USDT', '--usd', '10000'])
+    const r = await other.json<ValidationJson>(['validate', 'buy', 'BTC/USDT', '--usd', '10000'])
     expect(r.code, r.stdout).to.equal(0)
     const v = r.json
     expect(v.errors).to.deep.equal([])
-    expect(new Decimal(v.balance.required).lte(10000)).to.equal(true)
+    expect(new Decimal(defined(v.balance.required, 'balance.required')).lte(10000)).to.equal(true)
   })
 
   it('--usd sell: at the bid, the base asset is what is required', async () => {
@@ -126,7 +131,7 @@ describe('validate (paper)', () => {
       truncate(new Decimal(100).div(btc.ask.mul(FEE_RATE.plus(1))), step),
       '10 % of 1000 USDT, fee included',
     )
-    expect(new Decimal(buy.balance.required).lte(100)).to.equal(true)
+    expect(new Decimal(defined(buy.balance.required, 'balance.required')).lte(100)).to.equal(true)
   })
 
   it('a limit order: price on the tick, never against the trader (a buy rounds down, a sell up), warning, cost at the limit price', async () => {
@@ -148,37 +153,37 @@ describe('validate (paper)', () => {
   it('reports every failing rule, not only the first, with the SPEC codes', async () => {
     const v = await validate(['buy', 'BTC/USDT', '--type', 'limit', '--price', '20000', '--quantity', '10000'])
     expect(v.valid).to.equal(false)
-    const codes = v.errors.map((e: any) => e.code)
+    const codes = v.errors.map((e) => e.code)
     expect(codes).to.include.members(['AMOUNT_TOO_LARGE', 'INSUFFICIENT_FUNDS'])
     for (const c of codes) expect(VALIDATION_CODES, `code ${c} is one of the SPEC's`).to.include(c)
   })
 
   it('COST_TOO_SMALL below the 5 USDT minimum notional', async () => {
     const v = await validate(['buy', 'BTC/USDT', '--quantity', '0.0001'])
-    expect(v.errors.map((e: any) => e.code)).to.deep.equal(['COST_TOO_SMALL'])
+    expect(v.errors.map((e) => e.code)).to.deep.equal(['COST_TOO_SMALL'])
   })
 
   it('INSUFFICIENT_FUNDS when selling more than held', async () => {
     const v = await validate(['sell', 'BTC/USDT', '--quantity', '0.2'])
-    expect(v.errors.map((e: any) => e.code)).to.deep.equal(['INSUFFICIENT_FUNDS'])
+    expect(v.errors.map((e) => e.code)).to.deep.equal(['INSUFFICIENT_FUNDS'])
   })
 
   it('quantity 0 after rounding: AMOUNT_TOO_SMALL', async () => {
     const v = await validate(['buy', 'BTC/USDT', '--quantity', '0.000001'])
-    expect(v.errors.map((e: any) => e.code)).to.include('AMOUNT_TOO_SMALL')
+    expect(v.errors.map((e) => e.code)).to.include('AMOUNT_TOO_SMALL')
   })
 
   it('PRICE_REQUIRED for a limit without --price, UNKNOWN_SYMBOL for an unknown market', async () => {
     const noPrice = await validate(['buy', 'BTC/USDT', '--type', 'limit', '--quantity', '0.01'])
-    expect(noPrice.errors.map((e: any) => e.code)).to.include('PRICE_REQUIRED')
+    expect(noPrice.errors.map((e) => e.code)).to.include('PRICE_REQUIRED')
     const unknown = await validate(['buy', 'NOPE/USDT', '--quantity', '1'])
-    expect(unknown.errors.map((e: any) => e.code)).to.deep.equal(['UNKNOWN_SYMBOL'])
+    expect(unknown.errors.map((e) => e.code)).to.deep.equal(['UNKNOWN_SYMBOL'])
   })
 
   it('a symbol with no price (ARB/USDT) is invalid with an error code from the SPEC', async () => {
     const v = await validate(['buy', 'ARB/USDT', '--quantity', '100'])
     expect(v.valid).to.equal(false)
-    expect(v.errors.map((e: any) => e.message).join(' ')).to.match(/price/i)
+    expect(v.errors.map((e) => e.message).join(' ')).to.match(/price/i)
     for (const e of v.errors) expect(VALIDATION_CODES, `code ${e.code} is one of the SPEC's`).to.include(e.code)
   })
 
