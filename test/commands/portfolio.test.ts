@@ -7,6 +7,7 @@ import {
   FEE_RATE,
   PORTFOLIO_KEYS,
   POSITION_KEYS,
+  defined,
   expectDec,
   expectDecimalOrNull,
   expectDecimalString,
@@ -14,14 +15,15 @@ import {
   expectJsonError,
   ticker,
 } from '../support/e2e.js'
+import type {ErrorJson, PortfolioJson, TradeJson} from '../support/json.js'
 
 describe('portfolio (paper)', () => {
   const cli = new Cli(tempHome())
   const eth = ticker('ETHUSDT')
   const btc = ticker('BTCUSDT')
-  let json: any
+  let json: PortfolioJson
   let human: string
-  const trades: any[] = []
+  const trades: TradeJson[] = []
 
   before(async () => {
     await cli.ok([
@@ -40,10 +42,10 @@ describe('portfolio (paper)', () => {
       '--balance',
       'ZZZ=3',
     ])
-    trades.push(await cli.trade(['buy', 'ETH/USDT', '--quantity', '0.1']))
-    trades.push(await cli.trade(['buy', 'ETH/USDT', '--quantity', '0.2']))
-    trades.push(await cli.trade(['sell', 'ETH/USDT', '--quantity', '0.1']))
-    const [j, h] = await Promise.all([cli.ok(['portfolio']), cli.run(['portfolio'])])
+    trades.push((await cli.trade(['buy', 'ETH/USDT', '--quantity', '0.1'])) as TradeJson)
+    trades.push((await cli.trade(['buy', 'ETH/USDT', '--quantity', '0.2'])) as TradeJson)
+    trades.push((await cli.trade(['sell', 'ETH/USDT', '--quantity', '0.1'])) as TradeJson)
+    const [j, h] = await Promise.all([cli.ok<PortfolioJson>(['portfolio']), cli.run(['portfolio'])])
     json = j
     human = expectHuman(h, 'portfolio')
   })
@@ -54,7 +56,7 @@ describe('portfolio (paper)', () => {
     expectDecimalString(json.total_value_usd, 'total_value_usd')
     for (const p of json.positions) {
       expect(p).to.have.all.keys(POSITION_KEYS)
-      for (const k of ['quantity', 'price_usd', 'value_usd', 'allocation_pct'])
+      for (const k of ['quantity', 'price_usd', 'value_usd', 'allocation_pct'] as const)
         expectDecimalString(p[k], `${p.asset}.${k}`)
       expectDecimalOrNull(p.avg_cost_usd, `${p.asset}.avg_cost_usd`)
       expectDecimalOrNull(p.unrealized_pnl_usd, `${p.asset}.unrealized_pnl_usd`)
@@ -67,12 +69,15 @@ describe('portfolio (paper)', () => {
   })
 
   it('every holding is valued at its USD price; the total is their exact sum', () => {
-    const byAsset = Object.fromEntries(json.positions.map((p: any) => [p.asset, p]))
+    const byAsset = Object.fromEntries(json.positions.map((p) => [p.asset, p]))
     expect(Object.keys(byAsset)).to.have.members(['USDT', 'BTC', 'ETH'])
     let usdtQty = new Decimal(1000)
     for (const t of trades) {
-      const gross = new Decimal(t.filled_quantity).mul(t.filled_price)
-      usdtQty = t.side === 'buy' ? usdtQty.minus(gross).minus(t.fees) : usdtQty.plus(gross).minus(t.fees)
+      const gross = new Decimal(defined(t.filled_quantity, 'filled_quantity')).mul(
+        defined(t.filled_price, 'filled_price'),
+      )
+      const fees = defined(t.fees, 'fees')
+      usdtQty = t.side === 'buy' ? usdtQty.minus(gross).minus(fees) : usdtQty.plus(gross).minus(fees)
     }
 
     expectDec(byAsset.USDT.quantity, usdtQty, 'USDT quantity')
@@ -83,8 +88,12 @@ describe('portfolio (paper)', () => {
     expectDec(byAsset.ETH.price_usd, eth.last, 'ETH price (last)')
     let total = new Decimal(0)
     for (const p of json.positions) {
-      expectDec(p.value_usd, new Decimal(p.quantity).mul(p.price_usd), `${p.asset} value`)
-      total = total.plus(p.value_usd)
+      expectDec(
+        p.value_usd,
+        new Decimal(p.quantity).mul(defined(p.price_usd, `${p.asset}.price_usd`)),
+        `${p.asset} value`,
+      )
+      total = total.plus(defined(p.value_usd, `${p.asset}.value_usd`))
     }
 
     expectDec(json.total_value_usd, total, 'total_value_usd')
@@ -94,7 +103,7 @@ describe('portfolio (paper)', () => {
     const total = new Decimal(json.total_value_usd)
     let sum = new Decimal(0)
     for (const p of json.positions) {
-      const exact = new Decimal(p.value_usd).div(total).mul(100)
+      const exact = new Decimal(defined(p.value_usd, `${p.asset}.value_usd`)).div(total).mul(100)
       expect(
         exact.minus(p.allocation_pct).abs().lte('0.005'),
         `${p.asset}: ${p.allocation_pct} vs ${exact.toFixed()}`,
@@ -103,12 +112,15 @@ describe('portfolio (paper)', () => {
     }
 
     expect(sum.minus(100).abs().lte('0.02'), `allocations add up to 100 (${sum.toFixed()})`).to.equal(true)
-    const values = json.positions.map((p: any) => new Decimal(p.value_usd))
+    const values = json.positions.map((p) => new Decimal(defined(p.value_usd, `${p.asset}.value_usd`)))
     for (let i = 1; i < values.length; i++) expect(values[i - 1].gte(values[i])).to.equal(true)
   })
 
   it('average cost and unrealized P&L of ETH from the journal (fees in the cost)', () => {
-    const p = json.positions.find((x: any) => x.asset === 'ETH')
+    const p = defined(
+      json.positions.find((x) => x.asset === 'ETH'),
+      'the ETH position',
+    )
     // two buys at the ask, fee 0.1 %: average cost = ask x 1.001; the sell takes out cost at that average
     const avg = eth.ask.mul(FEE_RATE.plus(1))
     expectDec(p.avg_cost_usd, avg, 'ETH avg cost')
@@ -120,7 +132,7 @@ describe('portfolio (paper)', () => {
       {asset: 'ARB', quantity: '5'},
       {asset: 'ZZZ', quantity: '3'},
     ])
-    expect(json.positions.map((p: any) => p.asset)).to.not.include.members(['ARB', 'ZZZ'])
+    expect(json.positions.map((p) => p.asset)).to.not.include.members(['ARB', 'ZZZ'])
   })
 
   it('human output: a table, the total, and the unpriced assets', () => {
@@ -137,8 +149,8 @@ describe('portfolio (paper)', () => {
 
   it('a fresh paper broker: 10000 USDT is the whole portfolio; unknown broker exits 2', async () => {
     const [fresh, unknown] = await Promise.all([
-      cli.ok(['portfolio', '--broker', 'paper']),
-      cli.json(['portfolio', '--broker', 'nosuch']),
+      cli.ok<PortfolioJson>(['portfolio', '--broker', 'paper']),
+      cli.json<ErrorJson>(['portfolio', '--broker', 'nosuch']),
     ])
     expect(fresh.positions).to.have.length(1)
     expectDec(fresh.total_value_usd, 10000, 'total')
