@@ -7,6 +7,7 @@ import {
   FEE_RATE,
   START_USDT,
   dbState,
+  defined,
   expectDec,
   expectDecimalString,
   expectHuman,
@@ -21,11 +22,13 @@ import {
   truncate,
   withDb,
 } from '../support/e2e.js'
+import type {TradeJson, ValidationJson} from '../support/json.js'
 
 /** What a filled trade moved: quote spent (buy) or received (sell), from its own record. */
-function quoteMoved(t: any): Decimal {
-  const gross = new Decimal(t.filled_quantity).mul(t.filled_price)
-  return t.side === 'buy' ? gross.plus(t.fees) : gross.minus(t.fees)
+function quoteMoved(t: TradeJson): Decimal {
+  const gross = new Decimal(defined(t.filled_quantity, 'filled_quantity')).mul(defined(t.filled_price, 'filled_price'))
+  const fees = defined(t.fees, 'fees')
+  return t.side === 'buy' ? gross.plus(fees) : gross.minus(fees)
 }
 
 describe('trade (paper)', () => {
@@ -34,14 +37,14 @@ describe('trade (paper)', () => {
   const btc = ticker('BTCUSDT')
 
   describe('market orders move balances exactly as the fills say', () => {
-    const trades: any[] = []
+    const trades: TradeJson[] = []
 
     before(async () => {
       await cli.ok(['broker', 'add', 'acc', '--exchange', 'paper', '--default'])
     })
 
     it('buy 0.1 ETH: filled at the ask, fee 0.1 % in USDT, record complete', async () => {
-      const t = await cli.trade(['buy', 'ETH/USDT', '--quantity', '0.1', '--note', 'first'])
+      const t = (await cli.trade(['buy', 'ETH/USDT', '--quantity', '0.1', '--note', 'first'])) as TradeJson
       trades.push(t)
       expect(t.broker).to.equal('acc')
       expect(t.symbol).to.equal('ETH/USDT')
@@ -65,10 +68,10 @@ describe('trade (paper)', () => {
     })
 
     it('then 0.2 and 0.1 more: exactly 0.3 and 0.4 ETH, USDT down by exactly what the fills cost', async () => {
-      trades.push(await cli.trade(['buy', 'ETH/USDT', '--quantity', '0.2']))
+      trades.push((await cli.trade(['buy', 'ETH/USDT', '--quantity', '0.2'])) as TradeJson)
       let b = await cli.balances()
       expectDec(b.get('ETH')?.free, '0.3', 'ETH after 0.1 + 0.2')
-      trades.push(await cli.trade(['buy', 'ETH/USDT', '--quantity', '0.1']))
+      trades.push((await cli.trade(['buy', 'ETH/USDT', '--quantity', '0.1'])) as TradeJson)
       b = await cli.balances()
       expectDec(b.get('ETH')?.free, '0.4', 'ETH after 0.1 + 0.2 + 0.1')
 
@@ -85,21 +88,21 @@ describe('trade (paper)', () => {
     it('--usd buys of 10.1 and 10.2: quantity = usd / (ask + fee) truncated to the step', async () => {
       const step = market('ETH/USDT').step
       for (const usd of ['10.1', '10.2']) {
-        const t = await cli.trade(['buy', 'ETH/USDT', '--usd', usd])
+        const t = (await cli.trade(['buy', 'ETH/USDT', '--usd', usd])) as TradeJson
         trades.push(t)
         expectDec(
           t.quantity,
           truncate(new Decimal(usd).div(eth.ask.mul(FEE_RATE.plus(1))), step),
           `quantity for --usd ${usd}`,
         )
-        expect(quoteMoved(t).lte(usd), `spent ${quoteMoved(t)}, fee included, within ${usd}`).to.equal(true)
+        expect(quoteMoved(t).lte(usd), `spent ${String(quoteMoved(t))}, fee included, within ${usd}`).to.equal(true)
         expectDec(t.filled_quantity, t.quantity, 'filled_quantity')
       }
     })
 
     it('a market sell fills at the bid and credits quantity x bid minus the fee', async () => {
       const before = await cli.balances()
-      const t = await cli.trade(['sell', 'ETH/USDT', '--quantity', '0.3'])
+      const t = (await cli.trade(['sell', 'ETH/USDT', '--quantity', '0.3'])) as TradeJson
       trades.push(t)
       expectDec(t.filled_price, eth.bid, 'sell price')
       expectDec(t.fees, new Decimal('0.3').mul(eth.bid).mul(FEE_RATE), 'sell fee')
@@ -109,7 +112,7 @@ describe('trade (paper)', () => {
     })
 
     it('the balance command agrees with the sum of every fill in the journal', async () => {
-      const history = await cli.history()
+      const history = (await cli.history()) as TradeJson[]
       expect(history.map((t) => t.id).sort((a, b) => a - b)).to.deep.equal(
         trades.map((t) => t.id).sort((a, b) => a - b),
       )
@@ -127,8 +130,8 @@ describe('trade (paper)', () => {
       expectDec(b.get('ETH')?.total, ethQty, 'ETH total')
       // the human view shows the same strings
       const out = expectHuman(await cli.run(['balance']), 'balance')
-      expect(out).to.include(b.get('USDT')!.total)
-      expect(out).to.include(b.get('ETH')!.total)
+      expect(out).to.include(defined(b.get('USDT'), 'the USDT balance').total)
+      expect(out).to.include(defined(b.get('ETH'), 'the ETH balance').total)
     })
 
     it('no float artefact anywhere in stdout or in the trades / paper tables', async () => {
@@ -142,12 +145,12 @@ describe('trade (paper)', () => {
 
         if (onPostgres()) return
         // money is stored as TEXT, never REAL
-        const typed = await db.raw(
+        const typed = await db.raw<Record<string, unknown>[]>(
           "SELECT typeof(quantity) q, typeof(price) p, typeof(total_value) v, typeof(filled_quantity) fq, typeof(filled_price) fp, typeof(fees) f FROM trades WHERE status = 'filled'",
         )
         for (const r of typed)
           for (const [k, v] of Object.entries(r)) expect(v, `trades.${k} storage class`).to.equal('text')
-        const bal = await db.raw('SELECT typeof(free) f, typeof(used) u FROM paper_balances')
+        const bal = await db.raw<Record<string, unknown>[]>('SELECT typeof(free) f, typeof(used) u FROM paper_balances')
         for (const r of bal)
           for (const [k, v] of Object.entries(r)) expect(v, `paper_balances.${k} storage class`).to.equal('text')
       })
@@ -157,9 +160,13 @@ describe('trade (paper)', () => {
       await withDb(cli.home, async (db) => {
         const rows = await db('trades')
           .join('paper_orders', 'paper_orders.client_order_id', 'trades.client_order_id')
-          .select('trades.quantity as q', 'paper_orders.amount as a', 'trades.id as id')
+          .select<{q: string; a: string; id: number}[]>(
+            'trades.quantity as q',
+            'paper_orders.amount as a',
+            'trades.id as id',
+          )
         expect(rows.length).to.equal(trades.length)
-        for (const r of rows) expect(r.q, `trade ${r.id}`).to.equal(r.a)
+        for (const r of rows) expect(r.q, `trade ${String(r.id)}`).to.equal(r.a)
       })
     })
   })
@@ -170,7 +177,7 @@ describe('trade (paper)', () => {
       const ltc = ticker('LTCUSDT')
       let spent = new Decimal(0)
       for (const q of ['0.1', '0.2', '0.1']) {
-        const t = await cli.trade(['buy', 'LTC/USDT', '--quantity', q, '--broker', 'ltc'])
+        const t = (await cli.trade(['buy', 'LTC/USDT', '--quantity', q, '--broker', 'ltc'])) as TradeJson
         expectDec(t.total_value, new Decimal(q).mul(ltc.ask), `total_value of ${q}`)
         spent = spent.plus(quoteMoved(t))
       }
@@ -207,7 +214,7 @@ describe('trade (paper)', () => {
     it('--quantity is truncated to the step 0.00001, and that is what is sent and filled', async () => {
       const step = market('BTC/USDT').step
       expect(step.eq('0.00001'), 'BTC/USDT step in the snapshot').to.equal(true)
-      const t = await cli.trade(['buy', 'BTC/USDT', '--quantity', '0.000369999', '--broker', 'sz'])
+      const t = (await cli.trade(['buy', 'BTC/USDT', '--quantity', '0.000369999', '--broker', 'sz'])) as TradeJson
       expectDec(t.quantity, truncate('0.000369999', step), 'quantity sent')
       expectDec(t.filled_quantity, '0.00036', 'filled')
     })
@@ -215,7 +222,7 @@ describe('trade (paper)', () => {
     it('--percent 100 on a sell sells everything the step allows, leaving the dust', async () => {
       const before = await cli.balances('sz')
       const held = free(before, 'BTC')
-      const t = await cli.trade(['sell', 'BTC/USDT', '--percent', '100', '--broker', 'sz'])
+      const t = (await cli.trade(['sell', 'BTC/USDT', '--percent', '100', '--broker', 'sz'])) as TradeJson
       const step = market('BTC/USDT').step
       expectDec(t.quantity, truncate(held, step), 'sold quantity')
       expectDec(t.filled_price, btc.bid, 'sold at the bid')
@@ -228,7 +235,7 @@ describe('trade (paper)', () => {
     it('--percent on a buy spends at most that share of free USDT, fee included', async () => {
       const before = await cli.balances('sz')
       const usdt = free(before, 'USDT')
-      const t = await cli.trade(['buy', 'BTC/USDT', '--percent', '25', '--broker', 'sz'])
+      const t = (await cli.trade(['buy', 'BTC/USDT', '--percent', '25', '--broker', 'sz'])) as TradeJson
       const budget = usdt.mul(25).div(100)
       const step = market('BTC/USDT').step
       const expected = truncate(budget.div(btc.ask.mul(FEE_RATE.plus(1))), step)
@@ -242,7 +249,16 @@ describe('trade (paper)', () => {
 
     it('trade --dry-run validates like validate and sends nothing', async () => {
       const state = await dbState(cli.home)
-      const r = await cli.json(['trade', 'buy', 'BTC/USDT', '--usd', '20', '--dry-run', '--broker', 'sz'])
+      const r = await cli.json<ValidationJson>([
+        'trade',
+        'buy',
+        'BTC/USDT',
+        '--usd',
+        '20',
+        '--dry-run',
+        '--broker',
+        'sz',
+      ])
       expect(r.code).to.equal(0)
       expect(r.json.valid).to.equal(true)
       expectDec(
@@ -260,7 +276,7 @@ describe('trade (paper)', () => {
     })
 
     it('a crossing limit buy fills at once at the ask, not at its limit', async () => {
-      const t = await cli.trade([
+      const t = (await cli.trade([
         'buy',
         'BTC/USDT',
         '--type',
@@ -271,7 +287,7 @@ describe('trade (paper)', () => {
         '0.001',
         '--broker',
         'lim',
-      ])
+      ])) as TradeJson
       expect(t.status).to.equal('filled')
       expectDec(t.price, '30000', 'limit price recorded')
       expectDec(t.filled_price, btc.ask, 'filled at the ask')
@@ -288,7 +304,7 @@ describe('trade (paper)', () => {
 
     it('a resting limit is open, reserves quantity x price x 1.001, and has no fill', async () => {
       const before = await cli.balances('lim')
-      const t = await cli.trade([
+      const t = (await cli.trade([
         'buy',
         'BTC/USDT',
         '--type',
@@ -299,7 +315,7 @@ describe('trade (paper)', () => {
         '0.01',
         '--broker',
         'lim',
-      ])
+      ])) as TradeJson
       expect(t.status).to.equal('open')
       expectDec(t.price, '20000', 'price rounded to the tick 0.01')
       expectDec(t.filled_quantity ?? '0', 0, 'filled')
@@ -324,7 +340,7 @@ describe('trade (paper)', () => {
       expect(out).to.include('filled')
       expect(out).to.include('BTC/USDT')
       expect(out).to.include(btc.ask.toFixed())
-      const [t] = await cli.history(['--symbol', 'BTC/USDT', '--limit', '1'])
+      const [t] = (await cli.history(['--symbol', 'BTC/USDT', '--limit', '1'])) as TradeJson[]
       expect(out).to.include(t.client_order_id)
     })
 
