@@ -5,6 +5,7 @@ import {
   Cli,
   SYMBOLS_KEYS,
   dbState,
+  defined,
   expectHuman,
   expectHumanError,
   expectJsonError,
@@ -13,6 +14,7 @@ import {
   tradableSymbols,
   untradableSymbols,
 } from '../support/e2e.js'
+import type {ErrorJson, SymbolsJson} from '../support/json.js'
 
 /** Tradable snapshot symbols quoted in one of quotes (all when null), matching search. */
 function expected(quotes: string[] | null, search?: string): string[] {
@@ -21,7 +23,7 @@ function expected(quotes: string[] | null, search?: string): string[] {
     .filter((s) => !search || s.toUpperCase().includes(search.toUpperCase()))
 }
 
-function expectPage(json: any, page: number, pageSize: number): void {
+function expectPage(json: SymbolsJson, page: number, pageSize: number): void {
   expect(json).to.have.all.keys(SYMBOLS_KEYS)
   expect(json.broker).to.equal('paper')
   expect(json.symbols).to.be.an('array')
@@ -39,7 +41,7 @@ describe('symbols (paper)', () => {
   const usdt = expected(['USDT'])
 
   it('default: USDT markets, page 1 of 100, has_next, total = every tradable USDT market', async () => {
-    const json = await cli.ok(['symbols'])
+    const json = await cli.ok<SymbolsJson>(['symbols'])
     expectPage(json, 1, 100)
     expect(json.total).to.equal(usdt.length)
     expect(json.has_next).to.equal(true)
@@ -49,11 +51,11 @@ describe('symbols (paper)', () => {
 
   it('paging through every page gives each USDT market exactly once; --usdt is the default', async () => {
     const [p1, p2, p3, explicit, beyond] = await Promise.all([
-      cli.ok(['symbols', '--page-size', '150']),
-      cli.ok(['symbols', '--page-size', '150', '--page', '2']),
-      cli.ok(['symbols', '--page-size', '150', '--page', '3']),
-      cli.ok(['symbols', '--usdt', '--page-size', '5000']),
-      cli.ok(['symbols', '--page', '99']),
+      cli.ok<SymbolsJson>(['symbols', '--page-size', '150']),
+      cli.ok<SymbolsJson>(['symbols', '--page-size', '150', '--page', '2']),
+      cli.ok<SymbolsJson>(['symbols', '--page-size', '150', '--page', '3']),
+      cli.ok<SymbolsJson>(['symbols', '--usdt', '--page-size', '5000']),
+      cli.ok<SymbolsJson>(['symbols', '--page', '99']),
     ])
     expectPage(p1, 1, 150)
     expectPage(p2, 2, 150)
@@ -69,9 +71,9 @@ describe('symbols (paper)', () => {
 
   it('--usdc, --quote X repeated (case-insensitive), and both together', async () => {
     const [usdc, quotes, both] = await Promise.all([
-      cli.ok(['symbols', '--usdc']),
-      cli.ok(['symbols', '--quote', 'btc', '--quote', 'ETH', '--page-size', '5000']),
-      cli.ok(['symbols', '--usdc', '--quote', 'BTC', '--page-size', '5000']),
+      cli.ok<SymbolsJson>(['symbols', '--usdc']),
+      cli.ok<SymbolsJson>(['symbols', '--quote', 'btc', '--quote', 'ETH', '--page-size', '5000']),
+      cli.ok<SymbolsJson>(['symbols', '--usdc', '--quote', 'BTC', '--page-size', '5000']),
     ])
     expect(usdc.symbols).to.have.members(expected(['USDC']))
     expect(usdc.total).to.equal(expected(['USDC']).length)
@@ -81,7 +83,7 @@ describe('symbols (paper)', () => {
   })
 
   it('--all: every tradable market, no inactive one', async () => {
-    const json = await cli.ok(['symbols', '--all', '--page-size', '5000'])
+    const json = await cli.ok<SymbolsJson>(['symbols', '--all', '--page-size', '5000'])
     expect(json.total).to.equal(expected(null).length)
     expect(json.symbols).to.have.members(expected(null))
     expect(json.symbols, 'a BREAK market is not tradable').to.not.include(market('BCC/USDT').symbol)
@@ -89,9 +91,9 @@ describe('symbols (paper)', () => {
 
   it('--search is a case-insensitive substring, with or without --all', async () => {
     const [usdtBtc, allBtc, arb] = await Promise.all([
-      cli.ok(['symbols', '--search', 'bTc']),
-      cli.ok(['symbols', '--all', '--search', 'btc', '--page-size', '5000']),
-      cli.ok(['symbols', '--search', 'arb']),
+      cli.ok<SymbolsJson>(['symbols', '--search', 'bTc']),
+      cli.ok<SymbolsJson>(['symbols', '--all', '--search', 'btc', '--page-size', '5000']),
+      cli.ok<SymbolsJson>(['symbols', '--search', 'arb']),
     ])
     expect(usdtBtc.symbols).to.have.members(expected(['USDT'], 'BTC'))
     expect(allBtc.symbols).to.have.members(expected(null, 'BTC'))
@@ -102,7 +104,7 @@ describe('symbols (paper)', () => {
   })
 
   it('markets that cannot be traded are left out with a count, never listed silently', async () => {
-    const json = await cli.ok(['symbols', '--all', '--page-size', '5000'])
+    const json = await cli.ok<SymbolsJson>(['symbols', '--all', '--page-size', '5000'])
     expect(json.inactive).to.equal(untradableSymbols().length)
     expect(json.total + json.inactive).to.equal(tradableSymbols().length + untradableSymbols().length)
     expect(expectHuman(await cli.run(['symbols', '--search', 'arb']), 'symbols --search arb')).to.match(
@@ -115,14 +117,14 @@ describe('symbols (paper)', () => {
     const state = await dbState(cli.home)
     const [price, priceJson, trade] = await Promise.all([
       cli.run(['price', 'ARB/USDT']),
-      cli.json(['price', 'ARB/USDT']),
+      cli.json<ErrorJson>(['price', 'ARB/USDT']),
       cli.run(['trade', 'buy', 'ARB/USDT', '--quantity', '100', '--yes']),
     ])
     expect(price.code, 'price of an unpriced market fails').to.not.equal(0)
     expect(price.code, 'not an internal error').to.not.equal(1)
     expect(price.stderr).to.match(/ARB\/USDT/)
     expect(price.stderr).to.match(/price/i)
-    expectJsonError(priceJson, price.code!, 'price ARB/USDT --json')
+    expectJsonError(priceJson, defined(price.code, 'the exit code of price'), 'price ARB/USDT --json')
     expect(expectHumanError(trade, 3, 'trade ARB/USDT')).to.match(/ARB\/USDT/)
     expect(await dbState(cli.home)).to.deep.equal(state)
   })
@@ -143,7 +145,7 @@ describe('symbols (paper)', () => {
       ['--page', 'x'],
       ['--all', '--usdc'],
     ]
-    const results = await Promise.all(cases.map((c) => cli.json(['symbols', ...c])))
+    const results = await Promise.all(cases.map((c) => cli.json<ErrorJson>(['symbols', ...c])))
     results.forEach((r, i) => expectJsonError(r, 2, `symbols ${cases[i].join(' ')}`))
   })
 })
