@@ -157,3 +157,8 @@ export interface ErrorJson {
   }
   errors?: {code: string; message: string}[]
 }
+
+/** broker remove: the broker view of what was removed. */
+export interface BrokerRemoveJson {
+  removed: BrokerJson
+}
