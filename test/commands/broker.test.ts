@@ -4,8 +4,18 @@ import {join} from 'node:path'
 
 import {tempHome} from '../support/cli.js'
 import {BROKER_KEYS, Cli, dbState, expectDec, expectHuman, expectHumanError, expectJsonError} from '../support/e2e.js'
+import type {
+  BalanceJson,
+  BrokerAddJson,
+  BrokerJson,
+  BrokerListJson,
+  BrokerRemoveJson,
+  BrokerTestJson,
+  ErrorJson,
+  TradeJson,
+} from '../support/json.js'
 
-function expectBrokerView(b: any): void {
+function expectBrokerView(b: BrokerJson): void {
   expect(b).to.have.all.keys(BROKER_KEYS)
   expect(b.name).to.be.a('string')
   expect(b.exchange).to.be.a('string')
@@ -18,13 +28,13 @@ describe('broker add / list / default / remove / test', () => {
   const SECRETS = ['AKIAsuperSecretKey123', 'shhhTopSecretValue456', 'pa55phraseXYZ789', 'jsonFileSecretABC']
 
   it('a new profile lists the built-in paper broker as the default', async () => {
-    const json = await cli.ok(['broker', 'list'])
+    const json = await cli.ok<BrokerListJson>(['broker', 'list'])
     expect(json).to.have.all.keys('brokers')
     expect(json.brokers).to.deep.equal([{name: 'paper', exchange: 'paper', sandbox: false, default: true}])
   })
 
   it('broker add NAME --exchange paper --balance ...: the broker view, funded as asked', async () => {
-    const {credentials, ...added} = await cli.ok([
+    const {credentials, ...added} = await cli.ok<BrokerAddJson>([
       'broker',
       'add',
       'practice',
@@ -38,15 +48,15 @@ describe('broker add / list / default / remove / test', () => {
     expectBrokerView(added)
     expect(added).to.deep.equal({name: 'practice', exchange: 'paper', sandbox: false, default: false})
     expect(credentials, 'the paper exchange needs no credentials').to.deep.equal([])
-    const bal = await cli.ok(['balance', '--broker', 'practice'])
-    const byAsset = Object.fromEntries(bal.balances.map((b: any) => [b.asset, b.total]))
+    const bal = await cli.ok<BalanceJson>(['balance', '--broker', 'practice'])
+    const byAsset = Object.fromEntries(bal.balances.map((b) => [b.asset, b.total]))
     expect(Object.keys(byAsset)).to.have.members(['USDT', 'BTC'])
     expectDec(byAsset.USDT, 500, 'USDT')
     expectDec(byAsset.BTC, '0.1', 'BTC')
   })
 
   it('broker add --exchange binance is accepted (no keys needed to register)', async () => {
-    const {credentials, ...added} = await cli.ok([
+    const {credentials, ...added} = await cli.ok<BrokerAddJson>([
       'broker',
       'add',
       'main',
@@ -77,9 +87,12 @@ describe('broker add / list / default / remove / test', () => {
       TRADEDESK_MAIN_SECRET: SECRETS[1],
       TRADEDESK_MAIN_PASSWORD: SECRETS[2],
     }
-    const [json, human] = await Promise.all([cli.json(['broker', 'list'], env), cli.run(['broker', 'list'], env)])
+    const [json, human] = await Promise.all([
+      cli.json<BrokerListJson>(['broker', 'list'], env),
+      cli.run(['broker', 'list'], env),
+    ])
     expect(json.code).to.equal(0)
-    expect(json.json.brokers.map((b: any) => b.name)).to.have.members(['paper', 'practice', 'main', 'second'])
+    expect(json.json.brokers.map((b) => b.name)).to.have.members(['paper', 'practice', 'main', 'second'])
     for (const b of json.json.brokers) expectBrokerView(b)
     const out = expectHuman(human, 'broker list')
     for (const s of SECRETS) {
@@ -94,7 +107,7 @@ describe('broker add / list / default / remove / test', () => {
       TRADEDESK_MAIN_SECRET: SECRETS[1],
       TRADEDESK_MAIN_PASSWORD: SECRETS[2],
     }
-    const r = await cli.json(['balance', '--broker', 'main'], env)
+    const r = await cli.json<ErrorJson>(['balance', '--broker', 'main'], env)
     // 127.0.0.1:9 refuses connections: the exchange is unavailable
     expectJsonError(r, 5, 'balance on an unreachable exchange')
     for (const s of SECRETS) expect(r.stdout + r.stderr).to.not.include(s)
@@ -106,45 +119,51 @@ describe('broker add / list / default / remove / test', () => {
 
   it('broker default NAME: every command then uses it', async () => {
     expect(expectHuman(await cli.run(['broker', 'default', 'paper']), 'broker default (human)')).to.include('paper')
-    const d = await cli.ok(['broker', 'default', 'practice'])
+    const d = await cli.ok<BrokerJson>(['broker', 'default', 'practice'])
     expect(d).to.include({name: 'practice', default: true})
-    const [list, bal] = await Promise.all([cli.ok(['broker', 'list']), cli.ok(['balance'])])
-    expect(list.brokers.filter((b: any) => b.default).map((b: any) => b.name)).to.deep.equal(['practice'])
+    const [list, bal] = await Promise.all([
+      cli.ok<BrokerListJson>(['broker', 'list']),
+      cli.ok<BalanceJson>(['balance']),
+    ])
+    expect(list.brokers.filter((b) => b.default).map((b) => b.name)).to.deep.equal(['practice'])
     expect(bal.broker).to.equal('practice')
   })
 
   it('TRADEDESK_BROKER selects a broker; --broker wins over it', async () => {
     const [env, flag] = await Promise.all([
-      cli.ok(['balance'], {TRADEDESK_BROKER: 'paper'}),
-      cli.ok(['balance', '--broker', 'practice'], {TRADEDESK_BROKER: 'paper'}),
+      cli.ok<BalanceJson>(['balance'], {TRADEDESK_BROKER: 'paper'}),
+      cli.ok<BalanceJson>(['balance', '--broker', 'practice'], {TRADEDESK_BROKER: 'paper'}),
     ])
     expect(env.broker).to.equal('paper')
     expect(flag.broker).to.equal('practice')
-    expectJsonError(await cli.json(['balance'], {TRADEDESK_BROKER: 'ghost'}), 2, 'TRADEDESK_BROKER=ghost')
+    expectJsonError(await cli.json<ErrorJson>(['balance'], {TRADEDESK_BROKER: 'ghost'}), 2, 'TRADEDESK_BROKER=ghost')
   })
 
   it('the default broker cannot be removed (exit 2); another can, and its trades stay in the journal', async () => {
     const state = await dbState(cli.home)
-    const err = expectJsonError(await cli.json(['broker', 'remove', 'practice']), 2, 'remove the default')
+    const err = expectJsonError(await cli.json<ErrorJson>(['broker', 'remove', 'practice']), 2, 'remove the default')
     expect(err.message).to.include('practice')
     expect(await dbState(cli.home)).to.deep.equal(state)
 
     await cli.ok(['broker', 'add', 'temp', '--exchange', 'paper'])
-    const t = await cli.trade(['buy', 'BTC/USDT', '--quantity', '0.001', '--broker', 'temp'])
-    const removed = await cli.ok(['broker', 'remove', 'temp'])
+    const t = (await cli.trade(['buy', 'BTC/USDT', '--quantity', '0.001', '--broker', 'temp'])) as TradeJson
+    const removed = await cli.ok<BrokerRemoveJson>(['broker', 'remove', 'temp'])
     expect(removed).to.have.all.keys('removed')
     expect(removed.removed.name).to.equal('temp')
-    const [list, shown] = await Promise.all([cli.ok(['broker', 'list']), cli.ok(['history', 'show', String(t.id)])])
-    expect(list.brokers.map((b: any) => b.name)).to.not.include('temp')
+    const [list, shown] = await Promise.all([
+      cli.ok<BrokerListJson>(['broker', 'list']),
+      cli.ok<TradeJson>(['history', 'show', String(t.id)]),
+    ])
+    expect(list.brokers.map((b) => b.name)).to.not.include('temp')
     expect(shown.id).to.equal(t.id)
-    expectJsonError(await cli.json(['balance', '--broker', 'temp']), 2, 'a removed broker is unknown')
+    expectJsonError(await cli.json<ErrorJson>(['balance', '--broker', 'temp']), 2, 'a removed broker is unknown')
     expect(expectHuman(await cli.run(['broker', 'remove', 'second']), 'broker remove (human)')).to.include('second')
   })
 
   it('broker add with an unknown exchange exits 2 and registers nothing', async () => {
     const before = await dbState(cli.home)
     const [json, human] = await Promise.all([
-      cli.json(['broker', 'add', 'x', '--exchange', 'notanexchange']),
+      cli.json<ErrorJson>(['broker', 'add', 'x', '--exchange', 'notanexchange']),
       cli.run(['broker', 'add', 'y', '--exchange', 'notanexchange']),
     ])
     expect(expectJsonError(json, 2, 'broker add --exchange notanexchange').message).to.include('notanexchange')
@@ -161,7 +180,7 @@ describe('broker add / list / default / remove / test', () => {
       ['broker', 'add', 'b2', '--exchange', 'binance', '--balance', 'USDT=5'],
       ['broker', 'add', 'b3', '--exchange', 'binance', '--option', `apiKey=${SECRETS[0]}`],
     ]
-    const results = await Promise.all(cases.map((c) => cli.json(c)))
+    const results = await Promise.all(cases.map((c) => cli.json<ErrorJson>(c)))
     results.forEach((r, i) => {
       expectJsonError(r, 2, cases[i].join(' '))
       expect(r.stdout).to.not.include(SECRETS[0])
@@ -171,8 +190,8 @@ describe('broker add / list / default / remove / test', () => {
 
   it('broker default / remove of an unknown broker exit 2', async () => {
     const [d, r] = await Promise.all([
-      cli.json(['broker', 'default', 'ghost']),
-      cli.json(['broker', 'remove', 'ghost']),
+      cli.json<ErrorJson>(['broker', 'default', 'ghost']),
+      cli.json<ErrorJson>(['broker', 'remove', 'ghost']),
     ])
     expectJsonError(d, 2, 'broker default ghost')
     expectJsonError(r, 2, 'broker remove ghost')
@@ -188,7 +207,7 @@ describe('broker add / list / default / remove / test', () => {
       ['trade', 'buy', 'BTC/USDT', '--quantity', '0.001', '--yes'],
       ['order', 'cancel', '1'],
     ]
-    const results = await Promise.all(commands.map((c) => cli.json([...c, '--broker', 'ghost'])))
+    const results = await Promise.all(commands.map((c) => cli.json<ErrorJson>([...c, '--broker', 'ghost'])))
     results.forEach((r, i) =>
       expect(expectJsonError(r, 2, `${commands[i].join(' ')} --broker ghost`).message).to.include('ghost'),
     )
@@ -201,7 +220,7 @@ describe('broker add / list / default / remove / test', () => {
     const row = out.split('\n').find((l) => l.trim().startsWith('practice'))
     expect(row).to.match(/\*/)
     const [test, testHuman] = await Promise.all([
-      cli.json(['broker', 'test', 'practice']),
+      cli.json<BrokerTestJson>(['broker', 'test', 'practice']),
       cli.run(['broker', 'test', 'practice']),
     ])
     expect(test.code).to.equal(0)
