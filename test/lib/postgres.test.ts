@@ -4,6 +4,8 @@ import {readdirSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 
 import {databaseUrlFor, runCli, runJson, tempHome, usingPostgres, withJournal} from '../support/cli.js'
+import {defined} from '../support/e2e.js'
+import type {BalanceJson, BrokerListJson, ErrorJson} from '../support/json.js'
 
 const STORE_MODULE = fileURLToPath(new URL('../../dist/lib/store.js', import.meta.url))
 const MIGRATIONS = readdirSync(fileURLToPath(new URL('../../migrations/', import.meta.url)))
@@ -19,10 +21,16 @@ function node(script: string): Promise<{code: number | null; stdout: string; std
     const child = spawn(process.execPath, ['--input-type=module', '-e', script], {stdio: ['ignore', 'pipe', 'pipe']})
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString()
+    })
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString()
+    })
     child.on('error', reject)
-    child.on('close', (code) => resolve({code, stdout, stderr}))
+    child.on('close', (code) => {
+      resolve({code, stdout, stderr})
+    })
   })
 }
 
@@ -42,12 +50,13 @@ describe('PostgreSQL (TRADEDESK_DATABASE_URL)', function () {
       const env = {TRADEDESK_HOME: home, TRADEDESK_DATABASE_URL: await databaseUrlFor(home)}
       const script = `const {Store} = await import(${JSON.stringify(STORE_MODULE)}); const s = await Store.open(${JSON.stringify(env)}); console.log(s.dialect); await s.close();`
       const runs = await Promise.all(Array.from({length: 8}, () => node(script)))
-      for (const r of runs) expect(r, `round ${round}: ${r.stderr}`).to.deep.include({code: 0, stdout: 'postgres\n'})
+      for (const r of runs)
+        expect(r, `round ${String(round)}: ${r.stderr}`).to.deep.include({code: 0, stdout: 'postgres\n'})
       await withJournal(home, async (db) => {
         const applied = await db('knex_migrations').orderBy('id').pluck('name')
-        expect(applied, `round ${round}: each migration recorded once`).to.deep.equal(MIGRATIONS)
+        expect(applied, `round ${String(round)}: each migration recorded once`).to.deep.equal(MIGRATIONS)
         const locks = await db('knex_migrations_lock').select('is_locked')
-        expect(locks, `round ${round}: one lock row, free`).to.deep.equal([{is_locked: 0}])
+        expect(locks, `round ${String(round)}: one lock row, free`).to.deep.equal([{is_locked: 0}])
         expect(await db('store_meta').pluck('key')).to.deep.equal(['write_lock'])
       })
     }
@@ -55,7 +64,9 @@ describe('PostgreSQL (TRADEDESK_DATABASE_URL)', function () {
 
   it('eight first runs of the binary at once: one built-in paper broker, funded once', async () => {
     const home = tempHome()
-    const runs = await Promise.all(Array.from({length: 8}, () => runJson(['balance'], {home, timeoutMs: 120_000})))
+    const runs = await Promise.all(
+      Array.from({length: 8}, () => runJson<BalanceJson>(['balance'], {home, timeoutMs: 120_000})),
+    )
     for (const r of runs) {
       expect(r.code, r.stdout + r.stderr).to.equal(0)
       expect(r.json.balances).to.deep.equal([{asset: 'USDT', free: '10000', used: '0', total: '10000'}])
@@ -78,7 +89,7 @@ describe('PostgreSQL (TRADEDESK_DATABASE_URL)', function () {
     url.password = password
     const started = Date.now()
     const human = await runCli(['balance'], {home, env: {TRADEDESK_DATABASE_URL: url.toString()}})
-    const json = await runJson(['balance'], {home, env: {TRADEDESK_DATABASE_URL: url.toString()}})
+    const json = await runJson<ErrorJson>(['balance'], {home, env: {TRADEDESK_DATABASE_URL: url.toString()}})
     expect(Date.now() - started, 'fails fast').to.be.below(20_000)
     for (const r of [human, json]) {
       expect(r.code, r.stdout + r.stderr).to.equal(5)
@@ -96,7 +107,7 @@ describe('PostgreSQL (TRADEDESK_DATABASE_URL)', function () {
     const password = 'S3cret-Down-41b7'
     const url = `postgres://tradedesk:${password}@127.0.0.1:9/tradedesk`
     const started = Date.now()
-    const r = await runJson(['balance'], {home, env: {TRADEDESK_DATABASE_URL: url}})
+    const r = await runJson<ErrorJson>(['balance'], {home, env: {TRADEDESK_DATABASE_URL: url}})
     expect(Date.now() - started).to.be.below(20_000)
     expect(r.code, r.stdout + r.stderr).to.equal(5)
     expect(r.json.error).to.include({code: 'DATABASE_UNAVAILABLE', exit_code: 5, retryable: true})
@@ -115,16 +126,16 @@ describe('PostgreSQL (TRADEDESK_DATABASE_URL)', function () {
 
   it('an id too large for an integer column is "not found", as on SQLite', async () => {
     const home = tempHome()
-    const show = await runJson(['history', 'show', '99999999999'], {home})
+    const show = await runJson<ErrorJson>(['history', 'show', '99999999999'], {home})
     expect(show.code, show.stdout + show.stderr).to.equal(2)
     expect(show.json.error.code).to.equal('UNKNOWN_TRADE')
   })
 
   it('sorts brokers as SQLite does, whatever the database collation (ICU en-US)', async function () {
-    const admin = new URL(process.env.TRADEDESK_TEST_PG_URL!)
+    const admin = new URL(defined(process.env.TRADEDESK_TEST_PG_URL, 'TRADEDESK_TEST_PG_URL'))
     const {default: knex} = await import('knex')
     const db = knex({client: 'pg', connection: admin.toString(), pool: {min: 0, max: 1}})
-    const name = `td_icu_${process.pid}_${Date.now()}`
+    const name = `td_icu_${String(process.pid)}_${String(Date.now())}`
     try {
       try {
         await db.raw(
@@ -145,14 +156,8 @@ describe('PostgreSQL (TRADEDESK_DATABASE_URL)', function () {
         expect(r.code, r.stdout + r.stderr).to.equal(0)
       }
 
-      const list = await runJson(['broker', 'list'], {home, env})
-      expect(list.json.brokers.map((b: {name: string}) => b.name)).to.deep.equal([
-        'Zeta',
-        'alpha',
-        'b-2',
-        'b1',
-        'paper',
-      ])
+      const list = await runJson<BrokerListJson>(['broker', 'list'], {home, env})
+      expect(list.json.brokers.map((b) => b.name)).to.deep.equal(['Zeta', 'alpha', 'b-2', 'b1', 'paper'])
     } finally {
       await db.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [name]).catch(() => {})
       await db.destroy()
