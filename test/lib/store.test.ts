@@ -4,6 +4,8 @@ import {readdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
+import type {Knex} from 'knex'
+
 import {Store} from '../../src/lib/store.js'
 import {databaseEnv, tempHome} from '../support/cli.js'
 
@@ -24,14 +26,14 @@ describe('Store', () => {
         expect(await store.db.schema.hasTable(table), table).to.equal(true)
       }
 
-      const journalMode = await store.db.raw('PRAGMA journal_mode')
+      const journalMode = await store.db.raw<{journal_mode: string}[]>('PRAGMA journal_mode')
       expect(journalMode[0].journal_mode).to.equal('wal')
     } finally {
       await store.close()
     }
 
     const again = await Store.open({TRADEDESK_HOME: home})
-    const applied = await again.db('knex_migrations').select('name')
+    const applied = await again.db('knex_migrations').select<{name: string}[]>('name')
     await again.close()
     expect(applied.map((r) => r.name)).to.deep.equal(MIGRATION_NAMES)
     expect(MIGRATION_NAMES[0]).to.equal('20261129000001_initial')
@@ -46,7 +48,8 @@ describe('Store', () => {
       '20261204000001_trade_fill_values',
       '20261129000002_market_raw_per_symbol',
     ]) {
-      await (await import(join(MIGRATIONS, `${name}.js`))).down(store.db)
+      const migration = (await import(join(MIGRATIONS, `${name}.js`))) as {down: (knex: Knex) => Promise<void>}
+      await migration.down(store.db)
       await store.db('knex_migrations').where({name}).delete()
     }
 
@@ -72,7 +75,9 @@ describe('Store', () => {
 
     const upgraded = await Store.open({TRADEDESK_HOME: home})
     try {
-      expect((await upgraded.db('knex_migrations').select('name')).map((r) => r.name)).to.deep.equal(MIGRATION_NAMES)
+      expect((await upgraded.db('knex_migrations').select<{name: string}[]>('name')).map((r) => r.name)).to.deep.equal(
+        MIGRATION_NAMES,
+      )
       expect(await upgraded.db('markets').select()).to.deep.equal([])
       expect(await upgraded.db.schema.hasColumn('markets', 'raw')).to.equal(false)
       expect(await upgraded.db.schema.hasColumn('markets', 'currencies')).to.equal(true)
@@ -138,14 +143,18 @@ describe('Store', () => {
           new Promise<{code: number | null; stderr: string}>((resolve) => {
             const child = spawn(process.execPath, ['--input-type=module', '-e', script])
             let stderr = ''
-            child.stderr.on('data', (d) => (stderr += d))
-            child.on('close', (code) => resolve({code, stderr}))
+            child.stderr.on('data', (d: Buffer) => {
+              stderr += d.toString()
+            })
+            child.on('close', (code) => {
+              resolve({code, stderr})
+            })
           }),
       ),
     )
     for (const r of runs) expect(r, r.stderr).to.include({code: 0})
     const store = await Store.open({TRADEDESK_HOME: home})
-    const applied = await store.db('knex_migrations').select('name')
+    const applied = await store.db('knex_migrations').select<{name: string}[]>('name')
     const locks = await store.db('knex_migrations_lock').select()
     await store.close()
     expect(applied.map((r) => r.name)).to.deep.equal(MIGRATION_NAMES)
