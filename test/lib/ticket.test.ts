@@ -6,15 +6,19 @@ import {Decimal} from '../../src/lib/decimal.js'
 import type {Market} from '../../src/lib/exchange/types.js'
 import type {Session} from '../../src/lib/session.js'
 import {OrderTicket, type Prompts, positiveDecimal, sizePreview, symbolChoices} from '../../src/lib/ticket.js'
+import {defined} from '../support/e2e.js'
 import {freshSession} from '../support/session.js'
 
 type Screen = Awaited<ReturnType<typeof render>>
 /** Drives one prompt, rendered by inquirer's testing helper, as a person would. */
 type Step = (screen: Screen) => Promise<void> | void
 
+/** One of inquirer's prompts, as its testing helper renders it: a config (with a message) in, an answer out. */
+type InquirerPrompt<C> = (config: C, context?: Parameters<typeof input>[1]) => Promise<unknown> & {cancel: () => void}
+
 /** Prompts that are inquirer's real prompts, answered by a script of keystrokes, one step per prompt. */
 function scripted(steps: Step[], screens: string[]): Prompts {
-  const run = async <V>(prompt: any, config: any): Promise<V> => {
+  const run = async <V, C extends {message: string}>(prompt: InquirerPrompt<C>, config: C): Promise<V> => {
     const step = steps.shift()
     if (!step) throw new Error(`unexpected prompt: ${config.message}`)
     const screen = await render(prompt, config)
@@ -31,8 +35,12 @@ function scripted(steps: Step[], screens: string[]): Prompts {
   }
 }
 
-const enter = (s: Screen) => s.events.keypress('enter')
-const down = (s: Screen) => s.events.keypress('down')
+const enter = (s: Screen) => {
+  s.events.keypress('enter')
+}
+const down = (s: Screen) => {
+  s.events.keypress('down')
+}
 const tick = () => new Promise((r) => setTimeout(r, 20))
 
 describe('order ticket', () => {
@@ -66,7 +74,10 @@ describe('order ticket', () => {
   })
 
   it('computes the other side of the calculator, rounded the exchange way', () => {
-    const btc = markets.find((m) => m.symbol === 'BTC/USDT')!
+    const btc = defined(
+      markets.find((m) => m.symbol === 'BTC/USDT'),
+      'the BTC/USDT market',
+    )
     const ask = new Decimal('27910.36')
     // a buy's USD value is the most it may spend, fee included; a sell's is the value sold
     const q = new Decimal(100).div(ask.mul('1.001')).toDecimalPlaces(5, Decimal.ROUND_DOWN)
@@ -95,7 +106,7 @@ describe('order ticket', () => {
           expect(s.getScreen()).to.contain('BTC/USDT')
           enter(s)
         },
-        async (s) => {
+        (s) => {
           down(s) // side: sell
           enter(s)
         },
@@ -141,7 +152,7 @@ describe('order ticket', () => {
           asked.push(s.getScreen())
           enter(s)
         },
-        async (s) => {
+        (s) => {
           asked.push(s.getScreen())
           s.events.type('20000')
           enter(s)
