@@ -6,6 +6,7 @@ import {ExitCode, NotSentError, TradedeskError} from '../../src/lib/errors.js'
 import type {ExchangeGateway, OrderRequest} from '../../src/lib/exchange/types.js'
 import type {Session} from '../../src/lib/session.js'
 import {type OrderInput, placeOrder, prepareOrder} from '../../src/lib/trading.js'
+import {defined} from '../support/e2e.js'
 import {freshSession} from '../support/session.js'
 
 describe('trading: prepareOrder and placeOrder', () => {
@@ -45,8 +46,8 @@ describe('trading: prepareOrder and placeOrder', () => {
 
   it('sizes a buy by percent of the free quote, leaving room for the fee', async () => {
     const v = await prepare({percent: '100'})
-    const q = new Decimal(v.order.quantity!)
-    const required = new Decimal(v.balance.required!)
+    const q = new Decimal(defined(v.order.quantity, 'the quantity'))
+    const required = new Decimal(defined(v.balance.required, 'the required balance'))
     expect(v.valid).to.equal(true)
     expect(required.lte(10000)).to.equal(true)
     // one more step would not fit
@@ -72,16 +73,19 @@ describe('trading: prepareOrder and placeOrder', () => {
     expect(await codes({quantity: '1'})).to.deep.equal(['INSUFFICIENT_FUNDS'])
     expect(await codes({side: 'sell', quantity: '0.01'})).to.deep.equal(['INSUFFICIENT_FUNDS'])
     expect(await codes({symbol: 'ARB/USDT', quantity: '10'})).to.include('MARKET_INACTIVE')
-    const inactive = (await gateway.markets()).find((m) => !m.active)!
+    const inactive = defined(
+      (await gateway.markets()).find((m) => !m.active),
+      'an inactive market',
+    )
     expect(await codes({symbol: inactive.symbol, type: 'limit', quantity: '1', price: '1'})).to.include(
       'MARKET_INACTIVE',
     )
   })
 
   it('refuses an order type the market does not allow', async () => {
-    const limitOnly: ExchangeGateway = Object.create(gateway)
+    const limitOnly = Object.create(gateway) as ExchangeGateway
     const markets = (await gateway.markets()).map((m) => (m.symbol === 'BTC/USDT' ? {...m, orderTypes: ['limit']} : m))
-    limitOnly.markets = async () => markets
+    limitOnly.markets = () => Promise.resolve(markets)
     const v = await prepareOrder(limitOnly, broker, {side: 'buy', symbol: 'BTC/USDT', quantity: '0.001'})
     expect(v.errors.map((e) => e.code)).to.deep.equal(['ORDER_TYPE_UNSUPPORTED'])
   })
@@ -107,7 +111,7 @@ describe('trading: prepareOrder and placeOrder', () => {
     const prepared = await prepare({quantity: '0.001'})
     let seen: OrderRequest | undefined
     let rowWhileSending: unknown
-    const spy: ExchangeGateway = Object.create(gateway)
+    const spy = Object.create(gateway) as ExchangeGateway
     spy.createOrder = async (req) => {
       seen = req
       rowWhileSending = await session.store.db('trades').where({client_order_id: req.clientOrderId}).first('status')
@@ -116,15 +120,13 @@ describe('trading: prepareOrder and placeOrder', () => {
 
     const record = await placeOrder(spy, session.journal, prepared)
     expect(rowWhileSending).to.deep.equal({status: 'pending'})
-    expect(seen!.clientOrderId).to.equal(record.client_order_id)
+    expect(defined(seen, 'the order request sent').clientOrderId).to.equal(record.client_order_id)
     expect(record.status).to.equal('filled')
   })
 
-  const failingWith = (error: unknown): ExchangeGateway => {
-    const g: ExchangeGateway = Object.create(gateway)
-    g.createOrder = async () => {
-      throw error
-    }
+  const failingWith = (error: Error): ExchangeGateway => {
+    const g = Object.create(gateway) as ExchangeGateway
+    g.createOrder = () => Promise.reject(error)
 
     return g
   }
