@@ -3,6 +3,7 @@ import {expect} from 'chai'
 import type {Market} from '../../src/lib/exchange/types.js'
 import {MarketCache} from '../../src/lib/markets.js'
 import type {Session} from '../../src/lib/session.js'
+import {defined} from '../support/e2e.js'
 import {freshSession} from '../support/session.js'
 
 const summary = (symbol: string): Market => {
@@ -32,13 +33,13 @@ describe("MarketCache: one summary per exchange, the library's structure per mar
     await cache.put('ex', ['BTC/USDT', 'ETH/USDT', 'ETH/BTC'].map(summary), raw('BTC/USDT', 'ETH/USDT', 'ETH/BTC'))
     const one = await cache.getRaw('ex', HOUR, ['ETH/BTC', 'NOPE/USDT'])
     expect(one).to.deep.equal({markets: {'ETH/BTC': raw('ETH/BTC').markets['ETH/BTC']}, currencies: raw().currencies})
-    expect(Object.keys((await cache.getRaw('ex', HOUR))!.markets).sort()).to.deep.equal([
+    expect(Object.keys(defined(await cache.getRaw('ex', HOUR), 'the cache entry').markets).sort()).to.deep.equal([
       'BTC/USDT',
       'ETH/BTC',
       'ETH/USDT',
     ])
     expect(await cache.getRaw('ex', HOUR, [])).to.deep.equal({markets: {}, currencies: raw().currencies})
-    expect((await cache.get('ex', HOUR))!.markets.map((m) => m.symbol)).to.deep.equal([
+    expect(defined(await cache.get('ex', HOUR), 'the cache entry').markets.map((m) => m.symbol)).to.deep.equal([
       'BTC/USDT',
       'ETH/USDT',
       'ETH/BTC',
@@ -49,19 +50,22 @@ describe("MarketCache: one summary per exchange, the library's structure per mar
     await cache.put('ex', ['BTC/USDT', 'ETH/USDT'].map(summary), raw('BTC/USDT', 'ETH/USDT'))
     await cache.put('other', [summary('BTC/USDT')], raw('BTC/USDT'))
     await cache.put('ex', [summary('ETH/USDT')], raw('ETH/USDT'))
-    expect(Object.keys((await cache.getRaw('ex', HOUR))!.markets)).to.deep.equal(['ETH/USDT'])
+    expect(Object.keys(defined(await cache.getRaw('ex', HOUR), 'the cache entry').markets)).to.deep.equal(['ETH/USDT'])
     expect(await cache.getRaw('ex', HOUR, ['BTC/USDT'])).to.deep.equal({markets: {}, currencies: raw().currencies})
-    expect(Object.keys((await cache.getRaw('other', HOUR))!.markets)).to.deep.equal(['BTC/USDT'])
+    expect(Object.keys(defined(await cache.getRaw('other', HOUR), 'the cache entry').markets)).to.deep.equal([
+      'BTC/USDT',
+    ])
   })
 
   it('stores thousands of markets in one put (more rows than one insert may bind)', async () => {
-    const symbols = Array.from({length: 2300}, (_, i) => `C${i}/USDT`)
+    const symbols = Array.from({length: 2300}, (_, i) => `C${String(i)}/USDT`)
     await cache.put('big', symbols.map(summary), raw(...symbols))
-    expect(Object.keys((await cache.getRaw('big', HOUR))!.markets)).to.have.length(2300)
-    expect(Object.keys((await cache.getRaw('big', HOUR, ['C2299/USDT', 'C0/USDT']))!.markets).sort()).to.deep.equal([
-      'C0/USDT',
-      'C2299/USDT',
-    ])
+    expect(Object.keys(defined(await cache.getRaw('big', HOUR), 'the cache entry').markets)).to.have.length(2300)
+    expect(
+      Object.keys(
+        defined(await cache.getRaw('big', HOUR, ['C2299/USDT', 'C0/USDT']), 'the cache entry').markets,
+      ).sort(),
+    ).to.deep.equal(['C0/USDT', 'C2299/USDT'])
   })
 
   it("nothing when stale, unknown, or cached without the library's structures (the paper exchange)", async () => {
@@ -75,6 +79,6 @@ describe("MarketCache: one summary per exchange, the library's structure per mar
     expect(await cache.getRaw('unknown', HOUR)).to.equal(null)
     await cache.put('paper', [summary('BTC/USDT')], null)
     expect(await cache.getRaw('paper', HOUR)).to.equal(null)
-    expect((await cache.get('paper', HOUR))!.markets).to.have.length(1)
+    expect(defined(await cache.get('paper', HOUR), 'the cache entry').markets).to.have.length(1)
   })
 })

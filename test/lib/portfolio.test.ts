@@ -6,6 +6,7 @@ import type {Fill} from '../../src/lib/journal.js'
 import {buildPortfolio, costBasis} from '../../src/lib/portfolio.js'
 import type {Session} from '../../src/lib/session.js'
 import {placeOrder, prepareOrder} from '../../src/lib/trading.js'
+import {defined} from '../support/e2e.js'
 import {freshSession} from '../support/session.js'
 
 describe('portfolio', () => {
@@ -24,7 +25,7 @@ describe('portfolio', () => {
     })
     const gateway = await session.gateway(broker)
     let tickerCalls = 0
-    const counting: ExchangeGateway = Object.create(gateway)
+    const counting = Object.create(gateway) as ExchangeGateway
     counting.fetchTickers = async (symbols) => {
       tickerCalls++
       return gateway.fetchTickers(symbols)
@@ -32,10 +33,10 @@ describe('portfolio', () => {
 
     const p = await buildPortfolio(counting, broker, [])
     expect(tickerCalls).to.equal(1)
-    const eth = new Decimal(2).mul((await gateway.fetchTicker('ETH/USDT')).last!)
+    const eth = new Decimal(2).mul(defined((await gateway.fetchTicker('ETH/USDT')).last, 'the ETH/USDT last price'))
     const pivx = new Decimal(1000)
-      .mul((await gateway.fetchTicker('PIVX/BTC')).last!)
-      .mul((await gateway.fetchTicker('BTC/USDT')).last!)
+      .mul(defined((await gateway.fetchTicker('PIVX/BTC')).last, 'the PIVX/BTC last price'))
+      .mul(defined((await gateway.fetchTicker('BTC/USDT')).last, 'the BTC/USDT last price'))
     const byAsset = Object.fromEntries(p.positions.map((x) => [x.asset, x]))
     expect(byAsset.ETH.value_usd).to.equal(eth.toFixed())
     expect(byAsset.PIVX.value_usd).to.equal(pivx.toFixed())
@@ -62,19 +63,27 @@ describe('portfolio', () => {
     }
 
     const fills = await session.journal.fills(broker.name)
-    const cost = fills.reduce(
-      (sum, t) => sum.plus(new Decimal(t.filled_quantity!).mul(t.filled_price!)).plus(t.fees!),
-      new Decimal(0),
-    )
+    const cost = fills.reduce((sum, t) => {
+      const filled = new Decimal(defined(t.filled_quantity, 'the filled quantity'))
+      return sum.plus(filled.mul(defined(t.filled_price, 'the filled price'))).plus(defined(t.fees, 'the fees'))
+    }, new Decimal(0))
     const p = await buildPortfolio(gateway, broker, fills)
-    const eth = p.positions.find((x) => x.asset === 'ETH')!
+    const eth = defined(
+      p.positions.find((x) => x.asset === 'ETH'),
+      'the ETH position',
+    )
     const avg = cost.div('0.3')
     expect(eth.avg_cost_usd).to.equal(avg.toSignificantDigits(16).toFixed())
     expect(eth.unrealized_pnl_usd).to.equal(
       new Decimal(eth.price_usd).mul('0.3').minus(cost).toDecimalPlaces(8).toFixed(),
     )
     expect(eth.unknown_cost_quantity).to.equal('0')
-    expect(p.positions.find((x) => x.asset === 'USDT')!).to.include({avg_cost_usd: null, unknown_cost_quantity: null})
+    expect(
+      defined(
+        p.positions.find((x) => x.asset === 'USDT'),
+        'the USDT position',
+      ),
+    ).to.include({avg_cost_usd: null, unknown_cost_quantity: null})
   })
 
   it('takes sold quantities out of the cost basis at the running average', () => {
@@ -95,7 +104,7 @@ describe('portfolio', () => {
       t('sell', '1', '500'),
       t('buy', '1', '301'),
     ])
-    const eth = basis.get('ETH')!
+    const eth = defined(basis.get('ETH'), 'the ETH cost basis')
     expect(eth.quantity.toFixed()).to.equal('2')
     expect(eth.cost.toFixed()).to.equal('451.5') // (301 / 2) left after selling half, plus 301
   })
