@@ -63,7 +63,7 @@ const TABLE: Expectation[] = [
 describe('ccxt-errors: CCXT error class -> code, exit code, retryable', () => {
   describe('one mapping per class (read, then order)', () => {
     for (const t of TABLE) {
-      it(`${t.error} -> ${t.code}, exit ${t.exit}${t.retryable ? ', retryable' : ''}; on the order: exit ${t.maybeSent ? 6 : t.exit}`, () => {
+      it(`${t.error} -> ${t.code}, exit ${String(t.exit)}${t.retryable ? ', retryable' : ''}; on the order: exit ${String(t.maybeSent ? 6 : t.exit)}`, () => {
         const Err = cls(t.error)
         const error = new Err('binance {"code":-1,"msg":"something"}')
         expect(errorClassChain(error)[0], 'the real ccxt class').to.equal(t.error)

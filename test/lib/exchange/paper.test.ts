@@ -5,6 +5,7 @@ import {PaperExchange} from '../../../src/lib/exchange/paper.js'
 import {newClientOrderId as newId} from '../../../src/lib/exchange/dialects.js'
 const newClientOrderId = () => newId('hex32')
 import type {Session} from '../../../src/lib/session.js'
+import {defined} from '../../support/e2e.js'
 import {freshSession} from '../../support/session.js'
 
 const FLOAT_ARTEFACT = /\d\.\d*0000000\d|\d\.\d*9999999\d|e[-+]\d/
@@ -16,7 +17,9 @@ describe('PaperExchange', () => {
   beforeEach(async () => {
     session = await freshSession()
     const broker = await session.broker()
-    paper = (await session.gateway(broker)) as PaperExchange
+    const gateway = await session.gateway(broker)
+    if (!(gateway instanceof PaperExchange)) expect.fail('the paper broker has no PaperExchange gateway')
+    paper = gateway
   })
   afterEach(() => session.close())
 
@@ -48,7 +51,7 @@ describe('PaperExchange', () => {
       const o = await order({amount})
       expect(o.status).to.equal('closed')
       expect(o.average).to.equal(ticker.ask)
-      const cost = new Decimal(amount).mul(ticker.ask!)
+      const cost = new Decimal(amount).mul(defined(ticker.ask, 'the ask'))
       expect(o.cost).to.equal(cost.toFixed())
       expect(o.fee).to.equal(cost.mul('0.001').toFixed())
       expect(o.feeCurrency).to.equal('USDT')
@@ -69,7 +72,7 @@ describe('PaperExchange', () => {
     const before = await free('USDT')
     const ticker = await paper.fetchTicker('ETH/USDT')
     const o = await order({side: 'sell', amount: '0.3'})
-    const proceeds = new Decimal('0.3').mul(ticker.bid!)
+    const proceeds = new Decimal('0.3').mul(defined(ticker.bid, 'the bid'))
     expect(o.average).to.equal(ticker.bid)
     expect((await free('USDT')).toFixed()).to.equal(before.plus(proceeds).minus(proceeds.mul('0.001')).toFixed())
     expect((await free('ETH')).toFixed()).to.equal('0')
@@ -147,9 +150,12 @@ describe('PaperExchange', () => {
   it('lists 2292 markets from the snapshot and caches them in the database', async () => {
     const markets = await paper.markets()
     expect(markets).to.have.length(2292)
-    const btc = markets.find((m) => m.symbol === 'BTC/USDT')!
+    const btc = defined(
+      markets.find((m) => m.symbol === 'BTC/USDT'),
+      'the BTC/USDT market',
+    )
     expect(btc).to.include({id: 'BTCUSDT', amountStep: '0.00001', priceTick: '0.01', minCost: '5', active: true})
-    const rows = await session.store.db('markets').select('exchange_key')
+    const rows = await session.store.db('markets').select<{exchange_key: string}[]>('exchange_key')
     expect(rows.map((r) => r.exchange_key)).to.deep.equal(['paper:binance-spot-2023-09-08:2'])
   })
 })
