@@ -4,11 +4,12 @@
  */
 import {expect} from 'chai'
 import ccxt from 'ccxt'
-import type {Exchange} from 'ccxt'
+import type {Balances, binance, Exchange, MarketInterface, Order, Ticker, Trade} from 'ccxt'
 import {Decimal} from 'decimal.js'
 import crypto from 'node:crypto'
 import {spawn} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
+import {defined} from './e2e.js'
 import {startFakeBinance, type FakeBinance, type FakeBinanceOptions} from './fake-binance.js'
 
 const KEY = 'test-key'
@@ -20,13 +21,39 @@ const FEE = '0.001'
 /** The ccxt options the app uses; verified against ccxt 4.5.84's binance.js (fetchMarkets / fetchCurrencies / fetchMargins). */
 const CCXT_OPTIONS = {fetchMarkets: {types: ['spot']}, fetchCurrencies: false, fetchMargins: false}
 
+/** The raw Binance answers the tests read: ccxt keeps each in `info`, typed any. */
+interface BinanceOrderAnswer {
+  status: string
+  executedQty: string
+  cummulativeQuoteQty: string
+  /** a cancel's answer: the client order id of the order cancelled */
+  origClientOrderId?: string
+  fills: {price: string; qty: string; commission: string; commissionAsset: string; tradeId: number}[]
+}
+interface BinanceTickerAnswer {
+  lastPrice: string
+  bidPrice: string
+  askPrice: string
+}
+interface BinanceAccountAnswer {
+  balances: {asset: string; free: string; locked: string}[]
+}
+interface BinanceTradeAnswer {
+  commission: string
+}
+
+const orderAnswer = (o: Order) => o.info as BinanceOrderAnswer
+const tickerAnswer = (t: Ticker) => t.info as BinanceTickerAnswer
+const accountAnswer = (b: Balances) => b.info as BinanceAccountAnswer
+const tradeAnswer = (t: Trade) => t.info as BinanceTradeAnswer
+
 /** Point a ccxt.binance instance at the fake: rewrite the origin of every URL in urls.api. */
 function pointAt(ex: Exchange, url: string): void {
   const api = ex.urls.api as Record<string, string>
   for (const k of Object.keys(api)) api[k] = api[k].replace(/^https?:\/\/[^/]+/, url)
 }
 
-function makeExchange(fake: FakeBinance, cfg: Record<string, unknown> = {}): Exchange {
+function makeExchange(fake: FakeBinance, cfg: Record<string, unknown> = {}): binance {
   const ex = new ccxt.binance({
     apiKey: KEY,
     secret: SECRET,
@@ -40,7 +67,7 @@ function makeExchange(fake: FakeBinance, cfg: Record<string, unknown> = {}): Exc
 
 // loadMarkets parses 2292 markets; do it for real once, then hand the parsed markets to later exchanges
 let cachedMarkets: Exchange['markets'] | undefined
-async function ready(fake: FakeBinance, cfg: Record<string, unknown> = {}): Promise<Exchange> {
+async function ready(fake: FakeBinance, cfg: Record<string, unknown> = {}): Promise<binance> {
   const ex = makeExchange(fake, cfg)
   if (cachedMarkets) ex.setMarkets(cachedMarkets)
   else {
@@ -81,13 +108,15 @@ describe('fake-binance (driven by the real ccxt.binance)', function () {
   describe('market data', () => {
     it('loadMarkets makes exactly one exchangeInfo request with the spot-only options', async () => {
       const ex = makeExchange(fake)
-      expect(ex.options.fetchMarkets.types).to.deep.equal(['spot'])
+      expect(ex.options).to.have.nested.property('fetchMarkets.types').that.deep.equals(['spot'])
       await ex.loadMarkets()
       expect(fake.requests.map((r) => `${r.method} ${r.path}`)).to.deep.equal(['GET /api/v3/exchangeInfo'])
       expect(fake.countRequests('GET', '/api/v3/exchangeInfo')).to.equal(1)
-      expect(ex.markets!['BTC/USDT'].id).to.equal('BTCUSDT')
-      expect(ex.markets!['BTC/USDT'].precision.amount).to.equal(0.00001)
-      expect(Object.keys(ex.markets!).length).to.equal(2292)
+      const markets = defined(ex.markets, 'the markets')
+      const btc = markets['BTC/USDT'] as MarketInterface
+      expect(btc.id).to.equal('BTCUSDT')
+      expect(btc.precision.amount).to.equal(0.00001)
+      expect(Object.keys(markets).length).to.equal(2292)
       await ex.loadMarkets() // cached
       expect(fake.countRequests('GET', '/api/v3/exchangeInfo')).to.equal(1)
       cachedMarkets ??= ex.markets
@@ -99,7 +128,7 @@ describe('fake-binance (driven by the real ccxt.binance)', function () {
       expect(t.last).to.equal(27910.38)
       expect(t.bid).to.equal(27909.01)
       expect(t.ask).to.equal(27910.36)
-      expect(t.info.lastPrice).to.equal('27910.38000000')
+      expect(tickerAnswer(t).lastPrice).to.equal('27910.38000000')
       expect(fake.requests.at(-1)).to.deep.include({
         method: 'GET',
         path: '/api/v3/ticker/24hr',
@@ -115,7 +144,7 @@ describe('fake-binance (driven by the real ccxt.binance)', function () {
       const all = await ex.fetchTickers()
       expect(Object.keys(all).length).to.be.greaterThan(1000)
       fake.setTicker('BTCUSDT', {lastPrice: '30000', bidPrice: '29999.99', askPrice: '30000.01'})
-      expect((await ex.fetchTicker('BTC/USDT')).info.askPrice).to.equal('30000.01000000')
+      expect(tickerAnswer(await ex.fetchTicker('BTC/USDT')).askPrice).to.equal('30000.01000000')
       const book = await ex.fetchOrderBook('BTC/USDT', 5)
       expect(book.bids[0][0]).to.equal(29999.99)
       expect(book.asks[0][0]).to.equal(30000.01)
@@ -132,12 +161,12 @@ describe('fake-binance (driven by the real ccxt.binance)', function () {
         symbols: {symbol: string}[]
       }
       expect(two.symbols.map((s) => s.symbol)).to.deep.equal(['BTCUSDT', 'ETHUSDT'])
-      const prices = await (await fetch(`${fake.url}/api/v3/ticker/price?symbols=${q}`)).json()
+      const prices: unknown = await (await fetch(`${fake.url}/api/v3/ticker/price?symbols=${q}`)).json()
       expect(prices).to.deep.equal([
         {symbol: 'BTCUSDT', price: '27910.38000000'},
         {symbol: 'ETHUSDT', price: '1755.75000000'},
       ])
-      const book = await (await fetch(`${fake.url}/api/v3/ticker/bookTicker?symbol=BTCUSDT`)).json()
+      const book: unknown = await (await fetch(`${fake.url}/api/v3/ticker/bookTicker?symbol=BTCUSDT`)).json()
       expect(book).to.deep.equal({
         symbol: 'BTCUSDT',
         bidPrice: '27909.01000000',
@@ -148,7 +177,8 @@ describe('fake-binance (driven by the real ccxt.binance)', function () {
       const bad = await fetch(`${fake.url}/api/v3/ticker/24hr?symbol=NOPEUSDT`)
       expect(bad.status).to.equal(400)
       expect(await bad.json()).to.deep.equal({code: -1121, msg: 'Invalid symbol.'})
-      expect((await (await fetch(`${fake.url}/api/v3/time`)).json()).serverTime).to.be.a('number')
+      const time = (await (await fetch(`${fake.url}/api/v3/time`)).json()) as {serverTime: unknown}
+      expect(time.serverTime).to.be.a('number')
       expect(await (await fetch(`${fake.url}/api/v3/ping`)).json()).to.deep.equal({})
     })
 
@@ -166,7 +196,7 @@ describe('fake-binance (driven by the real ccxt.binance)', function () {
       const b = await ex.fetchBalance()
       expect(b.USDT).to.deep.equal({free: 1234.5, used: 0, total: 1234.5})
       expect(b.BTC.free).to.equal(0.25)
-      expect(b.info.balances).to.deep.include({asset: 'USDT', free: '1234.50000000', locked: '0.00000000'})
+      expect(accountAnswer(b).balances).to.deep.include({asset: 'USDT', free: '1234.50000000', locked: '0.00000000'})
       expect(f.requests.map((r) => r.path)).to.include('/api/v3/account')
     })
 
@@ -175,8 +205,11 @@ describe('fake-binance (driven by the real ccxt.binance)', function () {
       const o = await ex.createOrder('BTC/USDT', 'market', 'buy', 0.001, undefined, {clientOrderId: 'td-buy-1'})
       expect(o.clientOrderId).to.equal('td-buy-1')
       expect(o.status).to.equal('closed')
-      expect(o.info.status).to.equal('FILLED')
-      const sent = fake.requests.find((r) => r.method === 'POST' && r.path === '/api/v3/order')!
+      expect(orderAnswer(o).status).to.equal('FILLED')
+      const sent = defined(
+        fake.requests.find((r) => r.method === 'POST' && r.path === '/api/v3/order'),
+        'the order request',
+      )
       expect(sent.query).to.include({
         newClientOrderId: 'td-buy-1',
         type: 'MARKET',
@@ -187,8 +220,8 @@ describe('fake-binance (driven by the real ccxt.binance)', function () {
 
       const cost = dec('0.001').mul(BTC_ASK)
       const fee = fee8(cost.mul(FEE))
-      expect(o.info.cummulativeQuoteQty).to.equal('27.91036000')
-      expect(o.info.fills).to.deep.equal([
+      expect(orderAnswer(o).cummulativeQuoteQty).to.equal('27.91036000')
+      expect(orderAnswer(o).fills).to.deep.equal([
         {price: '27910.36000000', qty: '0.00100000', commission: fee.toFixed(8), commissionAsset: 'USDT', tradeId: 1},
       ])
       const usdt = dec('10000').minus(cost).minus(fee)
@@ -196,7 +229,10 @@ describe('fake-binance (driven by the real ccxt.binance)', function () {
       expect(fake.balance('BTC')).to.deep.equal({free: '0.00100000', locked: '0.00000000'})
 
       const b = await ex.fetchBalance()
-      const raw = (b.info.balances as {asset: string; free: string}[]).find((x) => x.asset === 'USDT')!
+      const raw = defined(
+        accountAnswer(b).balances.find((x) => x.asset === 'USDT'),
+        'the USDT balance',
+      )
       expect(dec(raw.free).eq(usdt)).to.equal(true)
       expect(raw.free).to.equal('9972.06172964')
 
@@ -205,7 +241,7 @@ describe('fake-binance (driven by the real ccxt.binance)', function () {
       const trades = await ex.fetchMyTrades('BTC/USDT')
       expect(trades).to.have.length(1)
       expect(trades[0].order).to.equal(o.id)
-      expect(trades[0].info.commission).to.equal(fee.toFixed(8))
+      expect(tradeAnswer(trades[0]).commission).to.equal(fee.toFixed(8))
     })
 
     it('market sell fills at the bid, fee in quote; market buy with cost uses quoteOrderQty', async () => {
@@ -221,11 +257,11 @@ describe('fake-binance (driven by the real ccxt.binance)', function () {
 
       // ccxt turns (amount, price) of a market buy into quoteOrderQty = amount * price
       const o = await ex.createOrder('BTC/USDT', 'market', 'buy', 0.002, 25000)
-      expect(f.requests.at(-1)!.query.quoteOrderQty).to.equal('50')
+      expect(defined(f.requests.at(-1), 'the last request').query.quoteOrderQty).to.equal('50')
       const qty = dec('50').div(BTC_ASK).toDecimalPlaces(5, Decimal.ROUND_DOWN) // LOT_SIZE step 0.00001
-      expect(o.info.executedQty).to.equal(qty.toFixed(8))
+      expect(orderAnswer(o).executedQty).to.equal(qty.toFixed(8))
       const cost = qty.mul(BTC_ASK)
-      expect(o.info.cummulativeQuoteQty).to.equal(cost.toFixed(8))
+      expect(orderAnswer(o).cummulativeQuoteQty).to.equal(cost.toFixed(8))
       expect(dec(f.balance('USDT').free).eq(usdt.minus(cost).minus(fee8(cost.mul(FEE))))).to.equal(true)
     })
 
@@ -233,20 +269,21 @@ describe('fake-binance (driven by the real ccxt.binance)', function () {
       const ex = await ready(fake)
       const o = await ex.createOrder('BTC/USDT', 'limit', 'buy', 0.001, 20000, {clientOrderId: 'td-lim-1'})
       expect(o.status).to.equal('open')
-      expect(o.info.status).to.equal('NEW')
+      expect(orderAnswer(o).status).to.equal('NEW')
       const lock = dec('20').plus(fee8(dec('20').mul(FEE)))
       expect(fake.balance('USDT')).to.deep.equal({free: dec('10000').minus(lock).toFixed(8), locked: lock.toFixed(8)})
       const open = await ex.fetchOpenOrders('BTC/USDT')
       expect(open.map((x) => x.clientOrderId)).to.deep.equal(['td-lim-1'])
 
-      const c = await ex.cancelOrder(o.id!, 'BTC/USDT')
+      const id = defined(o.id, 'the order id')
+      const c = await ex.cancelOrder(id, 'BTC/USDT')
       expect(c.status).to.equal('canceled')
       // Binance answers a cancel with a NEW clientOrderId (the cancel's); the original is info.origClientOrderId
-      expect(c.info.origClientOrderId).to.equal('td-lim-1')
+      expect(orderAnswer(c).origClientOrderId).to.equal('td-lim-1')
       expect(c.clientOrderId).to.not.equal('td-lim-1')
       expect(fake.balance('USDT')).to.deep.equal({free: '10000.00000000', locked: '0.00000000'})
       expect(await ex.fetchOpenOrders('BTC/USDT')).to.have.length(0)
-      const again = await rejection(ex.cancelOrder(o.id!, 'BTC/USDT'))
+      const again = await rejection(ex.cancelOrder(id, 'BTC/USDT'))
       expect(again).to.be.instanceOf(ccxt.OrderNotFound)
       expect(again.message).to.contain('-2011')
     })
@@ -255,10 +292,10 @@ describe('fake-binance (driven by the real ccxt.binance)', function () {
       const ex = await ready(fake)
       const o = await ex
         .createOrder('BTC/USDT', 'limit', 'sell', 0.001, 30000, {clientOrderId: 'td-find-me'})
-        .catch((e) => e)
+        .catch((e: unknown) => e)
       expect(o).to.be.instanceOf(ccxt.InsufficientFunds) // no BTC yet
       const placed = await ex.createOrder('BTC/USDT', 'limit', 'buy', 0.001, 20000, {clientOrderId: 'td-find-me'})
-      const byId = await ex.fetchOrder(placed.id!, 'BTC/USDT')
+      const byId = await ex.fetchOrder(defined(placed.id, 'the order id'), 'BTC/USDT')
       const byOrig = await ex.fetchOrder(undefined as unknown as string, 'BTC/USDT', {origClientOrderId: 'td-find-me'})
       const byClient = await ex.fetchOrder('', 'BTC/USDT', {clientOrderId: 'td-find-me'})
       for (const x of [byId, byOrig, byClient]) {
@@ -266,15 +303,16 @@ describe('fake-binance (driven by the real ccxt.binance)', function () {
         expect(x.clientOrderId).to.equal('td-find-me')
         expect(x.status).to.equal('open')
       }
-      expect(fake.requests.at(-1)!.query).to.include({origClientOrderId: 'td-find-me'})
-      expect(fake.requests.at(-1)!.query).to.not.have.property('orderId')
+      const last = defined(fake.requests.at(-1), 'the last request')
+      expect(last.query).to.include({origClientOrderId: 'td-find-me'})
+      expect(last.query).to.not.have.property('orderId')
     })
 
     it('a crossing limit fills at once at the book price; a resting one fills when setTicker crosses it', async () => {
       const ex = await ready(fake)
       const o = await ex.createOrder('BTC/USDT', 'limit', 'buy', 0.001, 28000)
-      expect(o.info.status).to.equal('FILLED')
-      expect(o.info.fills[0].price).to.equal('27910.36000000')
+      expect(orderAnswer(o).status).to.equal('FILLED')
+      expect(orderAnswer(o).fills[0].price).to.equal('27910.36000000')
       const spent1 = dec('0.001').mul(BTC_ASK)
       let usdt = dec('10000')
         .minus(spent1)
@@ -282,11 +320,11 @@ describe('fake-binance (driven by the real ccxt.binance)', function () {
       expect(dec(fake.balance('USDT').free).eq(usdt)).to.equal(true)
 
       const rest = await ex.createOrder('BTC/USDT', 'limit', 'buy', 0.002, 27000)
-      expect(rest.info.status).to.equal('NEW')
+      expect(orderAnswer(rest).status).to.equal('NEW')
       fake.setTicker('BTCUSDT', {bidPrice: '26900', askPrice: '26950', lastPrice: '26950'})
-      const filled = await ex.fetchOrder(rest.id!, 'BTC/USDT')
+      const filled = await ex.fetchOrder(defined(rest.id, 'the order id'), 'BTC/USDT')
       expect(filled.status).to.equal('closed')
-      expect(filled.info.cummulativeQuoteQty).to.equal('54.00000000') // maker fill at its limit price
+      expect(orderAnswer(filled).cummulativeQuoteQty).to.equal('54.00000000') // maker fill at its limit price
       usdt = usdt.minus('54').minus(fee8(dec('54').mul(FEE)))
       expect(fake.balance('USDT')).to.deep.equal({free: usdt.toFixed(8), locked: '0.00000000'})
       expect(fake.balance('BTC').free).to.equal('0.00300000')
@@ -298,9 +336,9 @@ describe('fake-binance (driven by the real ccxt.binance)', function () {
       const f = await start({fillRatio: '0.5'})
       const ex = await ready(f)
       const o = await ex.createOrder('BTC/USDT', 'limit', 'buy', 0.003, 28000)
-      expect(o.info.status).to.equal('PARTIALLY_FILLED')
+      expect(orderAnswer(o).status).to.equal('PARTIALLY_FILLED')
       expect(o.status).to.equal('open')
-      expect(o.info.executedQty).to.equal('0.00150000')
+      expect(orderAnswer(o).executedQty).to.equal('0.00150000')
       const cost = dec('0.0015').mul(BTC_ASK)
       const lock = dec('0.0015').mul('28000')
       const lockWithFee = lock.plus(fee8(lock.mul(FEE)))
@@ -313,12 +351,12 @@ describe('fake-binance (driven by the real ccxt.binance)', function () {
             .minus(lockWithFee),
         ),
       ).to.equal(true)
-      await ex.cancelOrder(o.id!, 'BTC/USDT')
+      await ex.cancelOrder(defined(o.id, 'the order id'), 'BTC/USDT')
       expect(f.balance('USDT').locked).to.equal('0.00000000')
 
       const m = await ex.createOrder('BTC/USDT', 'market', 'buy', 0.002)
-      expect(m.info.status).to.equal('EXPIRED')
-      expect(m.info.executedQty).to.equal('0.00100000')
+      expect(orderAnswer(m).status).to.equal('EXPIRED')
+      expect(orderAnswer(m).executedQty).to.equal('0.00100000')
     })
 
     it('POST /api/v3/order/test (params.test) validates without creating an order', async () => {
@@ -451,7 +489,7 @@ describe('fake-binance (driven by the real ccxt.binance)', function () {
   describe('signature handling (raw HTTP)', () => {
     const sign = (payload: string) => crypto.createHmac('sha256', SECRET).update(payload).digest('hex')
     const orderParams = () =>
-      `symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.001&price=20000&timestamp=${Date.now()}`
+      `symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.001&price=20000&timestamp=${String(Date.now())}`
 
     it('accepts signed params in the query string or in the form body of a POST', async () => {
       const q = orderParams()
@@ -477,7 +515,7 @@ describe('fake-binance (driven by the real ccxt.binance)', function () {
       })
       expect(r1.status).to.equal(400)
       expect(((await r1.json()) as {code: number}).code).to.equal(-1102)
-      const q = `symbol=BTCUSDT&timestamp=${Date.now()}`
+      const q = `symbol=BTCUSDT&timestamp=${String(Date.now())}`
       const r2 = await fetch(`${fake.url}/api/v3/openOrders?${q}&signature=${sign(q + 'x')}`, {
         headers: {'X-MBX-APIKEY': KEY},
       })
@@ -586,9 +624,10 @@ describe('fake-binance (driven by the real ccxt.binance)', function () {
       const ex = await ready(fake)
       fake.injectFault({method: 'DELETE', path: '/api/v3/order', kind: 'html-503'})
       const o = await ex.createOrder('BTC/USDT', 'limit', 'buy', 0.001, 20000)
-      await ex.fetchOrder(o.id!, 'BTC/USDT')
-      expect(await rejection(ex.cancelOrder(o.id!, 'BTC/USDT'))).to.be.instanceOf(ccxt.ExchangeNotAvailable)
-      expect((await ex.cancelOrder(o.id!, 'BTC/USDT')).status).to.equal('canceled')
+      const id = defined(o.id, 'the order id')
+      await ex.fetchOrder(id, 'BTC/USDT')
+      expect(await rejection(ex.cancelOrder(id, 'BTC/USDT'))).to.be.instanceOf(ccxt.ExchangeNotAvailable)
+      expect((await ex.cancelOrder(id, 'BTC/USDT')).status).to.equal('canceled')
     })
 
     it('close() ends hanging responses', async () => {
@@ -656,7 +695,9 @@ describe('fake-binance (driven by the real ccxt.binance)', function () {
 
     it('refuses a times that is not a positive integer or always', () => {
       for (const times of [0, -1, 1.5, Number.NaN]) {
-        expect(() => fake.injectFault({path: '/api/v3/ping', kind: 'hang', times}), String(times)).to.throw(/times/)
+        expect(() => {
+          fake.injectFault({path: '/api/v3/ping', kind: 'hang', times})
+        }, String(times)).to.throw(/times/)
       }
     })
 
@@ -669,7 +710,7 @@ describe('fake-binance (driven by the real ccxt.binance)', function () {
           fake.setTicker('BTCUSDT', {askPrice: '30000', bidPrice: '29999'})
       })
       const o = await ex.createOrder('BTC/USDT', 'market', 'buy', 0.001)
-      expect(o.info.fills[0].price).to.equal('30000.00000000') // filled at the price set by the hook
+      expect(orderAnswer(o).fills[0].price).to.equal('30000.00000000') // filled at the price set by the hook
       expect(seen).to.deep.equal(['POST /api/v3/order'])
       off()
       await ex.fetchTicker('BTC/USDT')
@@ -698,11 +739,17 @@ describe('fake-binance (driven by the real ccxt.binance)', function () {
           out += c.toString()
           if (out.includes('\n')) resolve(out.split('\n')[0])
         })
-        child.once('exit', (code) => reject(new Error(`exited early: ${code}`)))
+        child.once('exit', (code) => {
+          reject(new Error(`exited early: ${String(code)}`))
+        })
       })
       expect(url).to.match(/^http:\/\/127\.0\.0\.1:\d+$/)
       expect(await (await fetch(`${url}/api/v3/ping`)).json()).to.deep.equal({})
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+      const exited = new Promise<number | null>((resolve) => {
+        child.once('exit', (code) => {
+          resolve(code)
+        })
+      })
       child.kill('SIGTERM')
       expect(await exited).to.equal(0)
     })
