@@ -162,3 +162,8 @@ export interface ErrorJson {
 export interface BrokerRemoveJson {
   removed: BrokerJson
 }
+
+/** exchange-info --list: every exchange id CCXT supports. */
+export interface ExchangeListJson {
+  exchanges: string[]
+}
