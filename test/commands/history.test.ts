@@ -2,8 +2,9 @@ import {expect} from 'chai'
 
 import {tempHome} from '../support/cli.js'
 import {Cli, TRADE_KEYS, expectHuman, expectJsonError, expectTradeRecord, parseCsv} from '../support/e2e.js'
+import type {ErrorJson, HistoryJson, TradeJson} from '../support/json.js'
 
-const ids = (trades: any[]) => trades.map((t) => t.id)
+const ids = (trades: TradeJson[]) => trades.map((t) => t.id)
 
 /** The calendar day (UTC) of an ISO instant, shifted by days. */
 function day(iso: string, shift = 0): string {
@@ -12,21 +13,24 @@ function day(iso: string, shift = 0): string {
 
 describe('history (paper)', () => {
   const cli = new Cli(tempHome())
+  const history = async (args: string[]) => (await cli.history(args)) as TradeJson[]
   // t1 buy BTC (filled), t2 sell BTC (filled), t3 buy ETH limit (open), t4 buy ETH (filled): oldest first
-  const t: any[] = []
+  const t: TradeJson[] = []
 
   before(async () => {
     await cli.ok(['broker', 'add', 'h', '--exchange', 'paper', '--default'])
-    t.push(await cli.trade(['buy', 'BTC/USDT', '--quantity', '0.001', '--note', 'dip, "first" buy']))
-    t.push(await cli.trade(['sell', 'BTC/USDT', '--quantity', '0.0005']))
-    t.push(await cli.trade(['buy', 'ETH/USDT', '--type', 'limit', '--price', '1000', '--quantity', '0.01']))
-    t.push(await cli.trade(['buy', 'ETH/USDT', '--quantity', '0.01']))
+    t.push((await cli.trade(['buy', 'BTC/USDT', '--quantity', '0.001', '--note', 'dip, "first" buy'])) as TradeJson)
+    t.push((await cli.trade(['sell', 'BTC/USDT', '--quantity', '0.0005'])) as TradeJson)
+    t.push(
+      (await cli.trade(['buy', 'ETH/USDT', '--type', 'limit', '--price', '1000', '--quantity', '0.01'])) as TradeJson,
+    )
+    t.push((await cli.trade(['buy', 'ETH/USDT', '--quantity', '0.01'])) as TradeJson)
     for (let i = 1; i < t.length; i++)
       expect(t[i].created_at > t[i - 1].created_at, 'distinct creation times').to.equal(true)
   })
 
   it('--json: {"trades": [...]} newest first, each a full trade record equal to what trade returned', async () => {
-    const json = await cli.ok(['history'])
+    const json = await cli.ok<HistoryJson>(['history'])
     expect(json).to.have.all.keys('trades')
     expect(ids(json.trades)).to.deep.equal(ids([...t].reverse()))
     for (const r of json.trades) {
@@ -37,11 +41,11 @@ describe('history (paper)', () => {
 
   it('--symbol (case-insensitive), --side, --status filter', async () => {
     const [bySymbol, lower, bySide, byStatus, combined] = await Promise.all([
-      cli.history(['--symbol', 'BTC/USDT']),
-      cli.history(['--symbol', 'eth/usdt']),
-      cli.history(['--side', 'sell']),
-      cli.history(['--status', 'open']),
-      cli.history(['--symbol', 'ETH/USDT', '--status', 'filled']),
+      history(['--symbol', 'BTC/USDT']),
+      history(['--symbol', 'eth/usdt']),
+      history(['--side', 'sell']),
+      history(['--status', 'open']),
+      history(['--symbol', 'ETH/USDT', '--status', 'filled']),
     ])
     expect(ids(bySymbol)).to.deep.equal([t[1].id, t[0].id])
     expect(ids(lower)).to.deep.equal([t[3].id, t[2].id])
@@ -52,9 +56,9 @@ describe('history (paper)', () => {
 
   it('--since (inclusive) and --until (exclusive) ISO instants', async () => {
     const [since, until, between] = await Promise.all([
-      cli.history(['--since', t[2].created_at]),
-      cli.history(['--until', t[2].created_at]),
-      cli.history(['--since', t[1].created_at, '--until', t[3].created_at]),
+      history(['--since', t[2].created_at]),
+      history(['--until', t[2].created_at]),
+      history(['--since', t[1].created_at, '--until', t[3].created_at]),
     ])
     expect(ids(since)).to.deep.equal([t[3].id, t[2].id])
     expect(ids(until)).to.deep.equal([t[1].id, t[0].id])
@@ -63,10 +67,10 @@ describe('history (paper)', () => {
 
   it('--since / --until dates: --until DAY covers that whole day', async () => {
     const [untilToday, sinceTomorrow, untilYesterday, sinceFirstDay] = await Promise.all([
-      cli.history(['--until', day(t[3].created_at)]),
-      cli.history(['--since', day(t[3].created_at, 1)]),
-      cli.history(['--until', day(t[0].created_at, -1)]),
-      cli.history(['--since', day(t[0].created_at)]),
+      history(['--until', day(t[3].created_at)]),
+      history(['--since', day(t[3].created_at, 1)]),
+      history(['--until', day(t[0].created_at, -1)]),
+      history(['--since', day(t[0].created_at)]),
     ])
     expect(ids(untilToday)).to.have.members(ids(t))
     expect(sinceTomorrow).to.deep.equal([])
@@ -75,7 +79,7 @@ describe('history (paper)', () => {
   })
 
   it('--limit N keeps the N newest', async () => {
-    expect(ids(await cli.history(['--limit', '2']))).to.deep.equal([t[3].id, t[2].id])
+    expect(ids(await history(['--limit', '2']))).to.deep.equal([t[3].id, t[2].id])
   })
 
   it('bad filters exit 2 with a message', async () => {
@@ -86,17 +90,17 @@ describe('history (paper)', () => {
       ['--status', 'done'],
       ['--side', 'hold'],
     ]
-    const results = await Promise.all(cases.map((c) => cli.json(['history', ...c])))
+    const results = await Promise.all(cases.map((c) => cli.json<ErrorJson>(['history', ...c])))
     results.forEach((r, i) => expectJsonError(r, 2, `history ${cases[i].join(' ')}`))
   })
 
   it('an impossible date (2026-02-30) is refused with exit 2, not read as another day', async () => {
-    expectJsonError(await cli.json(['history', '--since', '2026-02-30']), 2, 'history --since 2026-02-30')
+    expectJsonError(await cli.json<ErrorJson>(['history', '--since', '2026-02-30']), 2, 'history --since 2026-02-30')
   })
 
   it('history show ID: one trade record, JSON and text', async () => {
     const [json, human] = await Promise.all([
-      cli.ok(['history', 'show', String(t[0].id)]),
+      cli.ok<TradeJson>(['history', 'show', String(t[0].id)]),
       cli.run(['history', 'show', String(t[0].id)]),
     ])
     expectTradeRecord(json)
@@ -109,8 +113,8 @@ describe('history (paper)', () => {
 
   it('history show with an unknown or malformed id fails with exit 2 and a message', async () => {
     const [unknown, malformed, human] = await Promise.all([
-      cli.json(['history', 'show', '424242']),
-      cli.json(['history', 'show', 'x1']),
+      cli.json<ErrorJson>(['history', 'show', '424242']),
+      cli.json<ErrorJson>(['history', 'show', 'x1']),
       cli.run(['history', 'show', '424242']),
     ])
     expect(expectJsonError(unknown, 2, 'history show 424242').message).to.include('424242')
@@ -130,8 +134,8 @@ describe('history (paper)', () => {
       expect(row).to.have.length(TRADE_KEYS.length)
       const rec = Object.fromEntries(TRADE_KEYS.map((k, j) => [k, row[j]]))
       for (const k of TRADE_KEYS) {
-        const v = expected[i][k]
-        expect(rec[k], `row ${i + 1} ${k}`).to.equal(v === null ? '' : String(v))
+        const v = expected[i][k as keyof TradeJson]
+        expect(rec[k], `row ${String(i + 1)} ${k}`).to.equal(v === null ? '' : String(v))
       }
     })
     expect(rows[t.length][TRADE_KEYS.indexOf('notes')], 'a note with a comma and quotes survives').to.equal(
@@ -156,7 +160,7 @@ describe('history (paper)', () => {
 
   it('an empty journal: {"trades": []} and a text saying so', async () => {
     const other = new Cli(tempHome())
-    const [json, human] = await Promise.all([other.ok(['history']), other.run(['history'])])
+    const [json, human] = await Promise.all([other.ok<HistoryJson>(['history']), other.run(['history'])])
     expect(json).to.deep.equal({trades: []})
     expect(expectHuman(human, 'empty history')).to.match(/no trades/i)
   })
