@@ -1,5 +1,5 @@
 import {expect} from 'chai'
-import ccxt from 'ccxt'
+import ccxt, {type Exchange} from 'ccxt'
 
 import {tempHome} from '../support/cli.js'
 import {
@@ -8,18 +8,21 @@ import {
   EXCHANGE_INFO_KEYS,
   expectHuman,
   expectHumanError,
+  defined,
   expectJsonError,
 } from '../support/e2e.js'
+import type {ErrorJson, ExchangeInfoJson, ExchangeListJson} from '../support/json.js'
 
 /** CCXT's `has` of an exchange class, as the SPEC's source of truth. */
 function has(id: string): Record<string, unknown> {
-  const Exchange = (ccxt as any)[id]
+  // ccxt's default export holds its exchange classes by id, beside its other members.
+  const Exchange = (ccxt as unknown as Record<string, new () => Exchange>)[id]
   return new Exchange().has
 }
 
 const works = (v: unknown) => v === true || v === 'emulated'
 
-function expectInfo(json: any, id: string): void {
+function expectInfo(json: ExchangeInfoJson, id: string): void {
   expect(json).to.have.all.keys(EXCHANGE_INFO_KEYS)
   expect(json.exchange).to.equal(id)
   expect(json.name).to.be.a('string').and.not.equal('')
@@ -31,11 +34,11 @@ describe('exchange-info', () => {
   const cli = new Cli(tempHome())
 
   it('binance --json: the SPEC keys, booleans, values from CCXT has', async () => {
-    const json = await cli.ok(['exchange-info', 'binance'])
+    const json = await cli.ok<ExchangeInfoJson>(['exchange-info', 'binance'])
     expectInfo(json, 'binance')
     const h = has('binance')
     expect(json.name).to.equal('Binance')
-    expect(json.rate_limit).to.equal(new (ccxt as any).binance().rateLimit)
+    expect(json.rate_limit).to.equal(new ccxt.binance().rateLimit)
     expect(json.spot_trading).to.equal(works(h.spot))
     expect(json.margin_trading).to.equal(works(h.margin))
     expect(json.options_trading).to.equal(works(h.option))
@@ -53,7 +56,10 @@ describe('exchange-info', () => {
   })
 
   it('kraken --json and its human view, grouped as the SPEC says', async () => {
-    const [json, human] = await Promise.all([cli.ok(['exchange-info', 'kraken']), cli.run(['exchange-info', 'kraken'])])
+    const [json, human] = await Promise.all([
+      cli.ok<ExchangeInfoJson>(['exchange-info', 'kraken']),
+      cli.run(['exchange-info', 'kraken']),
+    ])
     expectInfo(json, 'kraken')
     const h = has('kraken')
     expect(json.fetch_orders).to.equal(works(h.fetchOrders))
@@ -67,7 +73,10 @@ describe('exchange-info', () => {
   })
 
   it('paper: the simulated exchange, spot market and limit orders, no futures', async () => {
-    const [named, byDefault] = await Promise.all([cli.ok(['exchange-info', 'paper']), cli.ok(['exchange-info'])])
+    const [named, byDefault] = await Promise.all([
+      cli.ok<ExchangeInfoJson>(['exchange-info', 'paper']),
+      cli.ok<ExchangeInfoJson>(['exchange-info']),
+    ])
     expectInfo(named, 'paper')
     expect(named.spot_trading).to.equal(true)
     expect(named.market_orders).to.equal(true)
@@ -80,21 +89,24 @@ describe('exchange-info', () => {
 
   it("without an argument it describes --broker's exchange", async () => {
     await cli.ok(['broker', 'add', 'bn', '--exchange', 'binance'])
-    const json = await cli.ok(['exchange-info', '--broker', 'bn'])
+    const json = await cli.ok<ExchangeInfoJson>(['exchange-info', '--broker', 'bn'])
     expect(json.exchange).to.equal('binance')
   })
 
   it('--raw adds raw_has, CCXT has as it is', async () => {
-    const json = await cli.ok(['exchange-info', 'binance', '--raw'])
+    const json = await cli.ok<ExchangeInfoJson>(['exchange-info', 'binance', '--raw'])
     expect(json).to.have.all.keys([...EXCHANGE_INFO_KEYS, 'raw_has'])
     expect(json.raw_has).to.deep.equal(JSON.parse(JSON.stringify(has('binance'))))
-    const paper = await cli.ok(['exchange-info', 'paper', '--raw'])
+    const paper = await cli.ok<ExchangeInfoJson>(['exchange-info', 'paper', '--raw'])
     expect(paper.raw_has).to.be.an('object')
-    expect(paper.raw_has.createOrder).to.equal(true)
+    expect(defined(paper.raw_has, 'raw_has').createOrder).to.equal(true)
   })
 
   it('--list: every exchange id CCXT supports, binance among them', async () => {
-    const [json, human] = await Promise.all([cli.ok(['exchange-info', '--list']), cli.run(['exchange-info', '--list'])])
+    const [json, human] = await Promise.all([
+      cli.ok<ExchangeListJson>(['exchange-info', '--list']),
+      cli.run(['exchange-info', '--list']),
+    ])
     expect(json).to.have.all.keys('exchanges')
     expect(json.exchanges).to.include('binance')
     expect(json.exchanges).to.include('kraken')
@@ -108,9 +120,9 @@ describe('exchange-info', () => {
 
   it('an unknown exchange id exits 2 with a message', async () => {
     const [json, human, traversal] = await Promise.all([
-      cli.json(['exchange-info', 'notanexchange']),
+      cli.json<ErrorJson>(['exchange-info', 'notanexchange']),
       cli.run(['exchange-info', 'notanexchange']),
-      cli.json(['exchange-info', '../binance']),
+      cli.json<ErrorJson>(['exchange-info', '../binance']),
     ])
     expect(expectJsonError(json, 2, 'exchange-info notanexchange').message).to.include('notanexchange')
     expectHumanError(human, 2, 'exchange-info notanexchange (human)')
