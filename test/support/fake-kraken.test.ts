@@ -7,7 +7,7 @@ import crypto from 'node:crypto'
 
 import {expect} from 'chai'
 import ccxt from 'ccxt'
-import type {Exchange} from 'ccxt'
+import type {Balances, Dict, kraken, MarketInterface, Order, Ticker} from 'ccxt'
 import {Decimal} from 'decimal.js'
 
 import {
@@ -20,6 +20,7 @@ import {
   krakenSign,
   startFakeKraken,
 } from './fake-kraken.js'
+import {defined} from './e2e.js'
 import {pointAt, rejection} from './fake-exchange.js'
 
 const KEY = 'kraken-test-key'
@@ -38,19 +39,60 @@ const fee5 = (cost: Decimal, rate: string) => cost.mul(rate).toDecimalPlaces(5, 
 /** ZUSD is kept to 4 decimals (Assets decimals), so the ledger rounds what the trade reports */
 const usd4 = (d: Decimal) => d.toDecimalPlaces(4, Decimal.ROUND_HALF_UP)
 
-function makeExchange(fake: FakeKraken, cfg: Record<string, unknown> = {}): Exchange {
+/** The raw Kraken answers the tests read: ccxt keeps each in `info` (typed any), or answers Dict (implicit API). */
+interface KrakenAddOrderAnswer {
+  descr: {order: string}
+  txid: string[]
+}
+/** An order as QueryOrders / OpenOrders / ClosedOrders give it (the fields read here). */
+interface KrakenOrderAnswer {
+  oflags: string
+  reason?: string | null
+  trades: string[]
+}
+interface KrakenBalanceAnswer {
+  result: Record<string, {balance: string; hold_trade: string}>
+}
+interface KrakenTickerAnswer {
+  /** ask: [price, whole lot volume, lot volume] */
+  a: string[]
+}
+interface KrakenCancelAnswer {
+  result: {count: number}
+}
+interface KrakenClosedOrdersAnswer {
+  result: {closed: Record<string, unknown>; count: number}
+}
+interface KrakenTradesHistoryAnswer {
+  result: {trades: Record<string, unknown>; count: number}
+}
+
+const addOrderAnswer = (o: Order) => o.info as KrakenAddOrderAnswer
+const orderAnswer = (o: Order) => o.info as KrakenOrderAnswer
+const balanceAnswer = (b: Balances) => b.info as KrakenBalanceAnswer
+const tickerAnswer = (t: Ticker) => t.info as KrakenTickerAnswer
+const cancelAnswer = (o: Order) => o.info as KrakenCancelAnswer
+const closedOrders = async (ex: kraken, params?: Dict) =>
+  (await ex.privatePostClosedOrders(params)) as KrakenClosedOrdersAnswer
+const idOf = (o: Order) => defined(o.id, 'the order id')
+
+function makeExchange(fake: FakeKraken, cfg: Record<string, unknown> = {}): kraken {
   const ex = new ccxt.kraken({apiKey: KEY, secret: SECRET, enableRateLimit: false, ...cfg})
   pointAt(ex, fake.url)
   return ex
 }
 
-async function ready(fake: FakeKraken, cfg: Record<string, unknown> = {}): Promise<Exchange> {
+async function ready(fake: FakeKraken, cfg: Record<string, unknown> = {}): Promise<kraken> {
   const ex = makeExchange(fake, cfg)
   await ex.loadMarkets()
   return ex
 }
 
-const last = (fake: FakeKraken, path: string) => [...fake.requests].reverse().find((r) => r.path === path)!
+const last = (fake: FakeKraken, path: string) =>
+  defined(
+    [...fake.requests].reverse().find((r) => r.path === path),
+    `a request to ${path}`,
+  )
 
 let rawNonce = 0
 /** A private call signed by hand with Kraken's documented algorithm, form-encoded like the docs' example. */
@@ -131,7 +173,7 @@ describe('fake-kraken (driven by the real ccxt.kraken)', function () {
       const fake = await start()
       const ex = await ready(fake)
       await ex.fetchBalance()
-      const accepted = fake.lastNonce()!
+      const accepted = defined(fake.lastNonce(), 'the last accepted nonce')
       expect(accepted).to.equal(last(fake, '/0/private/BalanceEx').query.nonce)
       ex.nonce = () => Number(accepted) // the same nonce again
       const e = await rejection(ex.fetchBalance())
@@ -195,7 +237,7 @@ describe('fake-kraken (driven by the real ccxt.kraken)', function () {
         'GET /0/public/Assets',
         'GET /0/public/AssetPairs',
       ])
-      const markets = ex.markets!
+      const markets = defined(ex.markets, 'the markets') as Record<string, MarketInterface & {altname: string}>
       const m = markets['BTC/USD']
       expect(m).to.deep.include({
         id: 'XXBTZUSD',
@@ -208,8 +250,8 @@ describe('fake-kraken (driven by the real ccxt.kraken)', function () {
       })
       expect(m.altname).to.equal('XBTUSD')
       expect(m.precision).to.deep.equal({amount: 1e-8, price: 0.1})
-      expect(m.limits.amount!.min).to.equal(0.0001)
-      expect(m.limits.cost!.min).to.equal(0.5)
+      expect(defined(m.limits.amount, 'the amount limits').min).to.equal(0.0001)
+      expect(defined(m.limits.cost, 'the cost limits').min).to.equal(0.5)
       expect([m.taker, m.maker]).to.deep.equal([0.0026, 0.0016])
       expect(Object.keys(markets)).to.have.length(28)
       expect(markets['ETH/BTC'].id).to.equal('XETHXXBT')
@@ -228,7 +270,7 @@ describe('fake-kraken (driven by the real ccxt.kraken)', function () {
       const ex = await ready(fake)
       const t = await ex.fetchTicker('BTC/USD')
       expect([t.bid, t.ask, t.last]).to.deep.equal([Number(BTC_BID), Number(BTC_ASK), 27910.4])
-      expect(t.info.a[0]).to.equal('27910.40000')
+      expect(tickerAnswer(t).a[0]).to.equal('27910.40000')
       expect(last(fake, '/0/public/Ticker').query).to.deep.equal({pair: 'XXBTZUSD'})
       const two = await ex.fetchTickers(['BTC/USD', 'ETH/USD'])
       expect(Object.keys(two).sort()).to.deep.equal(['BTC/USD', 'ETH/USD'])
@@ -269,7 +311,7 @@ describe('fake-kraken (driven by the real ccxt.kraken)', function () {
       expect(b.USD).to.deep.equal({free: 1234.5, used: 0, total: 1234.5})
       expect(b.BTC).to.deep.equal({free: 0.25, used: 0, total: 0.25})
       expect(b.USDT.total).to.equal(10)
-      expect(b.info.result).to.deep.equal({
+      expect(balanceAnswer(b).result).to.deep.equal({
         ZUSD: {balance: '1234.5000', hold_trade: '0.0000'},
         XXBT: {balance: '0.2500000000', hold_trade: '0.0000000000'},
         USDT: {balance: '10.00000000', hold_trade: '0.00000000'},
@@ -283,7 +325,7 @@ describe('fake-kraken (driven by the real ccxt.kraken)', function () {
       const o = await ex.createOrder('BTC/USD', 'market', 'buy', 0.001)
       // AddOrder answers {descr, txid} and nothing else: ccxt's order has no status, no fill
       expect(o.info).to.have.keys(['descr', 'txid'])
-      expect(o.info.descr).to.deep.equal({order: 'buy 0.00100000 XBTUSD @ market'})
+      expect(addOrderAnswer(o).descr).to.deep.equal({order: 'buy 0.00100000 XBTUSD @ market'})
       expect(o.status).to.equal(undefined)
       expect(o.filled).to.equal(undefined)
       expect(last(fake, ORDER_ROUTE.path).query).to.include({
@@ -296,7 +338,7 @@ describe('fake-kraken (driven by the real ccxt.kraken)', function () {
       const cost = dec('0.001').mul(BTC_ASK)
       const fee = fee5(cost, TAKER)
       expect(fee.toFixed()).to.equal('0.07257') // 27.9104 x 0.26% = 0.07256704
-      const f = await ex.fetchOrder(o.id!)
+      const f = await ex.fetchOrder(idOf(o))
       expect(last(fake, '/0/private/QueryOrders').query).to.include({txid: o.id, trades: 'true'})
       expect(f.status).to.equal('closed')
       expect(f.info).to.deep.include({
@@ -319,7 +361,7 @@ describe('fake-kraken (driven by the real ccxt.kraken)', function () {
       expect(fake.balance('USD')).to.deep.equal({free: usd.toFixed(), locked: '0'})
       expect(fake.balance('BTC')).to.deep.equal({free: '0.501', locked: '0'})
       const b = await ex.fetchBalance()
-      expect(b.info.result.ZUSD).to.deep.equal({balance: '9972.0170', hold_trade: '0.0000'})
+      expect(balanceAnswer(b).result.ZUSD).to.deep.equal({balance: '9972.0170', hold_trade: '0.0000'})
       expect(fake.orders()).to.deep.equal([
         {
           id: o.id,
@@ -339,8 +381,10 @@ describe('fake-kraken (driven by the real ccxt.kraken)', function () {
       ])
 
       // the fills: fetchOrderTrades takes the trade ids QueryOrders listed; fetchMyTrades reads TradesHistory
-      const trades = await ex.fetchOrderTrades(o.id!, 'BTC/USD', undefined, undefined, {trades: f.info.trades})
-      expect(last(fake, '/0/private/QueryTrades').query.txid).to.equal(f.info.trades[0])
+      const trades = await ex.fetchOrderTrades(idOf(o), 'BTC/USD', undefined, undefined, {
+        trades: orderAnswer(f).trades,
+      })
+      expect(last(fake, '/0/private/QueryTrades').query.txid).to.equal(orderAnswer(f).trades[0])
       expect(trades).to.have.length(1)
       expect(trades[0].info).to.deep.include({
         ordertxid: o.id,
@@ -351,16 +395,19 @@ describe('fake-kraken (driven by the real ccxt.kraken)', function () {
       })
       expect(trades[0].info).to.deep.include({vol: '0.00100000', maker: false, type: 'buy', ordertype: 'market'})
       const mine = await ex.fetchMyTrades('BTC/USD')
-      expect(mine.map((t) => [t.order, t.takerOrMaker, t.fee!.currency, t.fee!.cost])).to.deep.equal([
-        [o.id, 'taker', 'USD', 0.07257],
-      ])
+      expect(
+        mine.map((t) => {
+          const fee = defined(t.fee, 'the trade fee')
+          return [t.order, t.takerOrMaker, fee.currency, fee.cost]
+        }),
+      ).to.deep.equal([[o.id, 'taker', 'USD', 0.07257]])
     })
 
     it('market sell fills at the bid; the fee is taken from the USD received', async () => {
       const fake = await start()
       const ex = await ready(fake)
       const o = await ex.createOrder('ETH/USD', 'market', 'sell', 0.01)
-      const f = await ex.fetchOrder(o.id!)
+      const f = await ex.fetchOrder(idOf(o))
       const proceeds = dec('0.01').mul(ETH_BID)
       const fee = fee5(proceeds, TAKER)
       expect(f.info).to.deep.include({cost: '17.55750', fee: fee.toFixed(5), price: '1755.75', oflags: 'fciq'})
@@ -378,10 +425,10 @@ describe('fake-kraken (driven by the real ccxt.kraken)', function () {
         volume: '50',
         oflags: 'viqc',
       })
-      expect(o.info.descr.order).to.equal('buy 50.00000000 XBTUSD @ market')
+      expect(addOrderAnswer(o).descr.order).to.equal('buy 50.00000000 XBTUSD @ market')
       const base = dec('50').div(BTC_ASK).toDecimalPlaces(8, Decimal.ROUND_DOWN)
       const cost = base.mul(BTC_ASK)
-      const f = await ex.fetchOrder(o.id!)
+      const f = await ex.fetchOrder(idOf(o))
       expect(f.info).to.deep.include({vol: '50.00000000', vol_exec: base.toFixed(8), oflags: 'viqc,fciq'})
       expect(fake.orders()[0]).to.deep.include({amount: null, quoteAmount: '50', filled: base.toFixed()})
       expect(fake.balance('USD').free).to.equal(
@@ -402,9 +449,9 @@ describe('fake-kraken (driven by the real ccxt.kraken)', function () {
       const fake = await start()
       const ex = await ready(fake)
       const o = await ex.createOrder('ETH/USD', 'market', 'sell', 0.01, undefined, {oflags: 'fcib'})
-      const f = await ex.fetchOrder(o.id!)
-      expect(f.info.oflags).to.equal('fcib')
-      expect(f.fee!.currency).to.equal('ETH') // ccxt reads the flag; Kraken still reports the fee in quote terms
+      const f = await ex.fetchOrder(idOf(o))
+      expect(orderAnswer(f).oflags).to.equal('fcib')
+      expect(defined(f.fee, 'the order fee').currency).to.equal('ETH') // ccxt reads the flag; Kraken still reports the fee in quote terms
       const feeEth = dec('0.01').mul(TAKER)
       expect(fake.balance('ETH').free).to.equal(dec('2').minus('0.01').minus(feeEth).toFixed())
       expect(fake.balance('USD').free).to.equal(dec('10000').plus(dec('0.01').mul(ETH_BID)).toFixed())
@@ -427,12 +474,12 @@ describe('fake-kraken (driven by the real ccxt.kraken)', function () {
       const ex = await ready(fake)
       const o = await ex.createOrder('BTC/USD', 'limit', 'buy', 0.002, 27000)
       expect(last(fake, ORDER_ROUTE.path).query).to.include({ordertype: 'limit', price: '27000', volume: '0.002'})
-      expect(o.info.descr.order).to.equal('buy 0.00200000 XBTUSD @ limit 27000.0')
+      expect(addOrderAnswer(o).descr.order).to.equal('buy 0.00200000 XBTUSD @ limit 27000.0')
       const hold = usd4(dec('54')).plus(usd4(fee5(dec('54'), TAKER)))
       expect(hold.toFixed()).to.equal('54.1404')
       const b = await ex.fetchBalance()
       expect(b.USD).to.deep.equal({free: 9945.8596, used: 54.1404, total: 10000})
-      expect(b.info.result.ZUSD).to.deep.equal({balance: '10000.0000', hold_trade: '54.1404'})
+      expect(balanceAnswer(b).result.ZUSD).to.deep.equal({balance: '10000.0000', hold_trade: '54.1404'})
 
       const open = await ex.fetchOpenOrders()
       expect(open.map((x) => [x.id, x.status, x.price, x.amount, x.filled])).to.deep.equal([
@@ -442,7 +489,7 @@ describe('fake-kraken (driven by the real ccxt.kraken)', function () {
       expect(open[0].info).to.not.have.property('reason')
 
       fake.setPrice('BTC/USD', {bid: '26990', ask: '26995', last: '26995'})
-      const f = await ex.fetchOrder(o.id!)
+      const f = await ex.fetchOrder(idOf(o))
       expect(f.status).to.equal('closed')
       const fee = fee5(dec('54'), MAKER)
       expect(f.info).to.deep.include({vol_exec: '0.00200000', cost: '54.00000', fee: fee.toFixed(5), price: '27000.0'})
@@ -462,7 +509,7 @@ describe('fake-kraken (driven by the real ccxt.kraken)', function () {
       const fake = await start()
       const ex = await ready(fake)
       const o = await ex.createOrder('BTC/USD', 'limit', 'buy', 0.001, 28000)
-      const f = await ex.fetchOrder(o.id!)
+      const f = await ex.fetchOrder(idOf(o))
       expect(f.info).to.deep.include({status: 'closed', price: '27910.4', cost: '27.91040', fee: '0.07257'})
       // a sell limit that rests holds the BTC itself
       await ex.createOrder('BTC/USD', 'limit', 'sell', 0.1, 30000)
@@ -474,7 +521,7 @@ describe('fake-kraken (driven by the real ccxt.kraken)', function () {
       const ex = await ready(fake)
       const o = await ex.createOrder('BTC/USD', 'limit', 'buy', 0.001, 28000, {postOnly: true})
       expect(last(fake, ORDER_ROUTE.path).query.oflags).to.equal('post')
-      const f = await ex.fetchOrder(o.id!)
+      const f = await ex.fetchOrder(idOf(o))
       expect(f.status).to.equal('canceled')
       expect(f.info).to.deep.include({reason: 'Post only order', vol_exec: '0.00000000', oflags: 'post,fciq'})
       expect(f.postOnly).to.equal(true)
@@ -490,14 +537,14 @@ describe('fake-kraken (driven by the real ccxt.kraken)', function () {
       const ex = await ready(fake)
       const o = await ex.createOrder('BTC/USD', 'limit', 'buy', 0.001, 20000)
       expect(fake.balance('USD').locked).to.equal('20.052')
-      const c = await ex.cancelOrder(o.id!)
+      const c = await ex.cancelOrder(idOf(o))
       expect(last(fake, '/0/private/CancelOrder').query).to.include({txid: o.id})
       expect(c.info).to.deep.equal({error: [], result: {count: 1}})
       expect(fake.balance('USD')).to.deep.equal({free: '10000', locked: '0'})
-      const f = await ex.fetchOrder(o.id!)
+      const f = await ex.fetchOrder(idOf(o))
       expect(f.status).to.equal('canceled')
-      expect(f.info.reason).to.equal('User requested')
-      const again = await rejection(ex.cancelOrder(o.id!))
+      expect(orderAnswer(f).reason).to.equal('User requested')
+      const again = await rejection(ex.cancelOrder(idOf(o)))
       expect(again).to.be.instanceOf(ccxt.OrderNotFound)
       expect(again.message).to.contain('EOrder:Unknown order')
       const notAnId = await rejection(ex.cancelOrder('not-a-txid'))
@@ -512,15 +559,15 @@ describe('fake-kraken (driven by the real ccxt.kraken)', function () {
       const fake = await start()
       const ex = await ready(fake)
       const ids: string[] = []
-      for (let i = 0; i < 4; i++) ids.push((await ex.createOrder('BTC/USD', 'market', 'buy', 0.0001)).id!)
-      const all = await ex.privatePostClosedOrders()
+      for (let i = 0; i < 4; i++) ids.push(idOf(await ex.createOrder('BTC/USD', 'market', 'buy', 0.0001)))
+      const all = await closedOrders(ex)
       expect(Object.keys(all.result.closed)).to.deep.equal([...ids].reverse())
       expect(all.result.count).to.equal(4)
-      const page = await ex.privatePostClosedOrders({ofs: 1})
+      const page = await closedOrders(ex, {ofs: 1})
       expect(Object.keys(page.result.closed)).to.deep.equal([ids[2], ids[1], ids[0]])
       expect(page.result.count).to.equal(4)
       // start / end may name an order: its opentm is used
-      const between = await ex.privatePostClosedOrders({start: ids[0], end: ids[2]})
+      const between = await closedOrders(ex, {start: ids[0], end: ids[2]})
       expect(Object.keys(between.result.closed)).to.deep.equal([ids[2], ids[1]])
       // ccxt's since becomes start in whole seconds
       const since = Math.floor(Number(fake.krakenOrders()[ids[0]].opentm)) * 1000
@@ -528,16 +575,16 @@ describe('fake-kraken (driven by the real ccxt.kraken)', function () {
       expect(last(fake, '/0/private/ClosedOrders').query.start).to.equal(String(since / 1000))
       const future = await ex.fetchClosedOrders(undefined, Date.now() + 60_000)
       expect(future).to.have.length(0)
-      const history = await ex.privatePostTradesHistory({ofs: 3})
+      const history = (await ex.privatePostTradesHistory({ofs: 3})) as KrakenTradesHistoryAnswer
       expect(history.result.count).to.equal(4)
       expect(Object.keys(history.result.trades)).to.have.length(1)
       // a 51st closed order: the first page holds 50, the newest; the oldest is on the next
-      for (let i = 0; i < 47; i++) ids.push((await ex.createOrder('BTC/USD', 'market', 'buy', 0.0001)).id!)
-      const first = await ex.privatePostClosedOrders()
+      for (let i = 0; i < 47; i++) ids.push(idOf(await ex.createOrder('BTC/USD', 'market', 'buy', 0.0001)))
+      const first = await closedOrders(ex)
       expect(Object.keys(first.result.closed)).to.have.length(50)
       expect(first.result.count).to.equal(51)
       expect(first.result.closed).to.not.have.property(ids[0])
-      expect(Object.keys((await ex.privatePostClosedOrders({ofs: 50})).result.closed)).to.deep.equal([ids[0]])
+      expect(Object.keys((await closedOrders(ex, {ofs: 50})).result.closed)).to.deep.equal([ids[0]])
       expect(await ex.fetchClosedOrders()).to.have.length(50)
     })
   })
@@ -550,7 +597,8 @@ describe('fake-kraken (driven by the real ccxt.kraken)', function () {
       for (const id of good) {
         const o = await ex.createOrder('BTC/USD', 'limit', 'buy', 0.0001, 20000, {clientOrderId: id})
         expect(last(fake, ORDER_ROUTE.path).query.cl_ord_id).to.equal(id)
-        expect(fake.orders().find((x) => x.id === o.id)!.clientOrderId).to.equal(id)
+        const placed = fake.orders().find((x) => x.id === o.id)
+        expect(defined(placed, 'the order').clientOrderId).to.equal(id)
       }
       const tooLong = 'tradedesk-order-000000001x'
       expect(tooLong).to.have.length(26)
@@ -574,7 +622,7 @@ describe('fake-kraken (driven by the real ccxt.kraken)', function () {
       const dup = await rejection(ex.createOrder('BTC/USD', 'limit', 'buy', 0.0001, 20001, {clientOrderId: 'td-dup'}))
       expect(dup.message).to.contain(KRAKEN_ERRORS.duplicateClOrdId)
       expect(dup.constructor).to.equal(ccxt.ExchangeError)
-      await ex.cancelOrder(first.id!)
+      await ex.cancelOrder(idOf(first))
       await ex.createOrder('BTC/USD', 'limit', 'buy', 0.0001, 20001, {clientOrderId: 'td-dup'})
       // userref and cl_ord_id are mutually exclusive
       const both = await rejection(
@@ -597,7 +645,7 @@ describe('fake-kraken (driven by the real ccxt.kraken)', function () {
       const sent = last(fake, '/0/private/CancelOrder').query
       expect(sent.cl_ord_id).to.equal('td-find-me')
       expect(sent).to.not.have.property('txid')
-      expect(c.info.result).to.deep.equal({count: 1})
+      expect(cancelAnswer(c).result).to.deep.equal({count: 1})
       expect(await ex.fetchOpenOrders(undefined, undefined, undefined, {clientOrderId: 'td-find-me'})).to.have.length(0)
       const closed = await ex.fetchClosedOrders(undefined, undefined, undefined, {clientOrderId: 'td-find-me'})
       expect(last(fake, '/0/private/ClosedOrders').query.cl_ord_id).to.equal('td-find-me')
@@ -642,7 +690,7 @@ describe('fake-kraken (driven by the real ccxt.kraken)', function () {
       const big = await rejection(ex.createOrder('BTC/USD', 'limit', 'buy', 0.0001, 20000, {userref: '2147483648'}))
       expect(big.message).to.contain('EGeneral:Invalid arguments:userref')
       // CancelOrder's txid may be a userref: every open order carrying it goes
-      const c = await ex.privatePostCancelOrder({txid: 43})
+      const c = (await ex.privatePostCancelOrder({txid: 43})) as KrakenCancelAnswer
       expect(c.result).to.deep.equal({count: 1})
       expect((await ex.fetchOpenOrders()).map((x) => x.id)).to.deep.equal([o.id])
     })
