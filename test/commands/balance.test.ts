@@ -6,6 +6,7 @@ import {
   Cli,
   FEE_RATE,
   START_USDT,
+  defined,
   expectBalanceJson,
   expectDec,
   expectHuman,
@@ -14,12 +15,13 @@ import {
   ticker,
   truncate,
 } from '../support/e2e.js'
+import type {BalanceJson, ErrorJson, HistoryJson, TradeJson} from '../support/json.js'
 
 describe('balance (paper)', () => {
   const cli = new Cli(tempHome())
 
   it('a new profile has the built-in paper broker with 10000 USDT, exact keys and types', async () => {
-    const json = await cli.ok(['balance'])
+    const json = await cli.ok<BalanceJson>(['balance'])
     expectBalanceJson(json, 'paper', 'paper')
     expect(json.balances).to.have.length(1)
     expect(json.balances[0].asset).to.equal('USDT')
@@ -33,8 +35,7 @@ describe('balance (paper)', () => {
     const lines = out.trim().split('\n')
     expect(lines[0]).to.match(/Asset\s+Free\s+Used\s+Total/)
     const usdt = lines.find((l) => l.trim().startsWith('USDT'))
-    expect(usdt, 'a USDT row').to.not.equal(undefined)
-    const cells = usdt!.trim().split(/\s+/)
+    const cells = defined(usdt, 'a USDT row').trim().split(/\s+/)
     expect(cells.slice(1).map((c) => new Decimal(c).toFixed())).to.deep.equal([
       START_USDT.toFixed(),
       '0',
@@ -47,19 +48,23 @@ describe('balance (paper)', () => {
     const m = market('BTC/USDT')
     const t = ticker('BTCUSDT')
     const qty = truncate('0.00123', m.step)
-    const buy = await cli.trade(['buy', 'BTC/USDT', '--quantity', qty.toFixed(), '--broker', 'bal0'])
-    const sell = await cli.trade(['sell', 'BTC/USDT', '--quantity', qty.toFixed(), '--broker', 'bal0'])
+    const buy = (await cli.trade(['buy', 'BTC/USDT', '--quantity', qty.toFixed(), '--broker', 'bal0'])) as TradeJson
+    const sell = (await cli.trade(['sell', 'BTC/USDT', '--quantity', qty.toFixed(), '--broker', 'bal0'])) as TradeJson
     expectDec(buy.filled_price, t.ask, 'buy fill price')
     expectDec(sell.filled_price, t.bid, 'sell fill price')
 
-    const json = await cli.ok(['balance', '--broker', 'bal0'])
+    const json = await cli.ok<BalanceJson>(['balance', '--broker', 'bal0'])
     expectBalanceJson(json, 'bal0')
     expect(
-      json.balances.map((b: any) => b.asset),
+      json.balances.map((b) => b.asset),
       'BTC is back to 0: hidden',
     ).to.deep.equal(['USDT'])
-    const spent = new Decimal(buy.filled_quantity).mul(buy.filled_price).plus(buy.fees)
-    const received = new Decimal(sell.filled_quantity).mul(sell.filled_price).minus(sell.fees)
+    const spent = new Decimal(defined(buy.filled_quantity, 'buy filled_quantity'))
+      .mul(defined(buy.filled_price, 'buy filled_price'))
+      .plus(defined(buy.fees, 'buy fees'))
+    const received = new Decimal(defined(sell.filled_quantity, 'sell filled_quantity'))
+      .mul(defined(sell.filled_price, 'sell filled_price'))
+      .minus(defined(sell.fees, 'sell fees'))
     expectDec(json.balances[0].free, START_USDT.minus(spent).plus(received), 'USDT after a round trip')
     // and the same from the market data alone
     const fromBook = START_USDT.minus(qty.mul(t.ask).mul(FEE_RATE.plus(1))).plus(
@@ -67,18 +72,18 @@ describe('balance (paper)', () => {
     )
     expectDec(json.balances[0].free, fromBook, 'USDT after a round trip, from the book')
 
-    const all = await cli.ok(['balance', '--broker', 'bal0', '--all'])
+    const all = await cli.ok<BalanceJson>(['balance', '--broker', 'bal0', '--all'])
     expectBalanceJson(all, 'bal0')
-    const btc = all.balances.find((b: any) => b.asset === 'BTC')
+    const btc = all.balances.find((b) => b.asset === 'BTC')
     expect(btc, '--all lists the zero BTC balance').to.not.equal(undefined)
     expectDec(btc?.total, 0, 'BTC total')
   })
 
   it('a paper broker added with --balance starts with exactly those balances', async () => {
     await cli.ok(['broker', 'add', 'bal1', '--exchange', 'paper', '--balance', 'USDT=500', '--balance', 'BTC=0.1'])
-    const json = await cli.ok(['balance', '--broker', 'bal1'])
+    const json = await cli.ok<BalanceJson>(['balance', '--broker', 'bal1'])
     expectBalanceJson(json, 'bal1')
-    const byAsset = Object.fromEntries(json.balances.map((b: any) => [b.asset, b]))
+    const byAsset = Object.fromEntries(json.balances.map((b) => [b.asset, b]))
     expect(Object.keys(byAsset).sort()).to.deep.equal(['BTC', 'USDT'])
     expectDec(byAsset.USDT.free, 500, 'USDT free')
     expectDec(byAsset.BTC.free, '0.1', 'BTC free')
@@ -86,9 +91,13 @@ describe('balance (paper)', () => {
   })
 
   it('--broker unknown exits 2 with the envelope; TRADEDESK_BROKER selects a broker', async () => {
-    const err = expectJsonError(await cli.json(['balance', '--broker', 'nosuch']), 2, 'balance --broker nosuch')
+    const err = expectJsonError(
+      await cli.json<ErrorJson>(['balance', '--broker', 'nosuch']),
+      2,
+      'balance --broker nosuch',
+    )
     expect(err.message).to.include('nosuch')
-    const viaEnv = await cli.ok(['balance'], {TRADEDESK_BROKER: 'bal1'})
+    const viaEnv = await cli.ok<BalanceJson>(['balance'], {TRADEDESK_BROKER: 'bal1'})
     expect(viaEnv.broker).to.equal('bal1')
   })
 
@@ -97,11 +106,13 @@ describe('balance (paper)', () => {
     // A race, so several fresh homes are tried; each must answer every process, then a later one.
     for (let trial = 0; trial < 2; trial++) {
       const home = tempHome()
-      const results = await Promise.all(Array.from({length: 4}, () => runJson(['balance'], {home, binary: true})))
-      results.forEach((r, i) => expect(r.code, `trial ${trial}, process ${i}: ${r.stdout}`).to.equal(0))
+      const results = await Promise.all(
+        Array.from({length: 4}, () => runJson<BalanceJson>(['balance'], {home, binary: true})),
+      )
+      results.forEach((r, i) => expect(r.code, `trial ${String(trial)}, process ${String(i)}: ${r.stdout}`).to.equal(0))
       for (const r of results) expectDec(r.json.balances[0].total, START_USDT, 'USDT total')
-      const later = await runJson(['history'], {home})
-      expect(later.code, `trial ${trial}, a later command: ${later.stdout}`).to.equal(0)
+      const later = await runJson<HistoryJson>(['history'], {home})
+      expect(later.code, `trial ${String(trial)}, a later command: ${later.stdout}`).to.equal(0)
     }
   })
 })
