@@ -5,11 +5,12 @@
  */
 import {expect} from 'chai'
 import ccxt from 'ccxt'
-import type {Exchange} from 'ccxt'
+import type {Balances, MarketInterface, okx, Order, Trade} from 'ccxt'
 import {Decimal} from 'decimal.js'
 import crypto from 'node:crypto'
 
 import {BALANCE_ROUTE, type FakeOkx, type FakeOkxOptions, ORDER_ROUTE, sentOrders, startFakeOkx} from './fake-okx.js'
+import {defined} from './e2e.js'
 import {pointAt, rejection} from './fake-exchange.js'
 
 const KEY = 'okx-test-key'
@@ -31,7 +32,21 @@ const SPOT_ONLY = {options: {fetchMarkets: {types: ['spot']}}, has: {fetchCurren
 
 const dec = (v: Decimal.Value) => new Decimal(v)
 
-function makeExchange(fake: FakeOkx, cfg: Record<string, unknown> = {}): Exchange {
+/** The raw OKX answers the tests read: ccxt keeps each in `info`, typed any. */
+interface OkxBalanceAnswer {
+  data: {details: Record<string, string>[]}[]
+}
+interface OkxFillAnswer {
+  feeRate: string
+}
+
+const balanceAnswer = (b: Balances) => b.info as OkxBalanceAnswer
+const fillAnswer = (t: Trade) => t.info as OkxFillAnswer
+const idOf = (o: Order) => defined(o.id, 'the order id')
+/** The markets ccxt loaded, by symbol. */
+const marketsOf = (ex: okx) => defined(ex.markets, 'the markets') as Record<string, MarketInterface>
+
+function makeExchange(fake: FakeOkx, cfg: Record<string, unknown> = {}): okx {
   const ex = new ccxt.okx({
     apiKey: KEY,
     secret: SECRET,
@@ -44,7 +59,7 @@ function makeExchange(fake: FakeOkx, cfg: Record<string, unknown> = {}): Exchang
   return ex
 }
 
-async function ready(fake: FakeOkx, cfg: Record<string, unknown> = {}): Promise<Exchange> {
+async function ready(fake: FakeOkx, cfg: Record<string, unknown> = {}): Promise<okx> {
   const ex = makeExchange(fake, cfg)
   await ex.loadMarkets()
   return ex
@@ -69,7 +84,7 @@ async function signed(
     .createHmac('sha256', over.secret ?? SECRET)
     .update(timestamp + method + requestPath + text)
     .digest('base64')
-  const headers: Record<string, string> = {
+  const all: Record<string, string> = {
     'OK-ACCESS-KEY': KEY,
     'OK-ACCESS-SIGN': sign,
     'OK-ACCESS-TIMESTAMP': timestamp,
@@ -77,7 +92,8 @@ async function signed(
     'Content-Type': 'application/json',
     ...over.headers,
   }
-  for (const [k, v] of Object.entries(headers)) if (v === '') delete headers[k]
+  // a header given as '' is left out
+  const headers = Object.fromEntries(Object.entries(all).filter(([, v]) => v !== ''))
   const r = await fetch(fake.url + requestPath, {method, headers, body: text === '' ? undefined : text})
   return {status: r.status, json: (await r.json()) as Raw['json']}
 }
@@ -110,7 +126,8 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
 
   const sent = (route: {method: string; path: string}) =>
     fake.requests.filter((r) => r.method === route.method && r.path === route.path)
-  const lastOrderSent = () => sentOrders(sent(ORDER_ROUTE).at(-1)!)
+  const lastOrderSent = () => sentOrders(defined(sent(ORDER_ROUTE).at(-1), 'the last order request'))
+  const lastRequest = () => defined(fake.requests.at(-1), 'the last request')
 
   describe('markets', () => {
     it('loadMarkets with the spot-only options makes exactly one request; BTC/USDT carries OKX precision and limits', async () => {
@@ -119,14 +136,15 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
       expect(fake.requests.map((r) => `${r.method} ${r.path}?${new URLSearchParams(r.query)}`)).to.deep.equal([
         'GET /api/v5/public/instruments?instType=SPOT',
       ])
-      const m = ex.markets!['BTC/USDT']
+      const markets = marketsOf(ex)
+      const m = markets['BTC/USDT']
       expect(m).to.include({id: 'BTC-USDT', type: 'spot', spot: true, active: true, base: 'BTC', quote: 'USDT'})
       expect(m.precision).to.deep.equal({amount: 0.00000001, price: 0.1})
       expect(m.limits.amount).to.deep.equal({min: 0.00001, max: 9999999999})
       expect(m.limits.cost?.max).to.equal(1000000) // maxMktSz, in USDT
-      expect(Object.keys(ex.markets!)).to.have.length(INSTRUMENTS)
-      expect(Object.values(ex.markets!).every((x) => x!.spot)).to.equal(true)
-      expect(ex.markets!['ETH/BTC'].precision).to.deep.equal({amount: 0.000001, price: 0.00001})
+      expect(Object.keys(markets)).to.have.length(INSTRUMENTS)
+      expect(Object.values(markets).every((x) => x.spot)).to.equal(true)
+      expect(markets['ETH/BTC'].precision).to.deep.equal({amount: 0.000001, price: 0.00001})
       await ex.loadMarkets()
       expect(fake.requests).to.have.length(1)
     })
@@ -151,7 +169,7 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
       const types = fake.requests.filter((r) => r.path === '/api/v5/public/instruments').map((r) => r.query.instType)
       expect(types.sort()).to.deep.equal(['FUTURES', 'OPTION', 'OPTION', 'SPOT', 'SWAP'])
       expect(fake.requests).to.have.length(6)
-      expect(Object.keys(ex.markets!)).to.have.length(INSTRUMENTS) // the fake lists spot instruments only
+      expect(Object.keys(marketsOf(ex))).to.have.length(INSTRUMENTS) // the fake lists spot instruments only
     })
 
     it('fetchTicker and fetchTickers: Binance prices on OKX tick sizes; setPrice moves them', async () => {
@@ -173,7 +191,7 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
       })
       const two = await ex.fetchTickers(['BTC/USDT', 'ETH/USDT'])
       expect(Object.keys(two).sort()).to.deep.equal(['BTC/USDT', 'ETH/USDT'])
-      expect(fake.requests.at(-1)!.query).to.deep.equal({instType: 'SPOT'})
+      expect(lastRequest().query).to.deep.equal({instType: 'SPOT'})
       expect(two['ETH/USDT'].info).to.include({last: '1755.75', bidPx: '1755.75', askPx: '1755.76'})
       expect(Object.keys(await ex.fetchTickers())).to.have.length(INSTRUMENTS)
       fake.setPrice('BTC/USDT', {last: '30000', bid: '29999.9', ask: '30000.1'})
@@ -181,7 +199,9 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
       const book = await ex.fetchOrderBook('BTC/USDT', 5)
       expect(book.bids[0].slice(0, 2)).to.deep.equal([29999.9, 0.05])
       expect(book.asks.map((a) => a[0])).to.deep.equal([30000.1, 30000.2, 30000.3, 30000.4, 30000.5])
-      expect(() => fake.setPrice('NOPE/USDT', {last: '1'})).to.throw(/unknown symbol/)
+      expect(() => {
+        fake.setPrice('NOPE/USDT', {last: '1'})
+      }).to.throw(/unknown symbol/)
     })
 
     it('public errors: an unknown instrument is 51001 (HTTP 200), a missing instType is 50014 (HTTP 400)', async () => {
@@ -195,7 +215,7 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
       const i = await fetch(`${fake.url}/api/v5/public/instruments`)
       expect(i.status).to.equal(400)
       expect(await i.json()).to.deep.equal({code: '50014', msg: 'Parameter instType can not be empty.', data: []})
-      const swap = await (await fetch(`${fake.url}/api/v5/public/instruments?instType=SWAP`)).json()
+      const swap: unknown = await (await fetch(`${fake.url}/api/v5/public/instruments?instType=SWAP`)).json()
       expect(swap).to.deep.equal({code: '0', data: [], msg: ''})
       const time = (await (await fetch(`${fake.url}/api/v5/public/time`)).json()) as Raw['json']
       expect(Math.abs(Number(time.data[0].ts) - Date.now())).to.be.lessThan(5000)
@@ -214,7 +234,10 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
       expect(b.USDT).to.deep.equal({free: 1234.5, used: 0, total: 1234.5})
       expect(b.BTC).to.deep.equal({free: 0.25, used: 0, total: 0.25})
       expect(b.ETH).to.equal(undefined)
-      const usdt = (b.info.data[0].details as Record<string, string>[]).find((d) => d.ccy === 'USDT')!
+      const usdt = defined(
+        balanceAnswer(b).data[0].details.find((d) => d.ccy === 'USDT'),
+        'the USDT details',
+      )
       expect(usdt).to.include({
         availBal: '1234.5',
         frozenBal: '0',
@@ -333,7 +356,15 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
         },
       ])
       // the batch answer carries ids only: ccxt's order has no status, amount, filled or fee
-      expect(Object.keys(o.info).sort()).to.deep.equal(['clOrdId', 'ordId', 'sCode', 'sMsg', 'subCode', 'tag', 'ts'])
+      expect(Object.keys(o.info as object).sort()).to.deep.equal([
+        'clOrdId',
+        'ordId',
+        'sCode',
+        'sMsg',
+        'subCode',
+        'tag',
+        'ts',
+      ])
       expect(o).to.include({
         clientOrderId: 'tdbuy1',
         status: undefined,
@@ -344,7 +375,7 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
 
       const cost = dec('0.01').mul(BTC_ASK)
       const fee = dec('0.01').mul(TAKER)
-      const f = await ex.fetchOrder(o.id!, 'BTC/USDT')
+      const f = await ex.fetchOrder(idOf(o), 'BTC/USDT')
       expect(fake.requests.at(-1)).to.deep.include({
         path: '/api/v5/trade/order',
         query: {instId: 'BTC-USDT', ordId: o.id},
@@ -367,7 +398,7 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
       const b = await ex.fetchBalance()
       expect([b.USDT.free, b.BTC.free]).to.deep.equal([9720.896, 0.00999])
 
-      const trades = await ex.fetchOrderTrades(o.id!, 'BTC/USDT')
+      const trades = await ex.fetchOrderTrades(idOf(o), 'BTC/USDT')
       const query = {instId: 'BTC-USDT', ordId: o.id, instType: 'SPOT'}
       expect(fake.requests.at(-1)).to.deep.include({path: '/api/v5/trade/fills-history', query})
       expect(trades).to.have.length(1)
@@ -408,7 +439,7 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
       const fee = proceeds.mul(TAKER)
       expect(f.balance('USDT').free).to.equal(dec('1000').plus(proceeds).minus(fee).toFixed())
       expect(f.balance('BTC').free).to.equal('0.495')
-      const got = await ex.fetchOrder(o.id!, 'BTC/USDT')
+      const got = await ex.fetchOrder(idOf(o), 'BTC/USDT')
       expect(got.info).to.include({fee: fee.neg().toFixed(), feeCcy: 'USDT', avgPx: BTC_BID, tgtCcy: 'base_ccy'})
       expect(got.fee).to.deep.equal({cost: 0.139545, currency: 'USDT'})
     })
@@ -422,7 +453,7 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
       expect(req.clOrdId).to.match(/^6b9ad766b55dBCDE[0-9a-f]{16}$/)
       expect(req.tag).to.equal('6b9ad766b55dBCDE')
       const base = dec('100.1').div(BTC_ASK).toDecimalPlaces(8, Decimal.ROUND_DOWN) // lotSz 0.00000001
-      const got = await ex.fetchOrder(o.id!, 'BTC/USDT')
+      const got = await ex.fetchOrder(idOf(o), 'BTC/USDT')
       expect(got.info).to.include({sz: '100.1', tgtCcy: 'quote_ccy', accFillSz: base.toFixed(), avgPx: BTC_ASK})
       // ccxt reports the requested quote as the cost, not what was spent
       expect(got.cost).to.equal(100.1)
@@ -461,7 +492,7 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
       expect(fake.requests.at(-1)).to.deep.include({path: '/api/v5/trade/orders-pending', query: {instId: 'BTC-USDT'}})
       const listed = open.map((x) => [x.id, x.clientOrderId, x.status, x.price, x.amount])
       expect(listed).to.deep.equal([[o.id, 'tdlimit1', 'open', 20000, 0.001]])
-      expect((await ex.fetchOrder(o.id!, 'BTC/USDT')).info).to.include({
+      expect((await ex.fetchOrder(idOf(o), 'BTC/USDT')).info).to.include({
         state: 'live',
         accFillSz: '0',
         fee: '0',
@@ -470,7 +501,7 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
       })
 
       fake.setPrice('BTC/USDT', {last: '19999.9', bid: '19999.8', ask: '19999.9'})
-      const filled = await ex.fetchOrder(o.id!, 'BTC/USDT')
+      const filled = await ex.fetchOrder(idOf(o), 'BTC/USDT')
       const fee = dec('0.001').mul(MAKER)
       expect(filled).to.include({status: 'closed', filled: 0.001, average: 20000})
       expect(filled.info).to.include({fee: fee.neg().toFixed(), feeCcy: 'BTC'})
@@ -478,17 +509,17 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
       expect(fake.balance('BTC').free).to.equal(dec('0.001').minus(fee).toFixed())
       expect(await ex.fetchOpenOrders('BTC/USDT')).to.have.length(0)
       const closed = await ex.fetchClosedOrders('BTC/USDT')
-      expect(fake.requests.at(-1)!.query).to.include({instType: 'SPOT', state: 'filled'})
+      expect(lastRequest().query).to.include({instType: 'SPOT', state: 'filled'})
       expect(closed.map((x) => x.id)).to.deep.equal([o.id])
       const [trade] = await ex.fetchMyTrades('BTC/USDT')
       expect(trade).to.include({takerOrMaker: 'maker', price: 20000})
-      expect(trade.info.feeRate).to.equal('-0.0008')
+      expect(fillAnswer(trade).feeRate).to.equal('-0.0008')
     })
 
     it('a crossing limit order fills at once at the book price, as taker', async () => {
       const ex = await ready(fake)
       const o = await ex.createOrder('BTC/USDT', 'limit', 'buy', 0.001, 28000)
-      const got = await ex.fetchOrder(o.id!, 'BTC/USDT')
+      const got = await ex.fetchOrder(idOf(o), 'BTC/USDT')
       expect(got).to.include({status: 'closed', price: 28000, average: 27910.4})
       expect(fake.balance('USDT')).to.deep.equal({
         free: dec('10000').minus(dec('0.001').mul(BTC_ASK)).toFixed(),
@@ -498,18 +529,18 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
 
     it('cancelOrder: the answer has no state, the order is canceled, funds come back; again is OrderNotFound (51400)', async () => {
       const ex = await ready(fake)
-      const o = await ex.createOrder('BTC/USDT', 'limit', 'sell', 0.001, 30000).catch((e: Error) => e)
+      const o = await ex.createOrder('BTC/USDT', 'limit', 'sell', 0.001, 30000).catch((e: unknown) => e)
       expect(o).to.be.instanceOf(ccxt.InsufficientFunds) // no BTC
       const buy = await ex.createOrder('BTC/USDT', 'limit', 'buy', 0.002, 25000, {clientOrderId: 'tdcancel1'})
-      const c = await ex.cancelOrder(buy.id!, 'BTC/USDT')
+      const c = await ex.cancelOrder(idOf(buy), 'BTC/USDT')
       expect(fake.requests.at(-1)).to.deep.include({method: 'POST', path: '/api/v5/trade/cancel-order'})
-      expect(JSON.parse(fake.requests.at(-1)!.body)).to.deep.equal({instId: 'BTC-USDT', ordId: buy.id})
+      expect(JSON.parse(lastRequest().body)).to.deep.equal({instId: 'BTC-USDT', ordId: buy.id})
       expect(c).to.include({id: buy.id, clientOrderId: 'tdcancel1', status: undefined})
       expect(fake.balance('USDT')).to.deep.equal({free: '10000', locked: '0'})
-      const got = await ex.fetchOrder(buy.id!, 'BTC/USDT')
+      const got = await ex.fetchOrder(idOf(buy), 'BTC/USDT')
       expect(got.status).to.equal('canceled')
       expect(got.info).to.include({state: 'canceled', cancelSource: '1'})
-      const again = await rejection(ex.cancelOrder(buy.id!, 'BTC/USDT'))
+      const again = await rejection(ex.cancelOrder(idOf(buy), 'BTC/USDT'))
       expect(again).to.be.instanceOf(ccxt.OrderNotFound)
       expect(again.message).to.contain('51400')
       // ccxt's fetchClosedOrders asks for state=filled only; canceled orders need fetchCanceledOrders
@@ -522,7 +553,7 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
       const ex = await ready(fake)
       const placed = await ex.createOrder('BTC/USDT', 'market', 'buy', 0.001, undefined, {clientOrderId: 'tdfindme'})
       const byClient = await ex.fetchOrder(undefined as unknown as string, 'BTC/USDT', {clientOrderId: 'tdfindme'})
-      expect(fake.requests.at(-1)!.query).to.deep.equal({instId: 'BTC-USDT', clOrdId: 'tdfindme'})
+      expect(lastRequest().query).to.deep.equal({instId: 'BTC-USDT', clOrdId: 'tdfindme'})
       expect(byClient).to.include({id: placed.id, clientOrderId: 'tdfindme', status: 'closed', filled: 0.001})
       const missing = await rejection(ex.fetchOrder('', 'BTC/USDT', {clientOrderId: 'tdnosuchorder'}))
       expect(missing).to.be.instanceOf(ccxt.OrderNotFound)
@@ -547,7 +578,7 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
       expect(dup).to.be.instanceOf(ccxt.InvalidOrder)
       expect(dup.message).to.contain('51016')
       // once the first is canceled the id may be used again; a lookup by it returns the latest order
-      await ex.cancelOrder(first.id!, 'BTC/USDT')
+      await ex.cancelOrder(idOf(first), 'BTC/USDT')
       const second = await ex.createOrder('BTC/USDT', 'limit', 'buy', 0.001, 21000, {clientOrderId: longest})
       expect((await ex.fetchOrder('', 'BTC/USDT', {clientOrderId: longest})).id).to.equal(second.id)
       // a batch may not carry the same clOrdId twice either
@@ -580,7 +611,7 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
       expect(banned).to.be.instanceOf(ccxt.InsufficientFunds)
       const o = await ex.createOrder('BTC/USDT', 'market', 'buy', 1)
       const affordable = dec('10000').div(BTC_ASK).toDecimalPlaces(8, Decimal.ROUND_DOWN)
-      const got = await ex.fetchOrder(o.id!, 'BTC/USDT')
+      const got = await ex.fetchOrder(idOf(o), 'BTC/USDT')
       expect(got.info).to.include({state: 'filled', sz: affordable.toFixed(), accFillSz: affordable.toFixed()})
       expect(got.filled).to.equal(affordable.toNumber())
       expect(fake.balance('USDT').free).to.equal(dec('10000').minus(affordable.mul(BTC_ASK)).toFixed())
