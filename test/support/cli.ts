@@ -19,6 +19,11 @@ export interface CliResult {
   stderr: string
 }
 
+/** A run with --json: its result, and stdout parsed, read as T (the SPEC's type of the answer, test/support/json.ts). */
+export interface JsonResult<T> extends CliResult {
+  json: T
+}
+
 export interface CliOptions {
   /** TRADEDESK_HOME for this run */
   home: string
@@ -110,7 +115,8 @@ async function createDatabase(home: string): Promise<string> {
   // The home was just made, so a database of that name is a leftover of an aborted run: start over.
   await db.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [name])
   await db.raw('CREATE DATABASE ??', [name])
-  const url = new URL(TEST_PG_URL!)
+  if (!TEST_PG_URL) throw new Error('createDatabase: TRADEDESK_TEST_PG_URL is not set')
+  const url = new URL(TEST_PG_URL)
   url.pathname = `/${name}`
   return url.toString()
 }
@@ -165,17 +171,21 @@ export function tempHome(prefix = 'tradedesk-test-'): string {
  * TRADEDESK_DATABASE_URL to the home's database, unless opts.env names TRADEDESK_DATABASE_URL itself.
  */
 async function runEnv(opts: CliOptions): Promise<Record<string, string>> {
-  const env: Record<string, string> = {PATH: process.env.PATH ?? '', HOME: opts.home, TRADEDESK_HOME: opts.home}
+  const env = new Map<string, string>([
+    ['PATH', process.env.PATH ?? ''],
+    ['HOME', opts.home],
+    ['TRADEDESK_HOME', opts.home],
+  ])
   for (const [k, v] of Object.entries(opts.env ?? {})) {
-    if (v === undefined) delete env[k]
-    else env[k] = v
+    if (v === undefined) env.delete(k)
+    else env.set(k, v)
   }
 
   if (TEST_PG_URL && !(opts.env && 'TRADEDESK_DATABASE_URL' in opts.env)) {
-    env.TRADEDESK_DATABASE_URL = await databaseUrlFor(env.TRADEDESK_HOME ?? env.HOME ?? opts.home)
+    env.set('TRADEDESK_DATABASE_URL', await databaseUrlFor(env.get('TRADEDESK_HOME') ?? env.get('HOME') ?? opts.home))
   }
 
-  return env
+  return Object.fromEntries(env)
 }
 
 /**
@@ -241,15 +251,19 @@ export async function runCli(args: string[], opts: CliOptions): Promise<CliResul
   return opts.binary ? runBinary(args, opts) : runInProcess(args, opts)
 }
 
-/** Runs with --json and parses stdout; fails loudly when stdout is not exactly one JSON document. */
-export async function runJson<T = any>(args: string[], opts: CliOptions): Promise<CliResult & {json: T}> {
+/**
+ * Runs with --json and parses stdout; fails loudly when stdout is not exactly one JSON document.
+ * The answer is read as T: name the SPEC's type of it (test/support/json.ts).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- default for callers that do not name T yet (issue 12); unknown would break them
+export async function runJson<T = any>(args: string[], opts: CliOptions): Promise<JsonResult<T>> {
   const result = await runCli([...args, '--json'], opts)
   let json: T
   try {
     json = JSON.parse(result.stdout) as T
   } catch {
     throw new Error(
-      `stdout of \`tradedesk ${args.join(' ')} --json\` is not JSON (exit ${result.code}):\n${result.stdout}\nstderr:\n${result.stderr}`,
+      `stdout of \`tradedesk ${args.join(' ')} --json\` is not JSON (exit ${String(result.code)}):\n${result.stdout}\nstderr:\n${result.stderr}`,
     )
   }
 
