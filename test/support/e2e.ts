@@ -12,7 +12,7 @@ import {Decimal} from 'decimal.js'
 import knexFactory from 'knex'
 
 import * as cliSupport from './cli.js'
-import {type CliOptions, type CliResult, runCli, runJson} from './cli.js'
+import {type CliOptions, type CliResult, type JsonResult, runCli, runJson} from './cli.js'
 import type {BalanceJson, ErrorJson, HistoryJson, TradeJson, ValidationJson} from './json.js'
 
 // ---------------------------------------------------------------------------------------------
@@ -123,7 +123,7 @@ const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/
 
 export function expectDecimalString(value: unknown, what = 'value'): asserts value is string {
   expect(value, `${what} must be a decimal string`).to.be.a('string')
-  expect(value as string, `${what} must be a plain decimal (no exponent)`).to.match(DECIMAL_STRING)
+  expect(value, `${what} must be a plain decimal (no exponent)`).to.match(DECIMAL_STRING)
 }
 
 export function expectDecimalOrNull(value: unknown, what = 'value'): void {
@@ -139,7 +139,7 @@ export function expectDec(value: unknown, expected: Decimal.Value, what = 'value
 
 export function expectIso(value: unknown, what = 'timestamp'): asserts value is string {
   expect(value, `${what} must be an ISO 8601 UTC string`).to.be.a('string')
-  expect(value as string, `${what} must be ISO 8601 UTC`).to.match(ISO_UTC)
+  expect(value, `${what} must be ISO 8601 UTC`).to.match(ISO_UTC)
   expect(Number.isNaN(Date.parse(value as string)), `${what} must be a real date`).to.equal(false)
 }
 
@@ -153,10 +153,30 @@ export function defined<T>(value: T | null | undefined, what = 'value'): T {
   return value
 }
 
+/** value is a string (chai's check); narrows it for the checks that follow. */
+function expectString(value: unknown, what?: string): asserts value is string {
+  expect(value, what).to.be.a('string')
+}
+
+/** value is an array (chai's check); narrows it for the checks that follow. */
+function expectArray(value: unknown, what?: string): asserts value is unknown[] {
+  expect(value, what).to.be.an('array')
+}
+
+/** value is an object with exactly these keys (chai's check); narrows it so that its fields can be checked. */
+function expectKeys(value: unknown, keys: string[], what?: string): asserts value is Record<string, unknown> {
+  expect(value, what).to.have.all.keys(keys)
+}
+
+/** value is an object with at least these keys (chai's check); narrows it so that its fields can be checked. */
+function expectIncludesKeys(value: unknown, keys: string[], what?: string): asserts value is Record<string, unknown> {
+  expect(value, what).to.include.all.keys(keys)
+}
+
 /** A trade record of the SPEC: exact keys and the type of every field. */
-export function expectTradeRecord(t: any): asserts t is TradeJson {
+export function expectTradeRecord(t: unknown): asserts t is TradeJson {
   expect(t).to.be.an('object')
-  expect(t).to.have.all.keys(TRADE_KEYS)
+  expectKeys(t, TRADE_KEYS)
   expect(t.id, 'id').to.be.a('number')
   expect(Number.isInteger(t.id), 'id is an integer').to.equal(true)
   expect(t.broker).to.be.a('string')
@@ -183,14 +203,14 @@ export function expectTradeRecord(t: any): asserts t is TradeJson {
   expectStringOrNull(t.notes, 'notes')
 }
 
-export function expectBalanceJson(json: any, broker: string, exchange = 'paper'): asserts json is BalanceJson {
-  expect(json).to.have.all.keys(BALANCE_KEYS)
+export function expectBalanceJson(json: unknown, broker: string, exchange = 'paper'): asserts json is BalanceJson {
+  expectKeys(json, BALANCE_KEYS)
   expect(json.broker).to.equal(broker)
   expect(json.exchange).to.equal(exchange)
-  expect(json.balances).to.be.an('array')
+  expectArray(json.balances)
   for (const b of json.balances) {
-    expect(b).to.have.all.keys(BALANCE_ROW_KEYS)
-    expect(b.asset).to.be.a('string')
+    expectKeys(b, BALANCE_ROW_KEYS)
+    expectString(b.asset)
     expectDecimalString(b.free, `${b.asset}.free`)
     expectDecimalString(b.used, `${b.asset}.used`)
     expectDecimalString(b.total, `${b.asset}.total`)
@@ -198,21 +218,21 @@ export function expectBalanceJson(json: any, broker: string, exchange = 'paper')
   }
 }
 
-export function expectValidationJson(json: any): asserts json is ValidationJson {
-  expect(json).to.have.all.keys(VALIDATE_KEYS)
+export function expectValidationJson(json: unknown): asserts json is ValidationJson {
+  expectKeys(json, VALIDATE_KEYS)
   expect(json.valid).to.be.a('boolean')
-  expect(json.errors).to.be.an('array')
+  expectArray(json.errors)
   for (const e of json.errors) {
-    expect(e).to.include.all.keys('code', 'message')
+    expectIncludesKeys(e, ['code', 'message'])
     expect(e.code).to.be.a('string')
     expect(e.message).to.be.a('string').and.not.equal('')
   }
 
   expect(json.warnings).to.be.an('array')
-  expect(json.order).to.have.all.keys(VALIDATE_ORDER_KEYS)
+  expectKeys(json.order, VALIDATE_ORDER_KEYS)
   for (const k of ['quantity', 'price', 'total_value', 'estimated_fee'])
     expectDecimalOrNull(json.order[k], `order.${k}`)
-  expect(json.balance).to.have.all.keys(VALIDATE_BALANCE_KEYS)
+  expectKeys(json.balance, VALIDATE_BALANCE_KEYS)
   expectDecimalOrNull(json.balance.free, 'balance.free')
   expectDecimalOrNull(json.balance.required, 'balance.required')
   expect(json.valid, 'valid iff no errors').to.equal(json.errors.length === 0)
@@ -225,7 +245,7 @@ export function expectJsonError(result: CliResult, exitCode: number, what = ''):
     json = JSON.parse(result.stdout) as ErrorJson
   } catch {
     throw new Error(
-      `${what}: stdout is not exactly one JSON document (exit ${result.code}):\n${result.stdout}\nstderr:\n${result.stderr}`,
+      `${what}: stdout is not exactly one JSON document (exit ${String(result.code)}):\n${result.stdout}\nstderr:\n${result.stderr}`,
     )
   }
 
@@ -259,10 +279,11 @@ export function expectNoStackTrace(text: string, what = ''): void {
   expect(text, `${what}: no stack trace`).to.not.match(/\n\s+at .+(\(|:\d+:\d+)/)
 }
 
-const ANSI = /\u001B\[/
+/** What every ANSI escape code starts with: ESC [ (the control sequence introducer). */
+const ANSI = '\u001B['
 export function expectNoAnsi(result: CliResult, what = ''): void {
-  expect(ANSI.test(result.stdout), `${what}: no ANSI escape codes on piped stdout`).to.equal(false)
-  expect(ANSI.test(result.stderr), `${what}: no ANSI escape codes on piped stderr`).to.equal(false)
+  expect(result.stdout.includes(ANSI), `${what}: no ANSI escape codes on piped stdout`).to.equal(false)
+  expect(result.stderr.includes(ANSI), `${what}: no ANSI escape codes on piped stderr`).to.equal(false)
 }
 
 /** Human output: exit 0, text on stdout, no color codes when piped, and not JSON. */
@@ -329,11 +350,14 @@ export class Cli {
     return this.gate(() => runCli(args, this.opts(env)))
   }
 
-  async json<T = any>(args: string[], env?: Record<string, string | undefined>): Promise<CliResult & {json: T}> {
+  /** Runs with --json; stdout parsed, read as T (name the SPEC's type of the answer). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- default for callers that do not name T yet (issue 12); unknown would break them
+  async json<T = any>(args: string[], env?: Record<string, string | undefined>): Promise<JsonResult<T>> {
     return this.gate(() => runJson<T>(args, this.opts(env)))
   }
 
-  /** Runs with --json and expects exit 0; returns the parsed JSON. */
+  /** Runs with --json and expects exit 0; returns the parsed JSON, read as T. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- default for callers that do not name T yet (issue 12); unknown would break them
   async ok<T = any>(args: string[], env?: Record<string, string | undefined>): Promise<T> {
     const r = await this.json<T>(args, env)
     expect(r.code, `tradedesk ${args.join(' ')} --json\nstdout: ${r.stdout}\nstderr: ${r.stderr}`).to.equal(0)
@@ -402,13 +426,44 @@ export interface SnapshotMarket {
   tick: Decimal
 }
 
+/** A row of the snapshot's ticker-24hr.json (Binance's GET /api/v3/ticker/24hr): the fields read here. */
+interface TickerRow {
+  symbol: string
+  lastPrice: string
+  bidPrice: string
+  askPrice: string
+  priceChangePercent: string
+  closeTime: number
+}
+
+/** A symbol of the snapshot's exchangeInfo.json (Binance's GET /api/v3/exchangeInfo): the fields read here. */
+interface ExchangeInfoSymbol {
+  symbol: string
+  baseAsset: string
+  quoteAsset: string
+  status: string
+  isSpotTradingAllowed?: boolean
+  filters: {filterType: string}[]
+}
+
+interface LotSizeFilter {
+  filterType: 'LOT_SIZE'
+  stepSize: string
+  minQty: string
+}
+
+interface PriceFilter {
+  filterType: 'PRICE_FILTER'
+  tickSize: string
+}
+
 let tickerCache: Map<string, SnapshotTicker> | undefined
 let marketCache: SnapshotMarket[] | undefined
 
 /** Ticker by Binance id (BTCUSDT), rows with a zero price left out (they have no price). */
 export function tickers(): Map<string, SnapshotTicker> {
   if (!tickerCache) {
-    const rows = JSON.parse(readFileSync(join(DATA, 'ticker-24hr.json'), 'utf8')) as any[]
+    const rows = JSON.parse(readFileSync(join(DATA, 'ticker-24hr.json'), 'utf8')) as TickerRow[]
     tickerCache = new Map()
     for (const r of rows) {
       if (new Decimal(r.lastPrice).isZero()) continue
@@ -433,10 +488,11 @@ export function ticker(id: string): SnapshotTicker {
 
 export function markets(): SnapshotMarket[] {
   if (!marketCache) {
-    const info = JSON.parse(readFileSync(join(DATA, 'exchangeInfo.json'), 'utf8')) as {symbols: any[]}
+    const info = JSON.parse(readFileSync(join(DATA, 'exchangeInfo.json'), 'utf8')) as {symbols: ExchangeInfoSymbol[]}
     marketCache = info.symbols.map((s) => {
-      const lot = s.filters.find((f: any) => f.filterType === 'LOT_SIZE')
-      const price = s.filters.find((f: any) => f.filterType === 'PRICE_FILTER')
+      const lot = s.filters.find((f): f is LotSizeFilter => f.filterType === 'LOT_SIZE')
+      const price = s.filters.find((f): f is PriceFilter => f.filterType === 'PRICE_FILTER')
+      if (!lot || !price) throw new Error(`${s.symbol} has no LOT_SIZE or PRICE_FILTER filter in the snapshot`)
       return {
         symbol: `${s.baseAsset}/${s.quoteAsset}`,
         id: s.symbol,
@@ -523,7 +579,15 @@ export async function dbState(
     const balances = await db('paper_balances')
       .select('broker_id', 'asset', 'free', 'used')
       .orderBy(['broker_id', 'asset'])
-    const brokers = await db('brokers').select('id', 'profile', 'name', 'exchange', 'is_default').orderBy('id')
+    const brokers = await db('brokers')
+      .select<{id: number; profile: string; name: string; exchange: string; is_default: number | boolean}[]>(
+        'id',
+        'profile',
+        'name',
+        'exchange',
+        'is_default',
+      )
+      .orderBy('id')
     return {
       trades: await count('trades'),
       orders: await count('paper_orders'),
