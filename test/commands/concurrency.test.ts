@@ -3,6 +3,22 @@ import {expect} from 'chai'
 import {Decimal} from 'decimal.js'
 
 import {type CliResult, runCli, runJson, tempHome, withJournal} from '../support/cli.js'
+import {defined} from '../support/e2e.js'
+import type {BalanceJson, HistoryJson} from '../support/json.js'
+
+/** The columns of a journal row this test reads. */
+interface TradeRow {
+  id: number
+  client_order_id: string
+  status: string
+  symbol: string
+  side: string
+  quantity: string
+  filled_quantity: string | null
+  filled_price: string | null
+  fees: string | null
+  created_at: string
+}
 
 /** Concurrent runs of the real binary on one journal: SQLite, or PostgreSQL with TRADEDESK_TEST_PG_URL. */
 describe('concurrent trades', function () {
@@ -23,29 +39,40 @@ describe('concurrent trades', function () {
     }
 
     await Promise.all(Array.from({length: 16}, worker))
-    expect(failures.map((f) => `exit ${f.code}: ${f.stdout}${f.stderr}`)).to.deep.equal([])
+    expect(failures.map((f) => `exit ${String(f.code)}: ${f.stdout}${f.stderr}`)).to.deep.equal([])
 
-    const trades = await withJournal(home, (db) => db('trades').select('*').orderBy('id'))
+    const trades = await withJournal(home, (db) => db('trades').select<TradeRow[]>('*').orderBy('id'))
     expect(trades).to.have.length(160)
     expect(new Set(trades.map((t) => t.client_order_id)).size, 'unique client order ids').to.equal(160)
     let spent = new Decimal(0)
     let bought = new Decimal(0)
     for (const t of trades) {
-      expect(t, `trade ${t.id}`).to.include({
+      expect(t, `trade ${String(t.id)}`).to.include({
         status: 'filled',
         symbol: 'BTC/USDT',
         side: 'buy',
         quantity: '0.0002',
         filled_quantity: '0.0002',
       })
-      spent = spent.plus(new Decimal(t.filled_quantity).mul(t.filled_price).plus(t.fees))
-      bought = bought.plus(t.filled_quantity)
+      const quantity = defined(t.filled_quantity, `trade ${String(t.id)} filled_quantity`)
+      spent = spent.plus(
+        new Decimal(quantity)
+          .mul(defined(t.filled_price, `trade ${String(t.id)} filled_price`))
+          .plus(defined(t.fees, `trade ${String(t.id)} fees`)),
+      )
+      bought = bought.plus(quantity)
     }
 
-    const balance = await runJson(['balance'], {home})
+    const balance = await runJson<BalanceJson>(['balance'], {home})
     expect(balance.code, balance.stderr).to.equal(0)
-    const usdt = balance.json.balances.find((b: {asset: string}) => b.asset === 'USDT')
-    const btc = balance.json.balances.find((b: {asset: string}) => b.asset === 'BTC')
+    const usdt = defined(
+      balance.json.balances.find((b) => b.asset === 'USDT'),
+      'the USDT balance',
+    )
+    const btc = defined(
+      balance.json.balances.find((b) => b.asset === 'BTC'),
+      'the BTC balance',
+    )
     expect(usdt.free, 'USDT = 10000 - sum(filled_quantity * filled_price + fees)').to.equal(
       new Decimal(10_000).minus(spent).toFixed(),
     )
@@ -53,8 +80,8 @@ describe('concurrent trades', function () {
     expect(btc.free).to.equal(bought.toFixed())
     expect(bought.toFixed()).to.equal('0.032')
 
-    const history = await runJson(['history', '--limit', '1000'], {home})
-    const ids = history.json.trades.map((t: {id: number}) => t.id)
+    const history = await runJson<HistoryJson>(['history', '--limit', '1000'], {home})
+    const ids = history.json.trades.map((t) => t.id)
     const newestFirst = [...trades].sort((a, b) =>
       a.created_at === b.created_at ? b.id - a.id : a.created_at < b.created_at ? 1 : -1,
     )
