@@ -15,6 +15,7 @@ import {
   expectNoStackTrace,
   expectValidationJson,
 } from '../support/e2e.js'
+import type {BalanceJson, ErrorJson, HistoryJson} from '../support/json.js'
 
 interface Case {
   name: string
@@ -118,24 +119,25 @@ const cases: Case[] = [
 
 describe('bad input: trade and validate (paper)', () => {
   const cli = new Cli(tempHome())
-  let startHistory: any
-  let startBalance: any
+  let startHistory: HistoryJson
+  let startBalance: BalanceJson
 
   before(async () => {
-    startHistory = await cli.ok(['history'])
-    startBalance = await cli.ok(['balance', '--all'])
+    startHistory = await cli.ok<HistoryJson>(['history'])
+    startBalance = await cli.ok<BalanceJson>(['balance', '--all'])
     expect(startHistory.trades).to.deep.equal([])
   })
 
   for (const c of cases) {
-    it(`${c.name}: exit ${c.code}, a clear message, nothing sent or recorded`, async () => {
+    it(`${c.name}: exit ${String(c.code)}, a clear message, nothing sent or recorded`, async () => {
       const before = await dbState(cli.home)
       const [tradeJson, validateJson] = await Promise.all([
-        cli.json(tradeArgs(c)),
-        c.tradeOnly ? Promise.resolve(null) : cli.json(['validate', ...c.args]),
+        cli.json<ErrorJson>(tradeArgs(c)),
+        // exit 3: validate's own JSON (narrowed by expectValidationJson below); otherwise the error envelope
+        c.tradeOnly ? Promise.resolve(null) : cli.json<unknown>(['validate', ...c.args]),
       ])
 
-      const tradeCode = c.tradeCodes?.includes(tradeJson.code!) ? tradeJson.code! : c.code
+      const tradeCode = tradeJson.code !== null && c.tradeCodes?.includes(tradeJson.code) ? tradeJson.code : c.code
       const err = expectJsonError(tradeJson, tradeCode, `trade ${c.name} --json`)
       expect(err.message, `trade ${c.name} --json message`).to.match(c.mention)
       if (c.validationCode && tradeCode === 3) expect(err.message).to.include(c.validationCode)
@@ -146,10 +148,10 @@ describe('bad input: trade and validate (paper)', () => {
           expect(validateJson.code, `validate ${c.name} exit code`).to.equal(3)
           expectValidationJson(validateJson.json)
           expect(validateJson.json.valid).to.equal(false)
-          const codes = validateJson.json.errors.map((e: any) => e.code)
+          const codes = validateJson.json.errors.map((e) => e.code)
           expect(codes).to.include(c.validationCode)
           for (const code of codes) expect(VALIDATION_CODES).to.include(code)
-          expect(validateJson.json.errors.map((e: any) => e.message).join(' ')).to.match(c.mention)
+          expect(validateJson.json.errors.map((e) => e.message).join(' ')).to.match(c.mention)
         } else {
           const verr = expectJsonError(validateJson, c.code, `validate ${c.name} --json`)
           expect(verr.message, `validate ${c.name} --json message`).to.match(c.mention)
@@ -180,7 +182,7 @@ describe('bad input: trade and validate (paper)', () => {
     const results = await Promise.all(picks.map((c) => cli.run(tradeArgs(c))))
     results.forEach((r, i) => {
       const c = picks[i]
-      const code = c.tradeCodes?.includes(r.code!) ? r.code! : c.code
+      const code = r.code !== null && c.tradeCodes?.includes(r.code) ? r.code : c.code
       expect(expectHumanError(r, code, `trade ${c.name}`), `trade ${c.name} stderr`).to.match(c.mention)
       expect(r.stdout, `trade ${c.name}: nothing on stdout`).to.equal('')
     })
@@ -188,7 +190,10 @@ describe('bad input: trade and validate (paper)', () => {
   })
 
   it('after the whole matrix: no journal row and the same balances (history --json, balance --json)', async () => {
-    const [history, balance] = await Promise.all([cli.ok(['history']), cli.ok(['balance', '--all'])])
+    const [history, balance] = await Promise.all([
+      cli.ok<HistoryJson>(['history']),
+      cli.ok<BalanceJson>(['balance', '--all']),
+    ])
     expect(history).to.deep.equal(startHistory)
     expect(history.trades).to.deep.equal([])
     expect(balance).to.deep.equal(startBalance)
