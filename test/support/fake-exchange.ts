@@ -116,7 +116,7 @@ export function bodyParams(body: string): Record<string, string> {
   if (text.startsWith('{') || text.startsWith('[')) {
     try {
       const parsed = JSON.parse(text) as unknown
-      const object = Array.isArray(parsed) ? (parsed.length === 1 ? parsed[0] : {}) : parsed
+      const object: unknown = Array.isArray(parsed) ? (parsed.length === 1 ? parsed[0] : {}) : parsed
       for (const [k, v] of Object.entries((object ?? {}) as Record<string, unknown>)) {
         out[k] = typeof v === 'string' ? v : JSON.stringify(v)
       }
@@ -185,20 +185,25 @@ export async function startFakeServer(name: string, dialect: Dialect, port = 0):
       const fault = takeFault(method, path)
       switch (fault?.kind) {
         case 'hang':
-          return hang(res)
+          hang(res)
+          return
         case 'server-error':
-          return send(res, dialect.serverError())
+          send(res, dialect.serverError())
+          return
         case 'rate-limit':
-          return send(res, dialect.rateLimited())
+          send(res, dialect.rateLimited())
+          return
         case 'accept-then-hang':
           dialect.route(request)
-          return hang(res)
+          hang(res)
+          return
         case 'malformed-json': {
           const text = dialect.route(request).body
-          return send(res, {status: 200, body: text.slice(0, Math.max(1, Math.floor(text.length / 2)))})
+          send(res, {status: 200, body: text.slice(0, Math.max(1, Math.floor(text.length / 2)))})
+          return
         }
         default:
-          return send(res, dialect.route(request))
+          send(res, dialect.route(request))
       }
     })
   })
@@ -215,7 +220,7 @@ export async function startFakeServer(name: string, dialect: Dialect, port = 0):
   let closed: Promise<void> | undefined
 
   return {
-    url: `http://127.0.0.1:${address.port}`,
+    url: `http://127.0.0.1:${String(address.port)}`,
     requests,
     injectFault(fault) {
       const times = fault.times ?? 1
@@ -236,7 +241,9 @@ export async function startFakeServer(name: string, dialect: Dialect, port = 0):
       closed ??= new Promise<void>((resolve) => {
         for (const res of hanging) res.socket?.destroy()
         hanging.clear()
-        server.close(() => resolve())
+        server.close(() => {
+          resolve()
+        })
         server.closeAllConnections()
       })
       return closed
