@@ -29,9 +29,10 @@ let symbols: Map<string, {base: string; quote: string}> | undefined
 function unified(id: string): string {
   symbols ??= new Map(
     (
-      JSON.parse(readFileSync(new URL('../../data/binance-spot/exchangeInfo.json', import.meta.url), 'utf8'))
-        .symbols as {symbol: string; baseAsset: string; quoteAsset: string}[]
-    ).map((s) => [s.symbol, {base: s.baseAsset, quote: s.quoteAsset}]),
+      JSON.parse(readFileSync(new URL('../../data/binance-spot/exchangeInfo.json', import.meta.url), 'utf8')) as {
+        symbols: {symbol: string; baseAsset: string; quoteAsset: string}[]
+      }
+    ).symbols.map((s) => [s.symbol, {base: s.baseAsset, quote: s.quoteAsset}]),
   )
   const s = symbols.get(id)
   if (!s) throw new Error(`fake-binance-view: unknown symbol ${id}`)
@@ -58,9 +59,16 @@ export async function startFakeBinanceView(
     get requests() {
       return fake.requests.map((r) => ({...r, body: '', headers: {}}))
     },
-    injectFault: (f) => fake.injectFault({method: f.method, path: f.path, kind: KINDS[f.kind], times: f.times}),
-    clearFaults: () => fake.clearFaults(),
-    onRequest: (hook) => fake.onRequest((r) => hook({...r, body: '', headers: {}})),
+    injectFault: (f) => {
+      fake.injectFault({method: f.method, path: f.path, kind: KINDS[f.kind], times: f.times})
+    },
+    clearFaults: () => {
+      fake.clearFaults()
+    },
+    onRequest: (hook) =>
+      fake.onRequest((r) => {
+        hook({...r, body: '', headers: {}})
+      }),
     orders: () =>
       fake.orders().map((o): FakeOrderView => {
         const fee = o.fills.reduce((sum, f) => sum.plus(f.commission), new Decimal(0))
@@ -85,8 +93,9 @@ export async function startFakeBinanceView(
       const b = fake.balance(asset)
       return {free: canon(b.free), locked: canon(b.locked)}
     },
-    setPrice: (symbol, p) =>
-      fake.setTicker(symbol.replace('/', ''), {lastPrice: p.last, bidPrice: p.bid, askPrice: p.ask}),
+    setPrice: (symbol, p) => {
+      fake.setTicker(symbol.replace('/', ''), {lastPrice: p.last, bidPrice: p.bid, askPrice: p.ask})
+    },
     close: () => fake.close(),
   }
 }
