@@ -203,7 +203,11 @@ interface RawExchangeInfo {
   symbols: RawSymbol[]
 }
 
-type Ticker = Record<string, string | number> & {symbol: string}
+/** A row of the 24hr-ticker snapshot (or one setTicker made): any field but the symbol can be missing. */
+type Ticker = Partial<Record<string, string | number>> & {symbol: string}
+
+/** A request's parameters, as a route reads them: any of them can be missing. */
+type Params = Readonly<Partial<Record<string, string>>>
 
 interface MarketData {
   exchangeInfoRaw: Buffer
@@ -364,6 +368,15 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
     return s.filters.find((f) => f.filterType === type)
   }
 
+  /** A number a filter gives (Binance writes them as strings), or `dflt` when the filter leaves it out. */
+  function filterNumber(f: RawFilter, key: string, dflt?: string): Dec {
+    const v = f[key] ?? dflt
+    if (typeof v !== 'string' && typeof v !== 'number') {
+      throw new Error(`fake-binance: the ${f.filterType} filter has no ${key}`)
+    }
+    return new D(String(v))
+  }
+
   function bal(asset: string): Balance {
     let b = balances.get(asset)
     if (!b) {
@@ -460,7 +473,7 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
       .join('&')
   }
 
-  function authenticate(req: http.IncomingMessage, rawQuery: string, rawBody: string, p: Record<string, string>): void {
+  function authenticate(req: http.IncomingMessage, rawQuery: string, rawBody: string, p: Params): void {
     const key = req.headers['x-mbx-apikey']
     if (key === undefined || key === '') throw new BinanceError(401, -2014, 'API-key format invalid.')
     if (key !== apiKey) throw new BinanceError(401, -2015, 'Invalid API-key, IP, or permissions for action.')
@@ -485,7 +498,7 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
       throw new BinanceError(400, -1021, 'Timestamp for this request is outside of the recvWindow.')
   }
 
-  function decimalParam(p: Record<string, string>, name: string): Dec | undefined {
+  function decimalParam(p: Params, name: string): Dec | undefined {
     const v = p[name]
     if (v === undefined || v === '') return undefined
     if (!NUMBER_RE.test(v)) {
@@ -498,7 +511,7 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
     return new D(v)
   }
 
-  function intParam(p: Record<string, string>, name: string): number | undefined {
+  function intParam(p: Params, name: string): number | undefined {
     const v = p[name]
     if (v === undefined || v === '') return undefined
     if (!/^-?\d+$/.test(v))
@@ -510,19 +523,19 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
     return Number(v)
   }
 
-  function limitParam(p: Record<string, string>, dflt: number, max: number): number {
+  function limitParam(p: Params, dflt: number, max: number): number {
     const l = intParam(p, 'limit')
     if (l === undefined) return dflt
     if (l <= 0)
       throw new BinanceError(
         400,
         -1100,
-        "Illegal characters found in parameter 'limit'; legal range is '1-" + max + "'.",
+        `Illegal characters found in parameter 'limit'; legal range is '1-${String(max)}'.`,
       )
     return Math.min(l, max)
   }
 
-  function symbolsParam(p: Record<string, string>): string[] | undefined {
+  function symbolsParam(p: Params): string[] | undefined {
     if (p.symbols === undefined) return undefined
     let list: unknown
     try {
@@ -657,7 +670,7 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
     }
   }
 
-  function findOrder(p: Record<string, string>, s: RawSymbol, notFound: () => BinanceError): Order {
+  function findOrder(p: Params, s: RawSymbol, notFound: () => BinanceError): Order {
     const orderId = intParam(p, 'orderId')
     const origClientOrderId = p.origClientOrderId
     if (orderId === undefined && (origClientOrderId === undefined || origClientOrderId === '')) {
@@ -694,7 +707,7 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
 
   // ---- the order endpoint ----
 
-  function placeOrder(p: Record<string, string>, test: boolean): Reply {
+  function placeOrder(p: Params, test: boolean): Reply {
     const s = symbolInfo(p.symbol)
     const side = p.side
     if (side === undefined || side === '') throw mandatory('side')
@@ -783,8 +796,11 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
     const isMarket = type === 'MARKET'
     // the price the order would execute at right now (taker), if the book is not empty
     const bookPrice = side === 'BUY' ? buyPrice(s.symbol) : sellPrice(s.symbol)
-    if (isMarket && bookPrice === undefined) {
-      throw new BinanceError(400, -2010, 'Order book liquidity is less than symbol minimum quantity.')
+    // what the order is valued at: the book for a market order, else its limit price (asked for above)
+    const refPrice = isMarket ? bookPrice : price
+    if (refPrice === undefined) {
+      if (isMarket) throw new BinanceError(400, -2010, 'Order book liquidity is less than symbol minimum quantity.')
+      throw mandatory('price')
     }
 
     const lot = filter(s, 'LOT_SIZE')
@@ -794,40 +810,40 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
     if (isMarket && quoteOrderQty !== undefined) {
       // quantity is derived from the quote amount at the book price, truncated to the step
       const step = mlotStep.gt(0) ? mlotStep : lotStep
-      quantity = floorStep(quoteOrderQty.div(bookPrice!), step)
+      quantity = floorStep(quoteOrderQty.div(refPrice), step)
       if (quantity.lte(0)) throw filterFailure(lot ? 'LOT_SIZE' : 'MARKET_LOT_SIZE')
     }
-    const qty = quantity!
-    const refPrice = isMarket ? bookPrice! : price!
+    if (quantity === undefined) throw mandatory('quantity') // every order type asked for it above
+    const qty = quantity
     const notional = isMarket && quoteOrderQty !== undefined ? quoteOrderQty : qty.mul(refPrice)
 
     // filters, in the order the symbol lists them
     for (const f of s.filters) {
       switch (f.filterType) {
         case 'PRICE_FILTER': {
-          if (isMarket) break
-          const min = new D(String(f.minPrice))
-          const max = new D(String(f.maxPrice))
-          const tick = new D(String(f.tickSize))
-          if (min.gt(0) && price!.lt(min)) throw filterFailure('PRICE_FILTER')
-          if (max.gt(0) && price!.gt(max)) throw filterFailure('PRICE_FILTER')
-          if (tick.gt(0) && !price!.sub(min).mod(tick).isZero()) throw filterFailure('PRICE_FILTER')
+          if (isMarket) break // below, refPrice is the limit price
+          const min = filterNumber(f, 'minPrice')
+          const max = filterNumber(f, 'maxPrice')
+          const tick = filterNumber(f, 'tickSize')
+          if (min.gt(0) && refPrice.lt(min)) throw filterFailure('PRICE_FILTER')
+          if (max.gt(0) && refPrice.gt(max)) throw filterFailure('PRICE_FILTER')
+          if (tick.gt(0) && !refPrice.sub(min).mod(tick).isZero()) throw filterFailure('PRICE_FILTER')
           break
         }
         case 'LOT_SIZE':
         case 'MARKET_LOT_SIZE': {
           if (f.filterType === 'MARKET_LOT_SIZE' && !isMarket) break
-          const min = new D(String(f.minQty))
-          const max = new D(String(f.maxQty))
-          const step = new D(String(f.stepSize))
+          const min = filterNumber(f, 'minQty')
+          const max = filterNumber(f, 'maxQty')
+          const step = filterNumber(f, 'stepSize')
           if (qty.lt(min)) throw filterFailure(f.filterType)
           if (max.gt(0) && qty.gt(max)) throw filterFailure(f.filterType)
           if (step.gt(0) && !qty.sub(min).mod(step).isZero()) throw filterFailure(f.filterType)
           break
         }
         case 'NOTIONAL': {
-          const min = new D(String(f.minNotional))
-          const max = new D(String(f.maxNotional ?? '0'))
+          const min = filterNumber(f, 'minNotional')
+          const max = filterNumber(f, 'maxNotional', '0')
           const applyMin = !isMarket || f.applyMinToMarket !== false
           const applyMax = !isMarket || f.applyMaxToMarket === true
           if (applyMin && notional.lt(min)) throw filterFailure('NOTIONAL')
@@ -835,7 +851,7 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
           break
         }
         case 'MIN_NOTIONAL': {
-          const min = new D(String(f.minNotional))
+          const min = filterNumber(f, 'minNotional')
           if ((!isMarket || f.applyToMarket !== false) && notional.lt(min)) throw filterFailure('MIN_NOTIONAL')
           break
         }
@@ -851,9 +867,13 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
       }
     }
 
-    const crosses =
-      bookPrice !== undefined && (isMarket || (side === 'BUY' ? price!.gte(bookPrice) : price!.lte(bookPrice)))
-    if (type === 'LIMIT_MAKER' && crosses) throw new BinanceError(400, -2010, 'Order would immediately match and take.')
+    // the book price the order takes at once, when it crosses the book (a market order always does)
+    const takeAt =
+      bookPrice !== undefined && (isMarket || (side === 'BUY' ? refPrice.gte(bookPrice) : refPrice.lte(bookPrice)))
+        ? bookPrice
+        : undefined
+    if (type === 'LIMIT_MAKER' && takeAt !== undefined)
+      throw new BinanceError(400, -2010, 'Order would immediately match and take.')
 
     if (test) return json(200, {})
 
@@ -882,7 +902,7 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
       clientOrderId,
       side,
       type,
-      timeInForce: timeInForce!,
+      timeInForce,
       price: price ?? ZERO,
       origQty: qty,
       origQuoteOrderQty: quoteOrderQty ?? ZERO,
@@ -897,11 +917,11 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
     }
     orders.push(o)
 
-    if (crosses) {
+    if (takeAt !== undefined) {
       const fullFill = fillRatio.eq(1)
       let fillQty = fullFill ? qty : floorStep(qty.mul(fillRatio), lotStep)
       if (timeInForce === 'FOK' && !fillQty.eq(qty)) fillQty = ZERO
-      execute(o, fillQty, bookPrice!, false, now)
+      execute(o, fillQty, takeAt, false, now)
     }
     const rest = o.origQty.sub(o.executedQty)
     if (rest.isZero()) o.status = 'FILLED'
@@ -940,8 +960,8 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
 
   // ---- routes ----
 
-  type Handler = (p: Record<string, string>) => Reply
-  const publicRoutes: Record<string, Handler> = {
+  type Handler = (p: Params) => Reply
+  const publicRoutes: Partial<Record<string, Handler>> = {
     'GET /api/v3/ping': () => json(200, {}),
     'GET /api/v3/time': () => json(200, {serverTime: Date.now()}),
     'GET /api/v3/exchangeInfo': (p) => {
@@ -996,7 +1016,7 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
     },
   }
 
-  function tickerRoute(p: Record<string, string>, view: (t: Ticker) => unknown): Reply {
+  function tickerRoute(p: Params, view: (t: Ticker) => unknown): Reply {
     const md = data()
     const list = symbolsParam(p)
     if (p.symbol !== undefined) {
@@ -1015,7 +1035,7 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
     return json(200, [...md.tickers.values()].map(view))
   }
 
-  const signedRoutes: Record<string, Handler> = {
+  const signedRoutes: Partial<Record<string, Handler>> = {
     'GET /api/v3/account': (p) => {
       const omitZero = p.omitZeroBalances === 'true'
       const list = [...balances.entries()]
@@ -1122,14 +1142,8 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
     },
   }
 
-  function route(
-    req: http.IncomingMessage,
-    pathname: string,
-    rawQuery: string,
-    rawBody: string,
-    p: Record<string, string>,
-  ): Reply {
-    const key = `${req.method} ${pathname}`
+  function route(req: http.IncomingMessage, pathname: string, rawQuery: string, rawBody: string, p: Params): Reply {
+    const key = `${req.method ?? 'GET'} ${pathname}`
     try {
       const pub = publicRoutes[key]
       if (pub) return pub(p)
@@ -1184,42 +1198,49 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
       const fault = takeFault(method, pathname)
       switch (fault?.kind) {
         case 'hang':
-          return hang(res)
+          hang(res)
+          return
         case 'html-503':
-          return send(res, {
+          send(res, {
             status: 503,
             contentType: 'text/html',
             body: '<html><head><title>503 Service Temporarily Unavailable</title></head><body><center><h1>503 Service Temporarily Unavailable</h1></center></body></html>',
           })
+          return
         case 'rate-limit-429':
           res.setHeader('Retry-After', '1')
-          return send(
+          send(
             res,
             json(429, {
               code: -1003,
               msg: 'Too many requests; current limit of IP(127.0.0.1) is 6000 requests per minute. Please use the websocket for live updates to avoid polling the API.',
             }),
           )
+          return
         case 'server-error-500':
-          return send(res, json(500, {code: -1000, msg: 'An unknown error occurred while processing the request.'}))
+          send(res, json(500, {code: -1000, msg: 'An unknown error occurred while processing the request.'}))
+          return
         case 'redirect-302':
           // to the very same URL: a client that follows redirects gets the real answer the second time
           res.setHeader('Location', rawUrl)
-          return send(res, {status: 302, contentType: 'text/plain', body: 'Found'})
+          send(res, {status: 302, contentType: 'text/plain', body: 'Found'})
+          return
         case 'accept-then-hang':
           route(req, pathname, rawQuery, rawBody, p) // processed: the order exists, balances moved
-          return hang(res)
+          hang(res)
+          return
         case 'malformed-json': {
           const r = route(req, pathname, rawQuery, rawBody, p) // processed, but the answer is cut short
           const text = r.body.toString()
-          return send(res, {
+          send(res, {
             status: 200,
             contentType: 'application/json;charset=UTF-8',
             body: text.slice(0, Math.max(1, Math.floor(text.length / 2))),
           })
+          return
         }
         default:
-          return send(res, route(req, pathname, rawQuery, rawBody, p))
+          send(res, route(req, pathname, rawQuery, rawBody, p))
       }
     })
   })
@@ -1236,7 +1257,7 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
   let closed: Promise<void> | undefined
 
   return {
-    url: `http://127.0.0.1:${addr.port}`,
+    url: `http://127.0.0.1:${String(addr.port)}`,
     requests,
     countRequests: (method, p) => requests.filter((r) => r.method === method.toUpperCase() && r.path === p).length,
     injectFault: (fault) => {
@@ -1275,7 +1296,7 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
         t = zeroTicker(symbol)
         md.tickers.set(symbol, t)
       }
-      for (const [k, v] of Object.entries(fields)) {
+      for (const [k, v] of Object.entries<string | undefined>(fields)) {
         if (v === undefined) continue
         if (!NUMBER_RE.test(v)) throw new Error(`fake-binance: setTicker: bad ${k} ${v}`)
         t[k] = fmt(new D(v))
@@ -1287,7 +1308,9 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
         closed = new Promise<void>((resolve) => {
           for (const res of hanging) res.socket?.destroy()
           hanging.clear()
-          server.close(() => resolve())
+          server.close(() => {
+            resolve()
+          })
           server.closeAllConnections()
         })
       }
@@ -1316,7 +1339,7 @@ if (isMain()) {
   let port = 0
   for (let i = 0; i < args.length; i++) {
     const a = args[i]
-    const v = args[i + 1]
+    const v = args.at(i + 1)
     if (a === '--port') port = Number(args[++i])
     else if (a === '--api-key') opts.apiKey = args[++i]
     else if (a === '--secret') opts.secret = args[++i]
