@@ -7,7 +7,7 @@ import crypto from 'node:crypto'
 
 import {expect} from 'chai'
 import ccxt from 'ccxt'
-import type {Exchange} from 'ccxt'
+import type {Balances, coinbase, Exchange, MarketInterface, Order} from 'ccxt'
 import {Decimal} from 'decimal.js'
 
 import {
@@ -19,6 +19,7 @@ import {
   type FakeCoinbaseOptions,
   startFakeCoinbase,
 } from './fake-coinbase.js'
+import {defined} from './e2e.js'
 import {pointAt, rejection} from './fake-exchange.js'
 
 const KEY_NAME = 'organizations/2f1d0c3b-8a7e-4d6c-9b5a-1e2f3a4b5c6d/apiKeys/9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d'
@@ -38,7 +39,50 @@ const D = Decimal.clone({precision: 80})
 const dec = (v: Decimal.Value) => new D(v)
 const floor16 = (d: Decimal) => d.toDecimalPlaces(16, Decimal.ROUND_DOWN)
 
-function makeExchange(fake: FakeCoinbase, cfg: Record<string, unknown> = {}): Exchange {
+/** The raw Coinbase answers the tests read: ccxt keeps each in `info`, typed any. */
+interface CoinbaseProductAnswer {
+  alias: string
+}
+interface CoinbaseAccountsAnswer {
+  accounts: {currency: string; hold: {value: string; currency: string}}[]
+  has_next: boolean
+}
+/** An order as GET /orders/historical/{order_id} shows it (the fields read here). */
+interface CoinbaseOrderAnswer {
+  product_id: string
+  average_filled_price: string
+  filled_value: string
+  filled_size: string
+  time_in_force: string
+}
+/** What the raw calls read of Coinbase's JSON answers: each answer carries some of these fields. */
+interface CoinbaseJson {
+  products?: unknown[]
+  num_products?: number
+  error?: string
+  epochSeconds?: string
+  accounts?: {currency: string}[]
+  size?: number
+  has_next?: boolean
+  cursor?: string
+  success?: boolean
+  results?: unknown[]
+  errs?: string[]
+  error_response?: {error: string; preview_failure_reason: string}
+}
+/** The body of an order request as ccxt sent it (the fields read here). */
+interface OrderRequestBody {
+  client_order_id: string
+  order_configuration: Record<string, unknown>
+}
+
+const accountsAnswer = (b: Balances) => b.info as CoinbaseAccountsAnswer
+const orderAnswer = (o: Order) => o.info as CoinbaseOrderAnswer
+const idOf = (o: Order) => defined(o.id, 'the order id')
+const lastRequest = (fake: FakeCoinbase) => defined(fake.requests.at(-1), 'the last request')
+const jsonOf = (r: {json: CoinbaseJson | undefined}) => defined(r.json, 'the JSON answer')
+
+function makeExchange(fake: FakeCoinbase, cfg: Record<string, unknown> = {}): coinbase {
   const {options, ...rest} = cfg
   const ex = new ccxt.coinbase({
     apiKey: KEY_NAME,
@@ -53,7 +97,7 @@ function makeExchange(fake: FakeCoinbase, cfg: Record<string, unknown> = {}): Ex
 }
 
 let cachedMarkets: Exchange['markets'] | undefined
-async function ready(fake: FakeCoinbase, cfg: Record<string, unknown> = {}): Promise<Exchange> {
+async function ready(fake: FakeCoinbase, cfg: Record<string, unknown> = {}): Promise<coinbase> {
   const ex = makeExchange(fake, cfg)
   if (cachedMarkets) ex.setMarkets(cachedMarkets)
   else {
@@ -110,17 +154,19 @@ async function call(
     body: body === undefined ? undefined : JSON.stringify(body),
   })
   const text = await r.text()
-  let json: Record<string, any> | undefined
+  let json: CoinbaseJson | undefined
   try {
-    json = JSON.parse(text) as Record<string, any>
+    json = JSON.parse(text) as CoinbaseJson
   } catch {
     json = undefined
   }
   return {status: r.status, text, json}
 }
 
-const lastOrderBody = (fake: FakeCoinbase) =>
-  JSON.parse(fake.requests.filter((r) => r.path === ORDER_ROUTE.path).at(-1)!.body)
+const lastOrderBody = (fake: FakeCoinbase) => {
+  const sent = defined(fake.requests.filter((r) => r.path === ORDER_ROUTE.path).at(-1), 'the last order request')
+  return JSON.parse(sent.body) as OrderRequestBody
+}
 
 describe('fake-coinbase (driven by the real ccxt.coinbase)', function () {
   this.timeout(20000)
@@ -149,7 +195,7 @@ describe('fake-coinbase (driven by the real ccxt.coinbase)', function () {
         'GET /api/v3/brokerage/market/products?product_type=FUTURE&contract_expiry_type=PERPETUAL',
         'GET /api/v3/brokerage/transaction_summary',
       ])
-      const markets = ex.markets!
+      const markets = defined(ex.markets, 'the markets') as Record<string, MarketInterface>
       const m = markets['BTC/USD']
       expect(m.id).to.equal('BTC-USD')
       expect(m.spot).to.equal(true)
@@ -157,7 +203,7 @@ describe('fake-coinbase (driven by the real ccxt.coinbase)', function () {
       expect(m.limits.amount).to.deep.equal({min: 1e-8, max: 3400})
       expect(m.limits.cost).to.deep.equal({min: 1, max: 150000000})
       expect([m.taker, m.maker]).to.deep.equal([0.012, 0.006]) // from GET /transaction_summary's fee_tier
-      expect(markets['BTC/USDC'].info.alias).to.equal('BTC-USD')
+      expect((markets['BTC/USDC'].info as CoinbaseProductAnswer).alias).to.equal('BTC-USD')
       expect(markets['MATIC/USD'].active).to.equal(false)
       // quirk: ccxt's hard-coded options.stablePairs gives USDT-USD a 0.001% taker fee whatever the fee tier says
       expect(markets['USDT/USD'].taker).to.equal(0.00001)
@@ -175,7 +221,7 @@ describe('fake-coinbase (driven by the real ccxt.coinbase)', function () {
       expect(fake.requests.every((r) => r.path.startsWith('/v2/'))).to.equal(true)
       ex.setMarkets(cachedMarkets ?? (await ready(fake)).markets)
       await rejection(ex.fetchBalance())
-      expect(fake.requests.at(-1)!.path).to.equal('/v2/accounts')
+      expect(lastRequest(fake).path).to.equal('/v2/accounts')
     })
 
     it('fetchTicker uses the market trades endpoint; fetchTickers (products) has no bid/ask; fetchBidsAsks has', async () => {
@@ -186,8 +232,8 @@ describe('fake-coinbase (driven by the real ccxt.coinbase)', function () {
         method: 'GET',
         path: '/api/v3/brokerage/market/products/BTC-USD/ticker',
       })
-      expect(fake.requests.at(-1)!.query).to.deep.equal({limit: '1'})
-      expect(fake.requests.at(-1)!.headers.authorization).to.equal(undefined) // public endpoint
+      expect(lastRequest(fake).query).to.deep.equal({limit: '1'})
+      expect(lastRequest(fake).headers.authorization).to.equal(undefined) // public endpoint
 
       const two = await ex.fetchTickers(['BTC/USD', 'ETH/USD'])
       expect(Object.keys(two).sort()).to.deep.equal(['BTC/USD', 'ETH/USD'])
@@ -210,8 +256,8 @@ describe('fake-coinbase (driven by the real ccxt.coinbase)', function () {
 
     it('products: product_ids filter, limit/offset paging, FUTURE is empty, a single product, 404 for unknown', async () => {
       const page = await call(fake, 'GET', '/api/v3/brokerage/market/products?limit=5&offset=5', undefined, null)
-      expect(page.json!.products).to.have.length(5)
-      expect(page.json!.num_products).to.equal(21)
+      expect(jsonOf(page).products).to.have.length(5)
+      expect(jsonOf(page).num_products).to.equal(21)
       const btc = await call(fake, 'GET', '/api/v3/brokerage/market/products/BTC-USD', undefined, null)
       expect(btc.json).to.deep.include({
         product_id: 'BTC-USD',
@@ -229,9 +275,9 @@ describe('fake-coinbase (driven by the real ccxt.coinbase)', function () {
       expect(fut.json).to.deep.equal({products: [], num_products: 0})
       const nope = await call(fake, 'GET', '/api/v3/brokerage/market/products/NOPE-USD', undefined, null)
       expect(nope.status).to.equal(404)
-      expect(nope.json!.error).to.equal('NOT_FOUND')
+      expect(jsonOf(nope).error).to.equal('NOT_FOUND')
       const time = await call(fake, 'GET', '/api/v3/brokerage/time', undefined, null)
-      expect(Number(time.json!.epochSeconds)).to.be.closeTo(Date.now() / 1000, 5)
+      expect(Number(jsonOf(time).epochSeconds)).to.be.closeTo(Date.now() / 1000, 5)
     })
   })
 
@@ -241,13 +287,16 @@ describe('fake-coinbase (driven by the real ccxt.coinbase)', function () {
       const ex = await ready(f)
       const b = await ex.fetchBalance()
       expect(f.requests.at(-1)).to.deep.include({method: BALANCE_ROUTE.method, path: BALANCE_ROUTE.path})
-      expect(f.requests.at(-1)!.query).to.deep.equal({limit: '250'})
+      expect(lastRequest(f).query).to.deep.equal({limit: '250'})
       expect(b.USD).to.deep.equal({free: 1234.5, used: 0, total: 1234.5})
       expect(b.BTC.free).to.equal(0.25)
-      const usd = (b.info.accounts as Record<string, any>[]).find((a) => a.currency === 'USD')!
+      const usd = defined(
+        accountsAnswer(b).accounts.find((a) => a.currency === 'USD'),
+        'the USD account',
+      )
       expect(usd).to.deep.include({type: 'ACCOUNT_TYPE_FIAT', available_balance: {value: '1234.5', currency: 'USD'}})
       expect(usd.hold).to.deep.equal({value: '0', currency: 'USD'})
-      expect(b.info.has_next).to.equal(false)
+      expect(accountsAnswer(b).has_next).to.equal(false)
     })
 
     it('cursor paging as documented (default 49, has_next + cursor); ccxt does not follow the cursor', async () => {
@@ -256,16 +305,18 @@ describe('fake-coinbase (driven by the real ccxt.coinbase)', function () {
       for (let i = 0; i < 10; i++) {
         const r = await call(fake, 'GET', `/api/v3/brokerage/accounts?limit=5${cursor ? `&cursor=${cursor}` : ''}`)
         expect(r.status).to.equal(200)
-        all.push(...(r.json!.accounts as {currency: string}[]).map((a) => a.currency))
-        expect(r.json!.size).to.equal(r.json!.accounts.length)
-        if (!r.json!.has_next) break
-        cursor = r.json!.cursor
+        const page = jsonOf(r)
+        const accounts = defined(page.accounts, 'the accounts')
+        all.push(...accounts.map((a) => a.currency))
+        expect(page.size).to.equal(accounts.length)
+        if (!page.has_next) break
+        cursor = defined(page.cursor, 'the cursor')
       }
       expect(all).to.have.length(12)
       expect(new Set(all).size).to.equal(12)
       const ex = await ready(fake)
       const b = await ex.fetchBalance({limit: 5})
-      expect(b.info.has_next).to.equal(true)
+      expect(accountsAnswer(b).has_next).to.equal(true)
       expect(Object.keys(b.total)).to.have.length(5) // the other wallets are silently missing
     })
   })
@@ -286,7 +337,7 @@ describe('fake-coinbase (driven by the real ccxt.coinbase)', function () {
       const value = floor16(dec(100).div(dec(TAKER).add(1)))
       const fee = dec(100).minus(value)
       const base = floor16(value.div(BTC_ASK))
-      const o = await ex.fetchOrder(placed.id!, 'BTC/USD')
+      const o = await ex.fetchOrder(idOf(placed), 'BTC/USD')
       expect(o.status).to.equal('closed')
       expect(o.info).to.deep.include({
         status: 'FILLED',
@@ -326,9 +377,9 @@ describe('fake-coinbase (driven by the real ccxt.coinbase)', function () {
       })
       expect(trades[0].takerOrMaker).to.equal('taker')
       expect(trades[0].price).to.equal(Number(BTC_ASK))
-      expect(fake.requests.at(-1)!.query).to.deep.include({product_id: 'BTC-USD', order_ids: placed.id})
+      expect(lastRequest(fake).query).to.deep.include({product_id: 'BTC-USD', order_ids: placed.id})
       // ccxt.coinbase has no fetchOrderTrades: fetchMyTrades with order_ids (or the older order_id) is the way
-      expect(await rejection(ex.fetchOrderTrades(placed.id!, 'BTC/USD'))).to.be.instanceOf(ccxt.NotSupported)
+      expect(await rejection(ex.fetchOrderTrades(idOf(placed), 'BTC/USD'))).to.be.instanceOf(ccxt.NotSupported)
       expect(await ex.fetchMyTrades(undefined, undefined, undefined, {order_id: 'another'})).to.have.length(0)
     })
 
@@ -354,7 +405,7 @@ describe('fake-coinbase (driven by the real ccxt.coinbase)', function () {
       expect(lastOrderBody(f).order_configuration).to.deep.equal({market_market_ioc: {base_size: '0.01'}})
       const proceeds = dec('0.01').mul(BTC_BID)
       const sellFee = proceeds.mul(TAKER)
-      const o = await ex.fetchOrder(sell.id!)
+      const o = await ex.fetchOrder(idOf(sell))
       expect(o.info).to.deep.include({
         filled_size: '0.01',
         filled_value: proceeds.toFixed(),
@@ -375,7 +426,7 @@ describe('fake-coinbase (driven by the real ccxt.coinbase)', function () {
         side: 'BUY',
         order_configuration: {market_market_ioc: {base_size: '0.002'}},
       })
-      expect(r.json!.success).to.equal(true)
+      expect(jsonOf(r).success).to.equal(true)
       const cost = dec('0.002').mul(BTC_ASK)
       usd = usd.minus(cost).minus(cost.mul(TAKER))
       expect(f.balance('USD').free).to.equal(usd.toFixed())
@@ -401,11 +452,11 @@ describe('fake-coinbase (driven by the real ccxt.coinbase)', function () {
         amount: 0.01,
         filled: 0,
       })
-      expect(fake.requests.at(-1)!.path).to.equal(LIST_ORDERS_ROUTE.path)
-      expect(fake.requests.at(-1)!.query).to.deep.include({order_status: 'OPEN', product_id: 'BTC-USD', limit: '100'})
+      expect(lastRequest(fake).path).to.equal(LIST_ORDERS_ROUTE.path)
+      expect(lastRequest(fake).query).to.deep.include({order_status: 'OPEN', product_id: 'BTC-USD', limit: '100'})
 
       fake.setPrice('BTC/USD', {bid: '26990', ask: '26999.99', last: '26999.99'})
-      const filled = await ex.fetchOrder(o.id!)
+      const filled = await ex.fetchOrder(idOf(o))
       expect(filled.status).to.equal('closed')
       const fee = dec(270).mul(MAKER)
       expect(filled.info).to.deep.include({
@@ -425,14 +476,14 @@ describe('fake-coinbase (driven by the real ccxt.coinbase)', function () {
     it('a crossing limit fills at once at the touch (taker); IOC that does not cross is cancelled; post-only rejected', async () => {
       const ex = await ready(fake)
       const cross = await ex.createOrder('BTC/USD', 'limit', 'buy', 0.001, 28000)
-      const c = await ex.fetchOrder(cross.id!)
+      const c = await ex.fetchOrder(idOf(cross))
       expect(c.info).to.deep.include({status: 'FILLED', average_filled_price: BTC_ASK})
       const ioc = await ex.createOrder('BTC/USD', 'limit', 'buy', 0.001, 20000, {timeInForce: 'IOC'})
       expect(lastOrderBody(fake).order_configuration).to.deep.equal({
         sor_limit_ioc: {base_size: '0.001', limit_price: '20000'},
       })
-      const i = await ex.fetchOrder(ioc.id!)
-      expect([i.status, i.info.filled_size, i.info.time_in_force]).to.deep.equal([
+      const i = await ex.fetchOrder(idOf(ioc))
+      expect([i.status, orderAnswer(i).filled_size, orderAnswer(i).time_in_force]).to.deep.equal([
         'canceled',
         '0',
         'IMMEDIATE_OR_CANCEL',
@@ -451,17 +502,17 @@ describe('fake-coinbase (driven by the real ccxt.coinbase)', function () {
       const ex = await ready(f)
       const o = await ex.createOrder('BTC/USD', 'limit', 'sell', 0.1, 30000)
       expect(f.balance('BTC')).to.deep.equal({free: '0.4', locked: '0.1'})
-      const c = await ex.cancelOrder(o.id!, 'BTC/USD')
+      const c = await ex.cancelOrder(idOf(o), 'BTC/USD')
       expect(f.requests.at(-1)).to.deep.include({method: 'POST', path: '/api/v3/brokerage/orders/batch_cancel'})
-      expect(JSON.parse(f.requests.at(-1)!.body)).to.deep.equal({order_ids: [o.id]})
+      expect(JSON.parse(lastRequest(f).body)).to.deep.equal({order_ids: [o.id]})
       expect(c.info).to.deep.equal({success: true, failure_reason: 'UNKNOWN_CANCEL_FAILURE_REASON', order_id: o.id})
       expect([c.id, c.status]).to.deep.equal([o.id, undefined])
       expect(f.balance('BTC')).to.deep.equal({free: '0.5', locked: '0'})
-      expect((await ex.fetchOrder(o.id!)).status).to.equal('canceled')
-      expect(await rejection(ex.cancelOrder(o.id!))).to.be.instanceOf(ccxt.BadRequest)
+      expect((await ex.fetchOrder(idOf(o))).status).to.equal('canceled')
+      expect(await rejection(ex.cancelOrder(idOf(o)))).to.be.instanceOf(ccxt.BadRequest)
       expect(await rejection(ex.cancelOrder('00000000-0000-4000-8000-000000000000'))).to.be.instanceOf(ccxt.BadRequest)
       const raw = await call(f, 'POST', '/api/v3/brokerage/orders/batch_cancel', {order_ids: [o.id, 'nope']})
-      expect(raw.json!.results).to.deep.equal([
+      expect(jsonOf(raw).results).to.deep.equal([
         {success: false, failure_reason: 'DUPLICATE_CANCEL_REQUEST', order_id: o.id},
         {success: false, failure_reason: 'UNKNOWN_CANCEL_ORDER', order_id: 'nope'},
       ])
@@ -478,7 +529,8 @@ describe('fake-coinbase (driven by the real ccxt.coinbase)', function () {
       // no lookup by client id exists on Coinbase: list (all statuses, newest first) and match client_order_id
       const all = await ex.fetchOrders('BTC/USD')
       expect(all.map((x) => x.clientOrderId)).to.deep.equal([dropped.clientOrderId, 'td-kept-1']) // ccxt sorts oldest first
-      expect(all.find((x) => x.clientOrderId === 'td-kept-1')!.id).to.equal(kept.id)
+      const found = all.find((x) => x.clientOrderId === 'td-kept-1')
+      expect(defined(found, 'the td-kept-1 order').id).to.equal(kept.id)
     })
 
     it('the same client_order_id twice: no second order, the first is returned, even with other parameters', async () => {
@@ -501,7 +553,7 @@ describe('fake-coinbase (driven by the real ccxt.coinbase)', function () {
       const f = await start({balances: {USDC: '500'}})
       const ex = await ready(f)
       const o = await ex.createMarketBuyOrderWithCost('BTC/USDC', 100)
-      const info = (await ex.fetchOrder(o.id!)).info
+      const info = orderAnswer(await ex.fetchOrder(idOf(o)))
       expect(info.product_id).to.equal('BTC-USDC')
       expect(info.average_filled_price).to.equal(floor16(dec(info.filled_value).div(info.filled_size)).toFixed())
       expect(f.balance('USDC').free).to.equal('400')
@@ -511,14 +563,14 @@ describe('fake-coinbase (driven by the real ccxt.coinbase)', function () {
     it('preview creates nothing and reports errs', async () => {
       const ex = await ready(fake)
       await ex.createOrder('BTC/USD', 'limit', 'buy', 0.01, 27000, {preview: true})
-      expect(fake.requests.at(-1)!.path).to.equal('/api/v3/brokerage/orders/preview')
+      expect(lastRequest(fake).path).to.equal('/api/v3/brokerage/orders/preview')
       expect(fake.orders()).to.have.length(0)
       const r = await call(fake, 'POST', '/api/v3/brokerage/orders/preview', {
         product_id: 'BTC-USD',
         side: 'BUY',
         order_configuration: {market_market_ioc: {quote_size: '20000'}},
       })
-      expect(r.json!.errs).to.deep.equal(['PREVIEW_INSUFFICIENT_FUND'])
+      expect(jsonOf(r).errs).to.deep.equal(['PREVIEW_INSUFFICIENT_FUND'])
     })
   })
 
@@ -572,8 +624,8 @@ describe('fake-coinbase (driven by the real ccxt.coinbase)', function () {
           order_configuration: cfg,
         })
       const reasons = async (cfg: Record<string, unknown>, side?: string, product?: string) => {
-        const r = (await order(cfg, side, product)).json!
-        return [r.error_response.error, r.error_response.preview_failure_reason]
+        const failure = defined(jsonOf(await order(cfg, side, product)).error_response, 'the error_response')
+        return [failure.error, failure.preview_failure_reason]
       }
       expect(await reasons({limit_limit_gtc: {base_size: '0.000000001', limit_price: '27000'}})).to.deep.equal([
         'INVALID_SIZE_PRECISION',
@@ -608,9 +660,9 @@ describe('fake-coinbase (driven by the real ccxt.coinbase)', function () {
         order_configuration: {},
       })
       expect(noClientId.status).to.equal(400)
-      expect(noClientId.json!.error).to.equal('INVALID_ARGUMENT')
+      expect(jsonOf(noClientId).error).to.equal('INVALID_ARGUMENT')
       const numeric = await order({market_market_ioc: {quote_size: 10}})
-      expect([numeric.status, numeric.json!.error]).to.deep.equal([400, 'INVALID_ARGUMENT'])
+      expect([numeric.status, jsonOf(numeric).error]).to.deep.equal([400, 'INVALID_ARGUMENT'])
       expect(fake.orders()).to.have.length(0)
       expect(fake.balance('USD')).to.deep.equal({free: '10000', locked: '0'})
     })
@@ -637,18 +689,19 @@ describe('fake-coinbase (driven by the real ccxt.coinbase)', function () {
       )
       expect(fake.orders()).to.have.length(0)
       // ccxt's JWT: ES256, kid + nonce, iss "coinbase-cloud", aud ["retail_rest_api_proxy"], uri "GET http://HOST/path"
-      const token = fake.requests.at(-1)!.headers.authorization!.slice(7)
+      const token = defined(lastRequest(fake).headers.authorization, 'the Authorization header').slice(7)
       const [h, c] = token
         .split('.')
         .slice(0, 2)
-        .map((x) => JSON.parse(Buffer.from(x, 'base64url').toString()))
+        .map((x) => JSON.parse(Buffer.from(x, 'base64url').toString()) as unknown)
       expect(h).to.include({alg: 'ES256', kid: 'organizations/x/apiKeys/y', typ: 'JWT'})
       expect(c).to.include({
         iss: 'coinbase-cloud',
         sub: 'organizations/x/apiKeys/y',
         uri: `POST ${fake.url}/api/v3/brokerage/orders`,
       })
-      expect(c.exp - c.nbf).to.equal(120)
+      const {exp, nbf} = c as {exp: number; nbf: number}
+      expect(exp - nbf).to.equal(120)
     })
 
     it('raw: missing, tampered, expired, too long-lived, other-uri or other-key tokens are 401 "Unauthorized"', async () => {
@@ -685,7 +738,7 @@ describe('fake-coinbase (driven by the real ccxt.coinbase)', function () {
     it('what decides the scheme in ccxt: legacy HMAC keys get CB-ACCESS-* headers (401 here); PKCS#8 PEM is refused', async () => {
       const legacy = await ready(fake, {apiKey: 'legacykey123', secret: 'legacysecret456'})
       expect(await rejection(legacy.fetchBalance())).to.be.instanceOf(ccxt.AuthenticationError)
-      const headers = fake.requests.at(-1)!.headers
+      const headers = lastRequest(fake).headers
       expect(headers.authorization).to.equal(undefined)
       expect(headers).to.include.keys('cb-access-key', 'cb-access-sign', 'cb-access-timestamp')
       const pkcs8 = KEYS.privateKey.export({type: 'pkcs8', format: 'pem'}).toString()
@@ -719,7 +772,10 @@ describe('fake-coinbase (driven by the real ccxt.coinbase)', function () {
       expect(fake.orders()).to.have.length(1)
       expect(fake.balance('USD').free).to.equal('9900')
       // recovery 2: list orders and match client_order_id
-      const found = (await ex.fetchClosedOrders('BTC/USD')).find((o) => o.clientOrderId === 'td-hang-1')!
+      const found = defined(
+        (await ex.fetchClosedOrders('BTC/USD')).find((o) => o.clientOrderId === 'td-hang-1'),
+        'the td-hang-1 order',
+      )
       expect(found.id).to.equal(retry.id)
     })
 
@@ -797,9 +853,13 @@ describe('fake-coinbase (driven by the real ccxt.coinbase)', function () {
       expect(f.balance('ETH')).to.deep.equal({free: '0.5', locked: '0'})
       expect(f.balance('USD').free).to.equal(dec(2700).minus(dec(2700).mul(MAKER)).toFixed())
       expect(f.balance('NOPE')).to.deep.equal({free: '0', locked: '0'})
-      expect(() => f.setPrice('NOPE/USD', {last: '1'})).to.throw(/unknown symbol/)
-      expect(() => f.setPrice('ETH/USD', {last: '-1'})).to.throw(/bad last/)
-      expect(f.rawOrder(o.id!)).to.deep.include({status: 'FILLED', client_order_id: 'td-view-1'})
+      expect(() => {
+        f.setPrice('NOPE/USD', {last: '1'})
+      }).to.throw(/unknown symbol/)
+      expect(() => {
+        f.setPrice('ETH/USD', {last: '-1'})
+      }).to.throw(/bad last/)
+      expect(f.rawOrder(idOf(o))).to.deep.include({status: 'FILLED', client_order_id: 'td-view-1'})
     })
 
     it('a fake started without key material makes its own and says so', async () => {
