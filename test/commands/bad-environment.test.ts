@@ -8,8 +8,9 @@ import {chmodSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {runCli, runJson, tempHome, usingPostgres} from '../support/cli.js'
+import type {BalanceJson, ErrorJson, HistoryJson, PriceJson} from '../support/json.js'
 
-const envelope = (json: any, exit: number, code?: string) => {
+const envelope = (json: ErrorJson, exit: number, code?: string) => {
   expect(json.error, JSON.stringify(json)).to.include({exit_code: exit})
   if (code) expect(json.error.code).to.equal(code)
   expect(json.error.message).to.be.a('string').and.not.equal('')
@@ -21,7 +22,7 @@ describe('bad environment and odd arguments', function () {
   it('accepts a lower-case or compact symbol as the same market', async () => {
     const home = tempHome()
     for (const symbol of ['btc/usdt', 'BTCUSDT', 'btc-usdt']) {
-      const r = await runJson(['price', symbol], {home})
+      const r = await runJson<PriceJson>(['price', symbol], {home})
       expect(r.code, r.stdout).to.equal(0)
       expect(r.json.symbol).to.equal('BTC/USDT')
     }
@@ -30,14 +31,14 @@ describe('bad environment and odd arguments', function () {
   it('treats SQL-looking symbols and notes as plain text', async () => {
     const home = tempHome()
     const evil = "BTC/USDT'; DROP TABLE trades;--"
-    const price = await runJson(['price', evil], {home})
+    const price = await runJson<ErrorJson>(['price', evil], {home})
     expect(price.code).to.equal(2)
     envelope(price.json, 2, 'UNKNOWN_SYMBOL')
     const trade = await runJson(['trade', 'buy', 'BTC/USDT', '--quantity', '0.001', '--yes', '--note', evil], {home})
     expect(trade.code, trade.stdout).to.equal(0)
-    const history = await runJson(['history', '--symbol', evil], {home})
+    const history = await runJson<HistoryJson>(['history', '--symbol', evil], {home})
     expect(history.json.trades).to.deep.equal([])
-    const all = await runJson(['history'], {home})
+    const all = await runJson<HistoryJson>(['history'], {home})
     expect(all.json.trades).to.have.length(1)
     expect(all.json.trades[0].notes).to.equal(evil)
   })
@@ -45,13 +46,13 @@ describe('bad environment and odd arguments', function () {
   it('refuses a malformed profile name, and keeps profiles apart', async () => {
     const home = tempHome()
     for (const profile of ['../etc', 'a b', '']) {
-      const r = await runJson(['balance', '--profile', profile], {home})
+      const r = await runJson<ErrorJson>(['balance', '--profile', profile], {home})
       expect(r.code, profile).to.equal(2)
       envelope(r.json, 2)
     }
 
     await runJson(['trade', 'buy', 'BTC/USDT', '--quantity', '0.001', '--yes', '--profile', 'alice'], {home})
-    const bob = await runJson(['history'], {home, env: {TRADEDESK_PROFILE: 'bob'}})
+    const bob = await runJson<HistoryJson>(['history'], {home, env: {TRADEDESK_PROFILE: 'bob'}})
     expect(bob.json.trades).to.deep.equal([])
     const show = await runJson(['history', 'show', '1'], {home, env: {TRADEDESK_PROFILE: 'bob'}})
     expect(show.code).to.equal(2)
@@ -75,7 +76,7 @@ describe('bad environment and odd arguments', function () {
       const file = join(home, 'credentials.json')
       writeFileSync(file, '{"main": {"apiKey": "SENTINEL-K", "secret": "SENTINEL-S"', {mode: 0o600})
       chmodSync(file, 0o600)
-      const r = await runJson(['balance', '--broker', 'main'], {home})
+      const r = await runJson<ErrorJson>(['balance', '--broker', 'main'], {home})
       expect(r.code).to.equal(4)
       envelope(r.json, 4, 'CREDENTIALS_FILE_INVALID')
       expect(r.stdout + r.stderr).to.not.contain('SENTINEL')
@@ -86,12 +87,15 @@ describe('bad environment and odd arguments', function () {
       const file = join(home, 'credentials.json')
       writeFileSync(file, JSON.stringify({main: {apiKey: 'SENTINEL-K', secret: 'SENTINEL-S'}}))
       chmodSync(file, 0o644)
-      const r = await runJson(['trade', 'buy', 'BTC/USDT', '--quantity', '0.001', '--yes', '--broker', 'main'], {home})
+      const r = await runJson<ErrorJson>(
+        ['trade', 'buy', 'BTC/USDT', '--quantity', '0.001', '--yes', '--broker', 'main'],
+        {home},
+      )
       expect(r.code).to.equal(4)
       envelope(r.json, 4, 'CREDENTIALS_FILE_UNSAFE')
       expect(r.json.error.message).to.contain('chmod 600')
       expect(r.stdout + r.stderr).to.not.contain('SENTINEL')
-      const history = await runJson(['history'], {home})
+      const history = await runJson<HistoryJson>(['history'], {home})
       expect(history.json.trades).to.deep.equal([])
     })
   })
@@ -105,7 +109,7 @@ describe('bad environment and odd arguments', function () {
       const parent = tempHome()
       writeFileSync(join(parent, 'a-file'), 'not a directory')
       const home = join(parent, 'a-file', 'home')
-      const r = await runJson(['balance'], {home})
+      const r = await runJson<ErrorJson>(['balance'], {home})
       expect(r.code).to.equal(1)
       envelope(r.json, 1, 'HOME_UNWRITABLE')
       expect(r.json.error.message).to.contain(home)
@@ -115,7 +119,7 @@ describe('bad environment and odd arguments', function () {
       const home = tempHome()
       const junk = 'this is not a database '.repeat(50)
       writeFileSync(join(home, 'tradedesk.sqlite'), junk)
-      const r = await runJson(['history'], {home})
+      const r = await runJson<ErrorJson>(['history'], {home})
       expect(r.code).to.equal(1)
       envelope(r.json, 1, 'DATABASE_CORRUPT')
       const human = await runCli(['history'], {home})
@@ -130,7 +134,10 @@ describe('bad environment and odd arguments', function () {
       const holder = await holdWriteLock(join(home, 'tradedesk.sqlite'))
       try {
         const started = Date.now()
-        const r = await runJson(['trade', 'buy', 'BTC/USDT', '--quantity', '0.001', '--yes'], {home, timeoutMs: 90_000})
+        const r = await runJson<ErrorJson>(['trade', 'buy', 'BTC/USDT', '--quantity', '0.001', '--yes'], {
+          home,
+          timeoutMs: 90_000,
+        })
         expect(r.code, r.stdout + r.stderr).to.equal(5)
         envelope(r.json, 5, 'DATABASE_BUSY')
         expect(r.json.error.retryable).to.equal(true)
@@ -141,9 +148,9 @@ describe('bad environment and odd arguments', function () {
         holder.kill('SIGKILL')
       }
 
-      const history = await runJson(['history'], {home})
+      const history = await runJson<HistoryJson>(['history'], {home})
       expect(history.json.trades).to.deep.equal([])
-      const balance = await runJson(['balance'], {home})
+      const balance = await runJson<BalanceJson>(['balance'], {home})
       expect(balance.json.balances).to.deep.equal([{asset: 'USDT', free: '10000', used: '0', total: '10000'}])
     })
   })
@@ -158,8 +165,12 @@ function holdWriteLock(file: string): Promise<ChildProcess> {
     setInterval(() => {}, 1000)`
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-e', script], {stdio: ['ignore', 'pipe', 'inherit']})
-    child.stdout.once('data', () => resolve(child))
+    child.stdout.once('data', () => {
+      resolve(child)
+    })
     child.on('error', reject)
-    child.on('exit', (code) => reject(new Error(`the lock holder exited ${code}`)))
+    child.on('exit', (code) => {
+      reject(new Error(`the lock holder exited ${String(code)}`))
+    })
   })
 }
