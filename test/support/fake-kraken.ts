@@ -126,7 +126,7 @@ export const KRAKEN_ERRORS = {
   // the words Kraken was seen to send for too many price decimals (zenbot issue 2645, a pastebin of kraken-api):
   // "Order:Invalid price:XXBTZEUR price can only be specified up to 1 decimals."
   priceDecimals: (pair: string, n: number) =>
-    `EOrder:Invalid price:${pair} price can only be specified up to ${n} decimals.`,
+    `EOrder:Invalid price:${pair} price can only be specified up to ${String(n)} decimals.`,
   // a price off the tick_size grid; the string is in ccxt's kraken error table
   priceTick: 'EOrder:Invalid price:Invalid price argument',
   // undocumented: [clordid] says Kraken "verifies cl_ord_id uniqueness across open orders" without the wording
@@ -203,7 +203,7 @@ const DATA_DIR = fileURLToPath(new URL('./data/kraken/', import.meta.url))
 const BINANCE_TICKERS_FILE = fileURLToPath(new URL('../../data/binance-spot/ticker-24hr.json', import.meta.url))
 
 /** Which Binance 24h ticker prices each pair (USD pairs from the USDT market); `invert` for USDT/USD. */
-const PRICE_SOURCES: Record<string, {binance: string; invert?: boolean}> = {
+const PRICE_SOURCES: Partial<Record<string, {binance: string; invert?: boolean}>> = {
   XXBTZUSD: {binance: 'BTCUSDT'},
   XBTUSDT: {binance: 'BTCUSDT'},
   XBTUSDC: {binance: 'BTCUSDC'},
@@ -233,6 +233,9 @@ const PRICE_SOURCES: Record<string, {binance: string; invert?: boolean}> = {
   USDCUSDT: {binance: 'USDCUSDT'},
   ZEURZUSD: {binance: 'EURUSDT'},
 }
+
+/** A request's parameters, as a method reads them: any of them can be missing. */
+type Params = Readonly<Partial<Record<string, string>>>
 
 /** Kraken's legacy altnames that are not the common codes (ccxt's commonCurrencies says the same). */
 const CODE_OF_ALTNAME: Record<string, string> = {XBT: 'BTC', XDG: 'DOGE'}
@@ -385,11 +388,12 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
   const apiKey = opts.apiKey ?? 'fake-kraken-key'
   const secret = opts.secret ?? DEFAULT_SECRET
   const {pairs, assets, binance} = loadFixture()
+  const assetById = new Map(Object.entries(assets))
   const instance = ++instances
 
   // ---- markets ---------------------------------------------------------------------------------
   const codeOf = (assetId: string) => {
-    const a = assets[assetId]
+    const a = assetById.get(assetId)
     if (!a) throw new Error(`fake-kraken: fixture pair uses unknown asset ${assetId}`)
     return CODE_OF_ALTNAME[a.altname] ?? a.altname
   }
@@ -407,8 +411,8 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
       tick: new D(info.tick_size),
       ordermin: new D(info.ordermin),
       costmin: new D(info.costmin),
-      taker: new D(info.fees[0]?.[1] ?? 0).div(100),
-      maker: new D((info.fees_maker[0] ?? info.fees[0])?.[1] ?? 0).div(100),
+      taker: new D(info.fees.at(0)?.at(1) ?? 0).div(100),
+      maker: new D((info.fees_maker.at(0) ?? info.fees.at(0))?.at(1) ?? 0).div(100),
     }
     markets.set(id, m)
     bySymbol.set(m.symbol, m)
@@ -420,22 +424,28 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
   // ---- prices ----------------------------------------------------------------------------------
   const tickers = new Map<string, Ticker>()
   for (const m of markets.values()) tickers.set(m.id, seedTicker(m))
+  /** the market's ticker (every market has one from the start) */
+  const tickerOf = (m: Market): Ticker => {
+    const t = tickers.get(m.id)
+    if (!t) throw new Error(`fake-kraken: no ticker for ${m.id}`)
+    return t
+  }
 
   function seedTicker(m: Market): Ticker {
     const src = PRICE_SOURCES[m.id]
-    const b = src ? binance.get(src.binance) : undefined
-    if (!b) throw new Error(`fake-kraken: no Binance price for ${m.id}`)
-    const inv = (s: string) => (src!.invert ? new D(1).div(s) : new D(s))
+    const b = src && binance.get(src.binance)
+    if (!src || !b) throw new Error(`fake-kraken: no Binance price for ${m.id}`)
+    const inv = (s: string) => (src.invert ? new D(1).div(s) : new D(s))
     const toTick = (v: Dec, r: Decimal.Rounding) => v.div(m.tick).toDecimalPlaces(0, r).mul(m.tick)
     // inverting swaps the sides: 1 / (the ask of USDC-USDT) is the bid of USDT/USD
-    const rawBid = src!.invert ? inv(b.askPrice) : inv(b.bidPrice)
-    const rawAsk = src!.invert ? inv(b.bidPrice) : inv(b.askPrice)
+    const rawBid = src.invert ? inv(b.askPrice) : inv(b.bidPrice)
+    const rawAsk = src.invert ? inv(b.bidPrice) : inv(b.askPrice)
     const bid = toTick(rawBid, Decimal.ROUND_DOWN)
     let ask = toTick(rawAsk, Decimal.ROUND_UP)
     if (ask.lte(bid)) ask = bid.add(m.tick)
     const lots = (s: string) => D.max(round(new D(s), m.info.lot_decimals), unit(m.info.lot_decimals))
-    const lo = inv(src!.invert ? b.highPrice : b.lowPrice)
-    const hi = inv(src!.invert ? b.lowPrice : b.highPrice)
+    const lo = inv(src.invert ? b.highPrice : b.lowPrice)
+    const hi = inv(src.invert ? b.lowPrice : b.highPrice)
     return {
       last: toTick(inv(b.lastPrice), Decimal.ROUND_HALF_UP),
       lastQty: lots(b.lastQty),
@@ -467,7 +477,11 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
     const b = balances.get(assetId)
     return b ? b.balance.sub(b.hold) : ZERO
   }
-  const assetDecimals = (assetId: string) => assets[assetId].decimals
+  const assetDecimals = (assetId: string) => {
+    const a = assetById.get(assetId)
+    if (!a) throw new Error(`fake-kraken: unknown asset ${assetId}`)
+    return a.decimals
+  }
   for (const [code, amount] of Object.entries(opts.balances ?? {USD: '10000'})) {
     const id = assetIdByCode.get(code)
     if (!id) throw new Error(`fake-kraken: no asset for balance code ${code}`)
@@ -490,7 +504,10 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
   }
 
   const newTxid = (prefix: 'O' | 'T', n: number) => {
-    const h = crypto.createHash('sha256').update(`fake-kraken:${instance}:${prefix}:${n}`).digest()
+    const h = crypto
+      .createHash('sha256')
+      .update(`fake-kraken:${String(instance)}:${prefix}:${String(n)}`)
+      .digest()
     let s = prefix
     for (let i = 0; s.length < 17; i++) s += B32[h[i] & 31]
     return `${s.slice(0, 6)}-${s.slice(6, 11)}-${s.slice(11, 17)}`
@@ -560,7 +577,7 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
 
   /** Resting orders the book now crosses fill completely at their own price, as makers. */
   function matchResting(m: Market): void {
-    const t = tickers.get(m.id)!
+    const t = tickerOf(m)
     const now = nowSeconds()
     for (const o of orders) {
       if (o.market !== m || !isOpen(o) || o.price === undefined) continue
@@ -578,7 +595,7 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
   const isTrue = (v: string | undefined) => v === 'true' || v === '1' || v === 'True'
 
   /** userref [spec]: "type: integer, format: int32" */
-  function userrefParam(p: Record<string, string>): number | undefined {
+  function userrefParam(p: Params): number | undefined {
     const v = p.userref
     if (v === undefined || v === '') return undefined
     if (!INTEGER_RE.test(v)) throw bad('userref')
@@ -588,11 +605,7 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
   }
 
   /** start / end [spec]: "unix timestamp or order tx ID"; a txid stands for that order's opentm */
-  function timeParam(
-    p: Record<string, string>,
-    name: string,
-    timeOf: (txid: string) => number | undefined,
-  ): number | undefined {
+  function timeParam(p: Params, name: string, timeOf: (txid: string) => number | undefined): number | undefined {
     const v = p[name]
     if (v === undefined || v === '') return undefined
     if (TXID_RE.test(v)) {
@@ -604,7 +617,7 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
     return Number(v)
   }
 
-  function ofsParam(p: Record<string, string>): number {
+  function ofsParam(p: Params): number {
     const v = p.ofs
     if (v === undefined || v === '') return 0
     if (!/^\d{1,9}$/.test(v)) throw bad('ofs')
@@ -613,13 +626,14 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
 
   // ---- AddOrder --------------------------------------------------------------------------------
 
-  function describe(o: {market: Market; side: Side; ordertype: string; vol: Dec; price: Dec | undefined}): string {
+  /** a market order has no price: `price` is undefined exactly when ordertype is 'market' */
+  function describe(o: {market: Market; side: Side; vol: Dec; price: Dec | undefined}): string {
     const {info} = o.market
-    const at = o.ordertype === 'market' ? 'market' : `limit ${fix(o.price!, info.pair_decimals)}`
+    const at = o.price === undefined ? 'market' : `limit ${fix(o.price, info.pair_decimals)}`
     return `${o.side} ${fix(o.vol, info.lot_decimals)} ${info.altname} @ ${at}`
   }
 
-  function addOrder(p: Record<string, string>): unknown {
+  function addOrder(p: Params): unknown {
     // [spec] add.yaml required: nonce, pair, type, ordertype, volume
     if (!p.pair) throw bad()
     const m = findMarket(p.pair)
@@ -684,17 +698,18 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
       if (!isMultiple(price, m.tick)) throw new KrakenError(KRAKEN_ERRORS.priceTick)
     }
 
-    const t = tickers.get(m.id)!
+    // from here on, price is undefined exactly when the order is a market order
+    const t = tickerOf(m)
     const bookPx = side === 'buy' ? t.ask : t.bid
-    const crosses = ordertype === 'market' || (side === 'buy' ? t.ask.lte(price!) : t.bid.gte(price!))
-    const execPx = ordertype === 'market' || crosses ? bookPx : price!
+    const crosses = price === undefined || (side === 'buy' ? t.ask.lte(price) : t.bid.gte(price))
+    const execPx = price === undefined || crosses ? bookPx : price
     // with viqc the base bought is what the money buys at the ask, down to lot_decimals
     const baseVol = viqc ? vol.div(bookPx).toDecimalPlaces(m.info.lot_decimals, Decimal.ROUND_DOWN) : vol
 
     // [spec] ordermin "Minimum order size (in terms of base currency)"; costmin "Minimum order cost (in terms of
     // quote currency)"; [errors] "EOrder:Order minimum not met", "EOrder:Cost minimum not met"
     if (baseVol.lt(m.ordermin)) throw new KrakenError(KRAKEN_ERRORS.orderMinimum)
-    if ((viqc ? vol : baseVol.mul(ordertype === 'limit' ? price! : bookPx)).lt(m.costmin)) {
+    if ((viqc ? vol : baseVol.mul(price ?? bookPx)).lt(m.costmin)) {
       throw new KrakenError(KRAKEN_ERRORS.costMinimum)
     }
 
@@ -708,7 +723,7 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
     const need = fillAmounts(m, side, baseVol, execPx, m.taker, feeInBase)
     if (need.debit.gt(available(need.pays))) throw new KrakenError(KRAKEN_ERRORS.insufficientFunds)
 
-    const descr = {order: describe({market: m, side, ordertype, vol, price})}
+    const descr = {order: describe({market: m, side, vol, price})}
     // [spec] validate: "If set to true the order will be validated only, it will not trade in the matching engine"
     if (isTrue(p.validate)) return {descr}
 
@@ -827,7 +842,7 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
   }
 
   function tickerJson(m: Market): Record<string, unknown> {
-    const t = tickers.get(m.id)!
+    const t = tickerOf(m)
     const px = (d: Dec) => fix(d, Math.max(m.info.pair_decimals, 5))
     const lots = (d: Dec) => fix(d, m.info.lot_decimals)
     // [spec] ticker: a/b [price, whole lot volume, lot volume], c [price, lot volume], v/p/t/l/h [today, 24h], o
@@ -849,14 +864,14 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
 
   const orderByTxid = (txid: string) => orders.find((o) => o.txid === txid)
 
-  function orderFilter(p: Record<string, string>) {
+  function orderFilter(p: Params) {
     const userref = userrefParam(p)
     const clOrdId = p.cl_ord_id === undefined || p.cl_ord_id === '' ? undefined : p.cl_ord_id
     return (o: Order) =>
       (userref === undefined || o.userref === userref) && (clOrdId === undefined || o.clOrdId === clOrdId)
   }
 
-  function closedOrders(p: Record<string, string>): unknown {
+  function closedOrders(p: Params): unknown {
     const matches = orderFilter(p)
     const opentmOf = (txid: string) => orderByTxid(txid)?.opentm
     const start = timeParam(p, 'start', opentmOf)
@@ -881,7 +896,7 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
     return isTrue(p.without_count) ? {closed} : {closed, count: list.length}
   }
 
-  function queryOrders(p: Record<string, string>): unknown {
+  function queryOrders(p: Params): unknown {
     const userref = userrefParam(p)
     // [spec] query.yaml: txid required, "comma delimited list of up to 50 ids"; [errors] calling QueryOrders
     // "without specifying a valid transaction id (txid) parameter" is EGeneral:Invalid arguments
@@ -900,7 +915,7 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
     return result
   }
 
-  function tradesHistory(p: Record<string, string>): unknown {
+  function tradesHistory(p: Params): unknown {
     const timeOfTrade = (txid: string) => trades.find((t) => t.txid === txid)?.time
     const start = timeParam(p, 'start', timeOfTrade)
     const end = timeParam(p, 'end', timeOfTrade)
@@ -916,7 +931,7 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
     return {trades: out, count: list.length}
   }
 
-  function queryTrades(p: Record<string, string>): unknown {
+  function queryTrades(p: Params): unknown {
     // [spec] QueryTrades: txid required, "Comma delimited list of transaction IDs to query info about (20 maximum)"
     const ids = (p.txid ?? '')
       .split(',')
@@ -931,18 +946,20 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
     return out
   }
 
-  function cancelOrder(p: Record<string, string>): unknown {
+  function cancelOrder(p: Params): unknown {
     // [spec] CancelOrder: "by txid, userref or cl_ord_id"; txid is "Kraken order identifier (txid) or user
     // reference (userref)"
     const txid = p.txid === undefined || p.txid === '' ? undefined : p.txid
     const clOrdId = p.cl_ord_id === undefined || p.cl_ord_id === '' ? undefined : p.cl_ord_id
-    if ((txid === undefined) === (clOrdId === undefined)) throw bad()
+    // exactly one of the two
+    if (txid !== undefined && clOrdId !== undefined) throw bad()
     let targets: Order[]
     if (clOrdId !== undefined) targets = orders.filter((o) => o.clOrdId === clOrdId && isOpen(o))
-    else if (TXID_RE.test(txid!)) {
-      const o = orderByTxid(txid!)
+    else if (txid === undefined) throw bad()
+    else if (TXID_RE.test(txid)) {
+      const o = orderByTxid(txid)
       targets = o && isOpen(o) ? [o] : []
-    } else if (INTEGER_RE.test(txid!)) targets = orders.filter((o) => o.userref === Number(txid) && isOpen(o))
+    } else if (INTEGER_RE.test(txid)) targets = orders.filter((o) => o.userref === Number(txid) && isOpen(o))
     else throw new KrakenError(KRAKEN_ERRORS.invalidOrder)
     if (targets.length === 0) throw new KrakenError(KRAKEN_ERRORS.unknownOrder)
     const now = nowSeconds()
@@ -960,7 +977,7 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
     return out
   }
 
-  const privateRoutes: Record<string, {counter: number; handler: (p: Record<string, string>) => unknown}> = {
+  const privateRoutes: Partial<Record<string, {counter: number; handler: (p: Params) => unknown}>> = {
     Balance: {
       counter: 1,
       handler: () => Object.fromEntries([...balances].map(([id, b]) => [id, fix(b.balance, assetDecimals(id))])),
@@ -1006,7 +1023,7 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
     })
   }
 
-  const publicRoutes: Record<string, (p: Record<string, string>) => unknown> = {
+  const publicRoutes: Partial<Record<string, (p: Params) => unknown>> = {
     Time: () => {
       const now = new Date()
       // [spec] example: "rfc1123": "Thu, 06 Jul 23 18:50:48 +0000" (a two-digit year)
@@ -1022,7 +1039,7 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
       let ids = Object.keys(assets)
       if (p.asset) {
         ids = p.asset.split(',').map((a) => {
-          const id = assets[a] ? a : Object.keys(assets).find((k) => assets[k].altname === a)
+          const id = assetById.has(a) ? a : [...assetById].find(([, info]) => info.altname === a)?.[0]
           if (!id) throw new KrakenError(KRAKEN_ERRORS.unknownAsset)
           return id
         })
@@ -1033,19 +1050,21 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
     // [spec] AssetPairs: pair, info (info | leverage | fees | margin), aclass_base, country_code
     AssetPairs: (p) => {
       const info = p.info ?? 'info'
-      const parts: Record<string, string[]> = {
-        leverage: ['leverage_buy', 'leverage_sell'],
-        fees: ['fees', 'fees_maker', 'fee_volume_currency'],
-        margin: ['margin_call', 'margin_stop', 'margin_level'],
-      }
-      if (info !== 'info' && !parts[info]) throw bad('info')
+      const parts = new Map([
+        ['leverage', ['leverage_buy', 'leverage_sell']],
+        ['fees', ['fees', 'fees_maker', 'fee_volume_currency']],
+        ['margin', ['margin_call', 'margin_stop', 'margin_level']],
+      ])
+      // the fields of one part, or undefined for all of them ('info')
+      const fields = info === 'info' ? undefined : parts.get(info)
+      if (info !== 'info' && !fields) throw bad('info')
       if (p.aclass_base !== undefined && p.aclass_base !== 'currency') return {}
       const out: Record<string, unknown> = {}
       for (const m of pairsParam(p.pair)) {
         out[m.id] =
-          info === 'info'
+          fields === undefined
             ? m.info
-            : Object.fromEntries(parts[info].filter((k) => k in m.info).map((k) => [k, m.info[k]]))
+            : Object.fromEntries(fields.filter((k) => k in m.info).map((k) => [k, m.info[k]]))
       }
       return out
     },
@@ -1055,7 +1074,7 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
     Depth: (p) => {
       if (!p.pair) throw bad()
       const [m] = pairsParam(p.pair)
-      const t = tickers.get(m.id)!
+      const t = tickerOf(m)
       const now = Math.floor(Date.now() / 1000)
       const level = (px: Dec, qty: Dec) => [fix(px, Math.max(m.info.pair_decimals, 5)), fix(qty, 3), now]
       return {[m.id]: {asks: [level(t.ask, t.askQty)], bids: [level(t.bid, t.bidQty)]}}
@@ -1068,7 +1087,7 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
   let counter = 0
   let counterAt = Date.now()
 
-  function authenticate(request: RecordedRequest, p: Record<string, string>): void {
+  function authenticate(request: RecordedRequest, p: Params): void {
     const header = (name: string) => {
       const v = request.headers[name]
       return Array.isArray(v) ? v[0] : v
@@ -1194,11 +1213,11 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
     setPrice: (symbol, price) => {
       const m = bySymbol.get(symbol)
       if (!m) throw new Error(`fake-kraken: setPrice: unknown symbol ${symbol}`)
-      for (const [k, v] of Object.entries(price)) {
+      for (const [k, v] of Object.entries<string | undefined>(price)) {
         if (v !== undefined && (!DECIMAL_RE.test(v) || new D(v).lte(0)))
           throw new Error(`fake-kraken: setPrice: bad ${k} ${v}`)
       }
-      const t = tickers.get(m.id)!
+      const t = tickerOf(m)
       if (price.last !== undefined) {
         t.last = new D(price.last)
         // a last price alone moves the whole book to it
