@@ -3,13 +3,24 @@ import {expect} from 'chai'
 import {tempHome} from '../support/cli.js'
 import {Decimal} from 'decimal.js'
 
-import {Cli, PRICE_KEYS, expectDec, expectHuman, expectIso, expectJsonError, market, ticker} from '../support/e2e.js'
+import {
+  Cli,
+  PRICE_KEYS,
+  defined,
+  expectDec,
+  expectHuman,
+  expectIso,
+  expectJsonError,
+  market,
+  ticker,
+} from '../support/e2e.js'
+import type {ErrorJson, PriceJson} from '../support/json.js'
 
 describe('price (paper)', () => {
   const cli = new Cli(tempHome())
 
   it('--json: last, bid, ask, 24h change and timestamp of the snapshot, exact', async () => {
-    const json = await cli.ok(['price', 'BTC/USDT'])
+    const json = await cli.ok<PriceJson>(['price', 'BTC/USDT'])
     const t = ticker('BTCUSDT')
     expect(json).to.have.all.keys(PRICE_KEYS)
     expect(json.broker).to.equal('paper')
@@ -23,7 +34,10 @@ describe('price (paper)', () => {
   })
 
   it('accepts a lower-case symbol, and prices other markets from the snapshot', async () => {
-    const [eth, ethbtc] = await Promise.all([cli.ok(['price', 'eth/usdt']), cli.ok(['price', 'ETH/BTC'])])
+    const [eth, ethbtc] = await Promise.all([
+      cli.ok<PriceJson>(['price', 'eth/usdt']),
+      cli.ok<PriceJson>(['price', 'ETH/BTC']),
+    ])
     expect(eth.symbol).to.equal('ETH/USDT')
     expectDec(eth.last, ticker('ETHUSDT').last, 'ETH last')
     // the snapshot's ask 0.062909 is off the 0.00001 tick: quoted (and filled) on it, rounded up
@@ -39,18 +53,20 @@ describe('price (paper)', () => {
 
   it('an unknown symbol or broker fails with a clear message, never exit 0 or 1', async () => {
     const [unknown, human, broker] = await Promise.all([
-      cli.json(['price', 'NOPE/USDT']),
+      cli.json<ErrorJson>(['price', 'NOPE/USDT']),
       cli.run(['price', 'NOPE/USDT']),
-      cli.json(['price', 'BTC/USDT', '--broker', 'nosuch']),
+      cli.json<ErrorJson>(['price', 'BTC/USDT', '--broker', 'nosuch']),
     ])
     expect(unknown.code).to.be.oneOf([2, 3])
-    expect(expectJsonError(unknown, unknown.code!, 'price NOPE/USDT').message).to.include('NOPE/USDT')
+    expect(expectJsonError(unknown, defined(unknown.code, 'exit code'), 'price NOPE/USDT').message).to.include(
+      'NOPE/USDT',
+    )
     expect(human.code).to.equal(unknown.code)
     expect(human.stderr).to.include('NOPE/USDT')
     expectJsonError(broker, 2, 'price --broker nosuch')
   })
 
   it('no symbol: exit 2', async () => {
-    expectJsonError(await cli.json(['price']), 2, 'price without SYMBOL')
+    expectJsonError(await cli.json<ErrorJson>(['price']), 2, 'price without SYMBOL')
   })
 })
