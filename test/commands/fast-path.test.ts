@@ -12,6 +12,7 @@ import {expect} from 'chai'
 import {COMMANDS} from '../../src/commands/index.js'
 import {type CliResult, runCli, tempHome, usingPostgres} from '../support/cli.js'
 import {type FakeBinance, startFakeBinance} from '../support/fake-binance.js'
+import type {BalanceJson, BrokerListJson, HistoryJson, PortfolioJson, PriceJson, SymbolsJson} from '../support/json.js'
 
 const TRIPWIRE = fileURLToPath(new URL('../support/tripwire.mjs', import.meta.url))
 const KEYS = {TRADEDESK_BN_API_KEY: 'fast-key', TRADEDESK_BN_SECRET: 'fast-secret'}
@@ -19,7 +20,8 @@ const KEYS = {TRADEDESK_BN_API_KEY: 'fast-key', TRADEDESK_BN_SECRET: 'fast-secre
 describe('fast path: the hot commands without oclif', function () {
   this.timeout(120_000)
   const home = tempHome('tradedesk-fast-')
-  let fake: FakeBinance
+  // unset when before() failed to start it
+  let fake: FakeBinance | undefined
 
   const run = (args: string[], env: Record<string, string> = {}) =>
     runCli(args, {home, env: {...KEYS, ...env}, binary: true})
@@ -147,23 +149,23 @@ describe('fast path: the hot commands without oclif', function () {
   }
 
   it('the answers compared above are real ones: trades, symbols, brokers and prices', async () => {
-    const h = JSON.parse((await run(['history', '--json'])).stdout)
-    expect(h.trades.map((t: {side: string; symbol: string}) => `${t.side} ${t.symbol}`)).to.deep.equal([
+    const h = JSON.parse((await run(['history', '--json'])).stdout) as HistoryJson
+    expect(h.trades.map((t) => `${t.side} ${t.symbol}`)).to.deep.equal([
       'buy ETH/USDT',
       'sell BTC/USDT',
       'buy BTC/USDT',
     ])
-    const s = JSON.parse((await run(['symbols', '--search', 'btc', '--broker', 'bn', '--json'])).stdout)
+    const s = JSON.parse((await run(['symbols', '--search', 'btc', '--broker', 'bn', '--json'])).stdout) as SymbolsJson
     expect(s.symbols).to.include('BTC/USDT')
-    const b = JSON.parse((await run(['broker', 'list', '--json'])).stdout)
-    expect(b.brokers.map((x: {name: string}) => x.name)).to.deep.equal(['bn', 'p2', 'paper'])
-    const p = JSON.parse((await run(['price', 'BTCUSDT', '--broker', 'bn', '--json'])).stdout)
+    const b = JSON.parse((await run(['broker', 'list', '--json'])).stdout) as BrokerListJson
+    expect(b.brokers.map((x) => x.name)).to.deep.equal(['bn', 'p2', 'paper'])
+    const p = JSON.parse((await run(['price', 'BTCUSDT', '--broker', 'bn', '--json'])).stdout) as PriceJson
     expect(p).to.include({broker: 'bn', symbol: 'BTC/USDT'})
     expect(p.last).to.match(/^\d+(\.\d+)?$/)
-    const bal = JSON.parse((await run(['balance', '--json'])).stdout)
-    expect(bal.balances.map((x: {asset: string}) => x.asset)).to.include.members(['BTC', 'USDT'])
-    const pf = JSON.parse((await run(['portfolio', '--json'])).stdout)
-    expect(pf.positions.find((x: {asset: string}) => x.asset === 'BTC')).to.include({quantity: '0.0005'})
+    const bal = JSON.parse((await run(['balance', '--json'])).stdout) as BalanceJson
+    expect(bal.balances.map((x) => x.asset)).to.include.members(['BTC', 'USDT'])
+    const pf = JSON.parse((await run(['portfolio', '--json'])).stdout) as PortfolioJson
+    expect(pf.positions.find((x) => x.asset === 'BTC')).to.include({quantity: '0.0005'})
   })
 
   describe('what the fast path never loads', () => {
