@@ -5,7 +5,11 @@ import {fileURLToPath} from 'node:url'
 
 import {runCli, tempHome} from '../support/cli.js'
 
-const manifest = JSON.parse(readFileSync(fileURLToPath(new URL('../../oclif.manifest.json', import.meta.url)), 'utf8'))
+const manifest = JSON.parse(
+  readFileSync(fileURLToPath(new URL('../../oclif.manifest.json', import.meta.url)), 'utf8'),
+) as {
+  commands: Record<string, unknown>
+}
 const COMMANDS = Object.keys(manifest.commands).map((id) => id.replaceAll(':', ' '))
 
 describe('help and completion', function () {
