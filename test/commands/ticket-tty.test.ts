@@ -4,13 +4,14 @@ import {execFileSync, spawnSync} from 'node:child_process'
 import {Decimal} from 'decimal.js'
 
 import {BIN, databaseEnv, runJson, tempHome} from '../support/cli.js'
+import type {HistoryJson} from '../support/json.js'
 
 /** The order ticket driven in a real terminal (tmux), keystroke by keystroke, as a person would. */
 const hasTmux = spawnSync('tmux', ['-V']).status === 0
 
 class Terminal {
   private static count = 0
-  readonly name = `td-test-${process.pid}-${Terminal.count++}`
+  readonly name = `td-test-${String(process.pid)}-${String(Terminal.count++)}`
 
   private constructor() {}
 
@@ -44,7 +45,7 @@ class Terminal {
     for (;;) {
       const screen = this.screen()
       if (pattern.test(screen)) return screen
-      if (Date.now() > until) throw new Error(`timed out waiting for ${pattern}; screen:\n${screen}`)
+      if (Date.now() > until) throw new Error(`timed out waiting for ${String(pattern)}; screen:\n${screen}`)
       await new Promise((r) => setTimeout(r, 100))
     }
   }
@@ -94,7 +95,7 @@ describe('trade: the order ticket in a terminal', function () {
     term.keys('Enter')
     await term.waitFor(/EXIT=0/)
 
-    const {json} = await runJson(['history'], {home})
+    const {json} = await runJson<HistoryJson>(['history'], {home})
     expect(json.trades).to.have.length(1)
     expect(json.trades[0]).to.include({
       symbol: 'ETH/USDT',
@@ -118,7 +119,7 @@ describe('trade: the order ticket in a terminal', function () {
     term.type('n')
     term.keys('Enter')
     await term.waitFor(/EXIT=7/)
-    const {json} = await runJson(['history'], {home})
+    const {json} = await runJson<HistoryJson>(['history'], {home})
     expect(json.trades).to.deep.equal([])
   })
 })
@@ -136,8 +137,8 @@ describe('colors in a terminal', function () {
       try {
         await term.waitFor(/EXIT=0/)
         const screen = term.screen(true)
-        if (color) expect(screen).to.match(/\u001B\[32mbuy/)
-        // eslint-disable-next-line no-control-regex
+        if (color) expect(screen).to.include('\u001B[32mbuy')
+        // eslint-disable-next-line no-control-regex -- an ANSI color code (ESC [ 3x m) is what this looks for
         else expect(screen).to.not.match(/\u001B\[3\dm/)
       } finally {
         term.close()
