@@ -212,6 +212,9 @@ const unauthorized = (code: string, msg: string) => new OkxError(401, code, msg)
 // The exchange
 // ---------------------------------------------------------------------------------------------
 
+/** A request's query parameters, as an endpoint reads them: any of them can be missing. */
+type Params = Readonly<Partial<Record<string, string>>>
+
 type Side = 'buy' | 'sell'
 type State = 'live' | 'partially_filled' | 'filled' | 'canceled'
 
@@ -365,9 +368,16 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
     o.frozen = amount
   }
 
+  /** The ticker of an instrument (every instrument has one from the start). */
+  function tickerOf(instId: string): Ticker {
+    const t = tickers.get(instId)
+    if (!t) throw new Error(`fake-okx: no ticker for ${instId}`)
+    return t
+  }
+
   /** Resting orders that the book now crosses fill completely at their own price, as makers. */
   function matchResting(instId: string): void {
-    const t = tickers.get(instId)!
+    const t = tickerOf(instId)
     const now = Date.now()
     for (const o of orders) {
       if (o.inst.instId !== instId || !pending(o) || o.px === undefined) continue
@@ -381,28 +391,31 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
 
   // ---- placing orders (POST /api/v5/trade/order and /trade/batch-orders) ----------------------
 
-  const str = (v: unknown): string | undefined =>
-    v === undefined || v === null
-      ? undefined
-      : typeof v === 'string'
-        ? v
-        : typeof v === 'object'
-          ? JSON.stringify(v)
-          : String(v)
+  /** A JSON value as text: a string as it is, a number or boolean printed, an object or array as JSON. */
+  const str = (v: unknown): string | undefined => {
+    if (v === undefined || v === null) return undefined
+    if (typeof v === 'string') return v
+    if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v)
+    return JSON.stringify(v)
+  }
+
+  /** A mandatory parameter of an order: "Parameter {name} can not be empty." when it is missing or empty. */
+  function mandatory(item: Record<string, unknown>, name: string): string {
+    const v = str(item[name])
+    if (v === undefined || v === '') throw empty(name)
+    return v
+  }
 
   /** The request-level checks: every order must carry the mandatory parameters, or nothing is placed. */
   function checkMandatory(item: Record<string, unknown>): void {
-    for (const name of ['instId', 'tdMode', 'side', 'ordType', 'sz']) {
-      const v = str(item[name])
-      if (v === undefined || v === '') throw empty(name)
-    }
+    for (const name of ['instId', 'tdMode', 'side', 'ordType', 'sz']) mandatory(item, name)
   }
 
   /** Validates one order and places it; throws an ItemError for its sCode. */
   function placeOne(item: Record<string, unknown>, seen: Set<string>, now: number): Order {
-    const side = str(item.side)!
-    const ordType = str(item.ordType)!
-    const tdMode = str(item.tdMode)!
+    const side = mandatory(item, 'side')
+    const ordType = mandatory(item, 'ordType')
+    const tdMode = mandatory(item, 'tdMode')
     if (side !== 'buy' && side !== 'sell') throw paramError('side')
     if (!ORDER_TYPES.has(ordType) && !OTHER_ORDER_TYPES.has(ordType)) throw paramError('ordType')
     if (!['cash', 'cross', 'isolated', 'spot_isolated'].includes(tdMode)) throw paramError('tdMode')
@@ -418,7 +431,7 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
     if (banAmendParam !== undefined && banAmendParam !== 'true' && banAmendParam !== 'false')
       throw paramError('banAmend')
 
-    const inst = byId.get(str(item.instId)!)
+    const inst = byId.get(mandatory(item, 'instId'))
     if (!inst) throw new ItemError('51001', noInstrument())
     // This account is in Spot mode: margin trade modes are not available in it.
     if (tdMode !== 'cash') throw new ItemError('51010', 'Request unsupported under current account mode')
@@ -430,9 +443,10 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
     const tick = new D(inst.tickSz)
     const lot = new D(inst.lotSz)
     const minSz = new D(inst.minSz)
-    const t = tickers.get(inst.instId)!
+    const t = tickerOf(inst.instId)
     const isMarket = ordType === 'market'
 
+    // the limit price; below, px is undefined exactly when the order is a market order
     let px: Dec | undefined
     if (!isMarket) {
       const raw = str(item.px) ?? ''
@@ -442,14 +456,12 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
       // a price off the tickSz grid is refused, as OKX does for spot (sMsg "Parameter px error")
       if (!isMultiple(px, tick)) throw paramError('px')
     }
-    const szRaw = str(item.sz)!
+    const szRaw = mandatory(item, 'sz')
     if (!NUMBER_RE.test(szRaw) || new D(szRaw).lte(0)) throw paramError('sz')
     let sz = new D(szRaw)
 
     // Place order, tgtCcy: "Only applicable to SPOT Market Orders. Default is quote_ccy for buy, base_ccy for sell"
-    const tgtCcy: Order['tgtCcy'] = isMarket
-      ? ((tgtCcyParam || (side === 'buy' ? 'quote_ccy' : 'base_ccy')) as Order['tgtCcy'])
-      : ''
+    const tgtCcy: Order['tgtCcy'] = isMarket ? tgtCcyParam || (side === 'buy' ? 'quote_ccy' : 'base_ccy') : ''
     const inQuote = tgtCcy === 'quote_ccy'
     const bookPx = side === 'buy' ? t.askPx : t.bidPx
     if (isMarket && bookPx.lte(0)) throw new ItemError('51000', 'Parameter px error')
@@ -480,7 +492,8 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
     const pays = side === 'buy' ? inst.quoteCcy : inst.baseCcy
     const avail = bal(pays).avail
     const insufficient = () => new ItemError('51008', `Order failed. Insufficient ${pays} balance in account`, '1000')
-    if (isMarket) {
+    if (px === undefined) {
+      // a market order
       const receivedUnit = (side === 'buy' && !inQuote) || (side === 'sell' && inQuote)
       const cost = side === 'buy' ? (inQuote ? sz : sz.mul(bookPx)) : inQuote ? sz.div(bookPx) : sz
       if (cost.gt(avail)) {
@@ -490,7 +503,7 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
         if (base.lt(minSz) || base.isZero()) throw insufficient()
         sz = side === 'buy' ? base : base.mul(bookPx)
       }
-    } else if ((side === 'buy' ? sz.mul(px!) : sz).gt(avail)) {
+    } else if ((side === 'buy' ? sz.mul(px) : sz).gt(avail)) {
       throw insufficient()
     }
 
@@ -522,14 +535,14 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
     orders.push(o)
     if (clOrdId !== '') seen.add(clOrdId)
 
-    if (isMarket) {
+    if (px === undefined) {
       // a market order sweeps the book; the fake's book is one level of unlimited size
       // sized in quote: the base that amount buys (or must sell to receive it), down to lotSz
       fill(o, inQuote ? toStep(sz.div(bookPx), lot, Decimal.ROUND_DOWN) : sz, bookPx, 'T', now)
       o.state = 'filled'
       return o
     }
-    const crosses = side === 'buy' ? t.askPx.gt(0) && px!.gte(t.askPx) : t.bidPx.gt(0) && px!.lte(t.bidPx)
+    const crosses = side === 'buy' ? t.askPx.gt(0) && px.gte(t.askPx) : t.bidPx.gt(0) && px.lte(t.bidPx)
     if (crosses && ordType === 'post_only') {
       // Place order, ordType post_only: "If the order would have executed on placement, it will be canceled instead."
       o.state = 'canceled'
@@ -546,7 +559,7 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
       o.cancelSource = ordType === 'ioc' ? '14' : '0'
       return o
     }
-    freeze(o, pays, side === 'buy' ? sz.mul(px!) : sz)
+    freeze(o, pays, side === 'buy' ? sz.mul(px) : sz)
     return o
   }
 
@@ -600,7 +613,7 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
     const failed = data.filter((d) => d.sCode !== '0').length
     const code = failed === 0 ? '0' : failed === data.length ? '1' : '2'
     const msg = code === '0' ? '' : code === '1' ? 'All operations failed' : 'Bulk operation partially succeeded.'
-    return jsonReply(200, {code, data, inTime: `${inTime}000`, msg, outTime: `${Date.now()}000`})
+    return jsonReply(200, {code, data, inTime: `${String(inTime)}000`, msg, outTime: `${String(Date.now())}000`})
   }
 
   // ---- cancelling (POST /api/v5/trade/cancel-order and /trade/cancel-batch-orders) ------------
@@ -750,7 +763,7 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
   }
 
   function tickerJson(inst: Instrument): Record<string, unknown> {
-    const t = tickers.get(inst.instId)!
+    const t = tickerOf(inst.instId)
     return {
       instType: 'SPOT',
       instId: inst.instId,
@@ -782,7 +795,7 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
 
   const ok = (data: unknown[]) => jsonReply(200, {code: '0', data, msg: ''})
 
-  function instrumentParam(p: Record<string, string>, name = 'instId'): Instrument {
+  function instrumentParam(p: Params, name = 'instId'): Instrument {
     const id = p[name]
     if (id === undefined || id === '') throw empty(name)
     const inst = byId.get(id)
@@ -791,7 +804,7 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
   }
 
   /** instType: its values are documented per endpoint; this account only has SPOT instruments. */
-  function instTypeParam(p: Record<string, string>, required: boolean): string | undefined {
+  function instTypeParam(p: Params, required: boolean): string | undefined {
     const v = p.instType
     if (v === undefined || v === '') {
       if (required) throw empty('instType')
@@ -801,14 +814,14 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
     return v
   }
 
-  function limitParam(p: Record<string, string>, def = 100, max = 100): number {
+  function limitParam(p: Params, def = 100, max = 100): number {
     if (p.limit === undefined || p.limit === '') return def
     const n = Number(p.limit)
     if (!/^\d+$/.test(p.limit) || n < 1) throw badParam('limit')
     return Math.min(n, max)
   }
 
-  function timeParam(p: Record<string, string>, name: string): number | undefined {
+  function timeParam(p: Params, name: string): number | undefined {
     const v = p[name]
     if (v === undefined || v === '') return undefined
     if (!/^\d{1,16}$/.test(v)) throw badParam(name)
@@ -816,7 +829,7 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
   }
 
   /** newest first, as OKX lists orders and fills; `after` (older than) and `before` (newer than) page by id */
-  function page<T>(list: T[], p: Record<string, string>, id: (x: T) => bigint, limit: number): T[] {
+  function page<T>(list: T[], p: Params, id: (x: T) => bigint, limit: number): T[] {
     const after = p.after ? BigInt(p.after) : undefined
     const before = p.before ? BigInt(p.before) : undefined
     return list
@@ -825,7 +838,7 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
       .slice(0, limit)
   }
 
-  function orderList(p: Record<string, string>, states: State[], instTypeRequired: boolean): Reply {
+  function orderList(p: Params, states: State[], instTypeRequired: boolean): Reply {
     const instType = instTypeParam(p, instTypeRequired)
     if (p.after && !/^\d+$/.test(p.after)) throw badParam('after')
     if (p.before && !/^\d+$/.test(p.before)) throw badParam('before')
@@ -848,7 +861,7 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
     return ok(page(list, p, (o) => BigInt(o.ordId), limit).map(orderJson))
   }
 
-  function fillList(p: Record<string, string>, instTypeRequired: boolean): Reply {
+  function fillList(p: Params, instTypeRequired: boolean): Reply {
     const instType = instTypeParam(p, instTypeRequired)
     if (p.after && !/^\d+$/.test(p.after)) throw badParam('after')
     if (p.before && !/^\d+$/.test(p.before)) throw badParam('before')
@@ -871,7 +884,7 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
 
   // ---- routes ----------------------------------------------------------------------------------
 
-  type Handler = (p: Record<string, string>, body: unknown) => Reply
+  type Handler = (p: Params, body: unknown) => Reply
   interface Route {
     method: 'GET' | 'POST'
     signed: boolean
@@ -912,7 +925,7 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
         const inst = instrumentParam(p)
         if (p.sz !== undefined && !/^\d+$/.test(p.sz)) throw badParam('sz')
         const levels = Math.min(Math.max(Number(p.sz ?? '1'), 1), 400)
-        const t = tickers.get(inst.instId)!
+        const t = tickerOf(inst.instId)
         const tick = new D(inst.tickSz)
         const asks: string[][] = []
         const bids: string[][] = []
@@ -1153,7 +1166,7 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
       if (request.method === 'POST') {
         // 50000 "Body for POST request cannot be empty.", 50006 "Invalid Content-Type", 50002 "JSON syntax error"
         if (request.body.trim() === '') throw new OkxError(400, '50000', 'Body for POST request cannot be empty.')
-        const type = String(request.headers['content-type'] ?? '')
+        const type = request.headers['content-type'] ?? ''
         if (!type.toLowerCase().includes('application/json')) {
           throw new OkxError(400, '50006', 'Invalid Content-Type. Please use "application/JSON".')
         }
@@ -1213,8 +1226,8 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
     setPrice: (symbol, price) => {
       const inst = bySymbol.get(symbol)
       if (!inst) throw new Error(`fake-okx: setPrice: unknown symbol ${symbol}`)
-      const t = tickers.get(inst.instId)!
-      for (const [k, v] of Object.entries(price)) {
+      const t = tickerOf(inst.instId)
+      for (const [k, v] of Object.entries<string | undefined>(price)) {
         if (v === undefined) continue
         if (!NUMBER_RE.test(v)) throw new Error(`fake-okx: setPrice: bad ${k} ${v}`)
       }
