@@ -93,7 +93,9 @@ export async function startFakeCoinbase(opts: FakeCoinbaseOptions = {}): Promise
     fees: {taker: state.taker.toFixed(), maker: state.maker.toFixed()},
     orders: () => state.orderViews(),
     balance: (asset) => state.balanceView(asset),
-    setPrice: (symbol, price) => state.setPrice(symbol, price),
+    setPrice: (symbol, price) => {
+      state.setPrice(symbol, price)
+    },
     rawOrder: (orderId) => {
       const o = state.orderById.get(orderId)
       return o && state.orderJson(o)
@@ -162,7 +164,7 @@ interface ProductRecord {
 }
 
 interface Fixture {
-  priceSources: Record<string, string>
+  priceSources: Partial<Record<string, string>>
   products: ProductRecord[]
 }
 
@@ -298,6 +300,12 @@ function grpcError(status: number, error: string, message: string, details = mes
   return new ApiError(jsonReply(status, {error, error_details: details, message}))
 }
 
+/** A value the fake's own bookkeeping guarantees (e.g. a limit order's price); a loud error, a bug in the fake, if not. */
+function present<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`fake-coinbase: ${what} is missing`)
+  return value
+}
+
 const badRequest = (details: string) => grpcError(400, 'INVALID_ARGUMENT', details)
 
 /** Coinbase answers a request it cannot authenticate with a bare 401 whose body is the text "Unauthorized" */
@@ -414,7 +422,7 @@ class CoinbaseState {
   }
 
   book(p: Product): Book {
-    return this.books.get(p.bookId)!
+    return present(this.books.get(p.bookId), `the book ${p.bookId} of ${p.id}`)
   }
 
   // ---- FakeExchange view ----
@@ -450,7 +458,7 @@ class CoinbaseState {
     const p = this.bySymbol.get(symbol)
     if (!p) throw new Error(`fake-coinbase: setPrice: unknown symbol ${symbol}`)
     const b = this.book(p)
-    for (const [k, v] of Object.entries(price)) {
+    for (const [k, v] of Object.entries<string | undefined>(price)) {
       if (v === undefined) continue
       if (!DECIMAL_RE.test(v) || new D(v).lte(0)) throw new Error(`fake-coinbase: setPrice: bad ${k} ${v}`)
     }
@@ -469,8 +477,10 @@ class CoinbaseState {
     for (const o of this.orders) {
       if (o.status !== 'OPEN' || o.product.bookId !== bookId) continue
       const b = this.book(o.product)
-      const limit = o.limitPrice!
-      if (o.side === 'BUY' ? b.ask.lte(limit) : b.bid.gte(limit)) this.fillBase(o, o.baseSize!, limit, 'MAKER')
+      // a resting order is a limit order: it has a limit price and a base size
+      const limit = present(o.limitPrice, `the limit price of order ${o.id}`)
+      if (o.side === 'BUY' ? b.ask.lte(limit) : b.bid.gte(limit))
+        this.fillBase(o, present(o.baseSize, `the base size of order ${o.id}`), limit, 'MAKER')
     }
   }
 
@@ -691,7 +701,8 @@ class CoinbaseState {
     // INFERRED: a base-sized order's notional (at its limit price, or at the touch for a market order) is held to
     // quote_min_size too, else base_min_size 0.00000001 BTC would allow $0.001 orders Coinbase does not take
     const price = limitPrice ?? (side === 'BUY' ? book.ask : book.bid)
-    const notional = quoteSize ?? baseSize!.mul(price)
+    // exactly one size is set (a limit order's is base_size)
+    const notional = quoteSize ?? present(baseSize, 'base_size').mul(price)
     if (notional.lt(p.quoteMin)) {
       return reject(
         'UNKNOWN_FAILURE_REASON',
@@ -722,10 +733,10 @@ class CoinbaseState {
     let need: Dec
     let needCurrency: string
     if (side === 'SELL') {
-      need = baseSize!
+      need = present(baseSize, 'base_size') // a sell is sized in base
       needCurrency = p.base
     } else {
-      need = quoteSize ?? round16(baseSize!.mul(price).mul(this.taker.add(1)))
+      need = quoteSize ?? round16(present(baseSize, 'base_size').mul(price).mul(this.taker.add(1)))
       needCurrency = p.quote
     }
     if (this.account(needCurrency).available.lt(need)) {
@@ -798,13 +809,21 @@ class CoinbaseState {
     const touch = o.side === 'BUY' ? b.ask : b.bid
     if (o.configKey === 'market_market_ioc') {
       if (o.quoteSize) this.fillQuote(o, o.quoteSize, touch)
-      else this.fillBase(o, o.baseSize!, touch, 'TAKER')
+      else this.fillBase(o, present(o.baseSize, 'base_size'), touch, 'TAKER')
       return
     }
-    const crosses = o.side === 'BUY' ? touch.lte(o.limitPrice!) : touch.gte(o.limitPrice!)
+    // a limit order: a limit price and a base size
+    const limit = present(o.limitPrice, 'limit_price')
+    const crosses = o.side === 'BUY' ? touch.lte(limit) : touch.gte(limit)
     // a crossing limit takes the resting price (the touch), which is never worse than its limit
-    if (crosses) return this.fillBase(o, o.baseSize!, touch, 'TAKER')
-    if (o.configKey === 'limit_limit_gtc') return this.placeHold(o, needCurrency, need)
+    if (crosses) {
+      this.fillBase(o, present(o.baseSize, 'base_size'), touch, 'TAKER')
+      return
+    }
+    if (o.configKey === 'limit_limit_gtc') {
+      this.placeHold(o, needCurrency, need)
+      return
+    }
     o.status = 'CANCELLED'
     o.cancelMessage =
       o.configKey === 'limit_limit_fok' ? 'Order could not be filled completely' : 'IOC order was not filled'
@@ -841,7 +860,7 @@ class CoinbaseState {
       return jsonReply(200, {...none, errs: [d.preview], warning: [], ...common})
     }
     const o = d.order
-    const touch = o.side === 'BUY' ? book!.ask : book!.bid
+    const touch = o.side === 'BUY' ? this.book(o.product).ask : this.book(o.product).bid
     let base: Dec
     let value: Dec
     let commission: Dec
@@ -850,7 +869,7 @@ class CoinbaseState {
       commission = o.quoteSize.sub(value)
       base = floor16(value.div(touch))
     } else {
-      base = o.baseSize!
+      base = present(o.baseSize, 'base_size')
       const px =
         o.limitPrice && !(o.side === 'BUY' ? touch.lte(o.limitPrice) : touch.gte(o.limitPrice)) ? o.limitPrice : touch
       value = base.mul(px)
@@ -1068,7 +1087,7 @@ class CoinbaseState {
     return jsonReply(200, {
       accounts: items.map((a) => this.accountJson(a)),
       has_next: hasNext,
-      cursor: hasNext ? items.at(-1)!.uuid : '',
+      cursor: hasNext ? present(items.at(-1), "the page's last account").uuid : '',
       size: items.length,
     })
   }
