@@ -15,6 +15,7 @@ import {
   type RecordedRequest,
 } from '../support/fake-binance.js'
 import {type CliResult, runCli, tempHome} from '../support/cli.js'
+import type {ErrorJson, HistoryJson, TradeJson} from '../support/json.js'
 
 export const SENTINEL_KEY = 'SENTINEL-APIKEY-5d1e7b'
 export const SENTINEL_SECRET = 'SENTINEL-SECRET-8f3a2c'
@@ -33,9 +34,10 @@ export const canon = (v: Dec | string | number): string => {
 
 export const GOOD_ENV = {TRADEDESK_BN_API_KEY: SENTINEL_KEY, TRADEDESK_BN_SECRET: SENTINEL_SECRET}
 
-export interface Run extends CliResult {
+/** A run, its stdout parsed as T: the answer the test expects (td<TradeJson>(...)); unknown until it says. */
+export interface Run<T = unknown> extends CliResult {
   /** parsed stdout (every run here uses --json) */
-  json: any
+  json: T
   args: string[]
 }
 
@@ -46,12 +48,12 @@ export interface Desk {
   fake: FakeBinance
   home: string
   /** runs `tradedesk ...args --json` with the good credentials (unless env overrides them) */
-  td(args: string[], env?: Record<string, string | undefined>): Promise<Run>
+  td<T = unknown>(args: string[], env?: Record<string, string | undefined>): Promise<Run<T>>
   /** requests the fake received since `mark()` (or since the desk was created) */
   since(mark: number): RecordedRequest[]
   mark(): number
   /** the newest journal row, through `history --limit 1` */
-  lastTrade(): Promise<any>
+  lastTrade(): Promise<TradeJson>
   close(): Promise<void>
 }
 
@@ -68,18 +70,21 @@ export async function openDesk(opts: DeskOptions = {}): Promise<Desk> {
   const fake = await startFakeBinance({apiKey: SENTINEL_KEY, secret: SENTINEL_SECRET, ...opts})
   const home = opts.home ?? tempHome('tradedesk-ccxt-')
   homes.add(home)
-  const td = async (args: string[], env: Record<string, string | undefined> = GOOD_ENV): Promise<Run> => {
+  const td = async <T = unknown>(
+    args: string[],
+    env: Record<string, string | undefined> = GOOD_ENV,
+  ): Promise<Run<T>> => {
     const full = [...args, '--json']
     const result = await runCli(full, {home, env, timeoutMs: 30_000})
-    const where = `\`tradedesk ${full.join(' ')}\` (exit ${result.code})`
+    const where = `\`tradedesk ${full.join(' ')}\` (exit ${String(result.code)})`
     for (const s of SENTINELS) {
       expect(result.stdout, `a credential leaked on stdout of ${where}`).to.not.contain(s)
       expect(result.stderr, `a credential leaked on stderr of ${where}`).to.not.contain(s)
     }
 
-    let json: any
+    let json: T
     try {
-      json = JSON.parse(result.stdout)
+      json = JSON.parse(result.stdout) as T
     } catch {
       throw new Error(`stdout of ${where} is not one JSON document:\n${result.stdout}\nstderr:\n${result.stderr}`)
     }
@@ -98,7 +103,7 @@ export async function openDesk(opts: DeskOptions = {}): Promise<Desk> {
         '--api-url',
         fake.url,
         '--option',
-        `timeout=${opts.timeoutMs ?? 1000}`,
+        `timeout=${String(opts.timeoutMs ?? 1000)}`,
         '--default',
       ])
       expect(added.code, added.stdout + added.stderr).to.equal(0)
@@ -116,12 +121,20 @@ export async function openDesk(opts: DeskOptions = {}): Promise<Desk> {
     mark: () => fake.requests.length,
     since: (mark) => fake.requests.slice(mark),
     async lastTrade() {
-      const h = await td(['history', '--limit', '1'])
+      const h = await td<HistoryJson>(['history', '--limit', '1'])
       expect(h.code, h.stdout + h.stderr).to.equal(0)
       return h.json.trades[0]
     },
     close: () => fake.close(),
   }
+}
+
+/**
+ * Closes what a before() hook opened, as far as it got: a hook that failed leaves its variable unset,
+ * whatever its declared type says, and the after() hook must not fail a second time over that.
+ */
+export async function closeOpened(...opened: ({close(): Promise<void>} | undefined)[]): Promise<void> {
+  for (const o of opened) await o?.close()
 }
 
 /** Removes the homes used so far (set TRADEDESK_KEEP_HOMES=1 to keep them for a post-mortem). */
@@ -136,22 +149,28 @@ export const keys = (requests: RecordedRequest[]) => requests.map((r) => `${r.me
 export const count = (requests: RecordedRequest[], method: string, path: string) =>
   requests.filter((r) => r.method === method && r.path === path).length
 
-/** Asserts the SPEC's JSON error envelope and exit code. */
-export function expectError(run: Run, exit: number, code?: string | RegExp, retryable?: boolean): void {
+/** Asserts the SPEC's JSON error envelope and exit code; the run's answer is then read as an ErrorJson. */
+export function expectError(
+  run: Run,
+  exit: number,
+  code?: string | RegExp,
+  retryable?: boolean,
+): asserts run is Run<ErrorJson> {
   const what = describeRun(run)
   expect(run.code, what).to.equal(exit)
   expect(run.json, what).to.have.property('error')
-  expect(run.json.error.exit_code, what).to.equal(exit)
-  if (typeof code === 'string') expect(run.json.error.code, what).to.equal(code)
-  else if (code) expect(run.json.error.code, what).to.match(code)
-  if (retryable !== undefined) expect(run.json.error.retryable, what).to.equal(retryable)
+  const {error} = run.json as ErrorJson
+  expect(error.exit_code, what).to.equal(exit)
+  if (typeof code === 'string') expect(error.code, what).to.equal(code)
+  else if (code) expect(error.code, what).to.match(code)
+  if (retryable !== undefined) expect(error.retryable, what).to.equal(retryable)
 }
 
 export function expectOk(run: Run): void {
   expect(run.code, describeRun(run)).to.equal(0)
 }
 
-const clip = (text: string) => (text.length > 700 ? `${text.slice(0, 700)}... (${text.length} chars)` : text)
+const clip = (text: string) => (text.length > 700 ? `${text.slice(0, 700)}... (${String(text.length)} chars)` : text)
 const describeRun = (run: Run) =>
   `\`tradedesk ${run.args.join(' ')} --json\`: stdout ${clip(run.stdout)} stderr ${clip(run.stderr)}`
 
@@ -193,9 +212,9 @@ export function databaseFiles(): string[] {
   )
 }
 
-/** The snapshot's 24 h tickers, by Binance symbol id. */
+/** The snapshot's 24 h tickers, by Binance symbol id (read once). */
 let tickerFile: Map<string, Record<string, string>> | undefined
-export function snapshotTicker(id: string): Record<string, string> {
+function snapshotTickers(): Map<string, Record<string, string>> {
   tickerFile ??= new Map(
     (
       JSON.parse(readFileSync(new URL('../../data/binance-spot/ticker-24hr.json', import.meta.url), 'utf8')) as Record<
@@ -204,12 +223,15 @@ export function snapshotTicker(id: string): Record<string, string> {
       >[]
     ).map((t) => [t.symbol, t]),
   )
-  const t = tickerFile.get(id)
+  return tickerFile
+}
+
+export function snapshotTicker(id: string): Record<string, string> {
+  const t = snapshotTickers().get(id)
   if (!t) throw new Error(`no ticker ${id} in the snapshot`)
   return t
 }
 
 export function allSnapshotTickers(): Record<string, string>[] {
-  snapshotTicker('BTCUSDT')
-  return [...tickerFile!.values()]
+  return [...snapshotTickers().values()]
 }
