@@ -4,10 +4,21 @@
  */
 import {expect} from 'chai'
 
+import {defined} from '../support/e2e.js'
+import type {
+  BalanceJson,
+  BrokerTestJson,
+  OrderListJson,
+  PortfolioJson,
+  SyncJson,
+  TradeJson,
+  ValidationJson,
+} from '../support/json.js'
 import {
   D,
   type Desk,
   canon,
+  closeOpened,
   count,
   databaseFiles,
   expectOk,
@@ -32,13 +43,13 @@ describe('ccxt end to end: trading against fake Binance', function () {
     desk = await openDesk({balances: {USDT: '1000'}})
   })
   after(async () => {
-    await desk?.close()
+    await closeOpened(desk)
     removeHomes()
   })
 
   it('validate: the computed order, exactly; every failing rule; nothing sent', async () => {
     const m = desk.mark()
-    const ok = await desk.td(['validate', 'buy', 'BTC/USDT', '--quantity', '0.001'])
+    const ok = await desk.td<ValidationJson>(['validate', 'buy', 'BTC/USDT', '--quantity', '0.001'])
     expectOk(ok)
     const cost = ASK.mul('0.001')
     expect(ok.json).to.deep.include({valid: true, errors: []})
@@ -57,14 +68,24 @@ describe('ccxt end to end: trading against fake Binance', function () {
 
     // a limit below the minimum price (0.01) and under the 5 USDT minimum notional, on too little money
     const [bad, poor] = await Promise.all([
-      desk.td(['validate', 'buy', 'BTC/USDT', '--type', 'limit', '--price', '0.001', '--quantity', '0.00001']),
-      desk.td(['validate', 'buy', 'BTC/USDT', '--quantity', '1']),
+      desk.td<ValidationJson>([
+        'validate',
+        'buy',
+        'BTC/USDT',
+        '--type',
+        'limit',
+        '--price',
+        '0.001',
+        '--quantity',
+        '0.00001',
+      ]),
+      desk.td<ValidationJson>(['validate', 'buy', 'BTC/USDT', '--quantity', '1']),
     ])
     expect(bad.code).to.equal(3)
     expect(bad.json.valid).to.equal(false)
-    expect(bad.json.errors.map((e: {code: string}) => e.code)).to.have.members(['PRICE_OUT_OF_RANGE', 'COST_TOO_SMALL'])
+    expect(bad.json.errors.map((e) => e.code)).to.have.members(['PRICE_OUT_OF_RANGE', 'COST_TOO_SMALL'])
     expect(poor.code).to.equal(3)
-    expect(poor.json.errors.map((e: {code: string}) => e.code)).to.deep.equal(['INSUFFICIENT_FUNDS'])
+    expect(poor.json.errors.map((e) => e.code)).to.deep.equal(['INSUFFICIENT_FUNDS'])
 
     const sent = desk.since(m)
     expect(
@@ -76,7 +97,16 @@ describe('ccxt end to end: trading against fake Binance', function () {
 
   it('market buy: the record matches the fills exactly, the client id is the one the exchange got, balances move exactly', async () => {
     const m = desk.mark()
-    const t = await desk.td(['trade', 'buy', 'BTC/USDT', '--quantity', '0.001', '--yes', '--note', 'e2e buy'])
+    const t = await desk.td<TradeJson>([
+      'trade',
+      'buy',
+      'BTC/USDT',
+      '--quantity',
+      '0.001',
+      '--yes',
+      '--note',
+      'e2e buy',
+    ])
     expectOk(t)
     const posts = desk.since(m).filter((r) => r.method === 'POST' && r.path === '/api/v3/order')
     expect(posts).to.have.length(1)
@@ -114,7 +144,10 @@ describe('ccxt end to end: trading against fake Binance', function () {
     expect(r.filled_price).to.equal(canon(ASK))
     expect(r.executed_at).to.match(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/)
 
-    const [shown, b] = await Promise.all([desk.td(['history', 'show', String(r.id)]), desk.td(['balance'])])
+    const [shown, b] = await Promise.all([
+      desk.td<TradeJson>(['history', 'show', String(r.id)]),
+      desk.td<BalanceJson>(['balance']),
+    ])
     expectOk(shown)
     expect(shown.json, 'the journal row is what trade printed').to.deep.equal(r)
     expectOk(b)
@@ -127,9 +160,12 @@ describe('ccxt end to end: trading against fake Binance', function () {
   })
 
   it('portfolio after the buy: average cost (fee included) and unrealized P&L from the journal, exactly', async () => {
-    const p = await desk.td(['portfolio'])
+    const p = await desk.td<PortfolioJson>(['portfolio'])
     expectOk(p)
-    const btc = p.json.positions.find((x: {asset: string}) => x.asset === 'BTC')
+    const btc = defined(
+      p.json.positions.find((x) => x.asset === 'BTC'),
+      'the BTC position',
+    )
     const cost = ASK.mul('0.001')
     const avg = cost.plus(fee8(cost.mul(FEE_RATE))).div('0.001')
     const last = new D(BTC.lastPrice)
@@ -146,7 +182,7 @@ describe('ccxt end to end: trading against fake Binance', function () {
   })
 
   it('limit buy below the market rests: `open`, listed by `order list` with its journal id, then `order cancel` cancels it on the exchange', async () => {
-    const t = await desk.td([
+    const t = await desk.td<TradeJson>([
       'trade',
       'buy',
       'BTC/USDT',
@@ -167,12 +203,15 @@ describe('ccxt end to end: trading against fake Binance', function () {
       filled_quantity: '0',
       filled_price: null,
     })
-    const onExchange = desk.fake.orders().find((o) => o.clientOrderId === t.json.client_order_id)!
+    const onExchange = defined(
+      desk.fake.orders().find((o) => o.clientOrderId === t.json.client_order_id),
+      'the order on the exchange',
+    )
     expect(onExchange).to.include({status: 'NEW', type: 'LIMIT', price: '20000.00000000', origQty: '0.00100000'})
     expect(canon(desk.fake.balance('USDT').locked)).to.equal('20.02')
 
     const m = desk.mark()
-    const list = await desk.td(['order', 'list'])
+    const list = await desk.td<OrderListJson>(['order', 'list'])
     expectOk(list)
     expect(keys(desk.since(m))).to.deep.equal(['GET /api/v3/openOrders'])
     expect(list.json.orders).to.have.length(1)
@@ -188,7 +227,7 @@ describe('ccxt end to end: trading against fake Binance', function () {
       filled_quantity: '0',
     })
 
-    const c = await desk.td(['order', 'cancel', String(t.json.id)])
+    const c = await desk.td<TradeJson>(['order', 'cancel', String(t.json.id)])
     expectOk(c)
     expect(c.json).to.deep.include({
       id: t.json.id,
@@ -196,13 +235,18 @@ describe('ccxt end to end: trading against fake Binance', function () {
       client_order_id: t.json.client_order_id,
       filled_quantity: '0',
     })
-    expect(desk.fake.orders().find((o) => o.orderId === onExchange.orderId)!.status).to.equal('CANCELED')
+    expect(
+      defined(
+        desk.fake.orders().find((o) => o.orderId === onExchange.orderId),
+        'the order on the exchange',
+      ).status,
+    ).to.equal('CANCELED')
     expect(desk.fake.balance('USDT').locked).to.equal('0.00000000')
     expect(count(desk.fake.requests, 'DELETE', '/api/v3/order')).to.equal(1)
   })
 
   it('order sync: a resting limit that filled on the exchange becomes `filled` with its fill price and fee', async () => {
-    const t = await desk.td([
+    const t = await desk.td<TradeJson>([
       'trade',
       'buy',
       'BTC/USDT',
@@ -218,7 +262,7 @@ describe('ccxt end to end: trading against fake Binance', function () {
     expect(t.json.status).to.equal('open')
     try {
       desk.fake.setTicker('BTCUSDT', {lastPrice: '26950', bidPrice: '26940', askPrice: '26950'}) // crosses 27000: fills at 27000
-      const s = await desk.td(['order', 'sync'])
+      const s = await desk.td<SyncJson>(['order', 'sync'])
       expectOk(s)
       expect(s.json.checked).to.equal(1)
       expect(s.json.changed).to.have.length(1)
@@ -239,7 +283,7 @@ describe('ccxt end to end: trading against fake Binance', function () {
 
   it('broker test: one balance call, ok', async () => {
     const m = desk.mark()
-    const t = await desk.td(['broker', 'test', 'bn'])
+    const t = await desk.td<BrokerTestJson>(['broker', 'test', 'bn'])
     expectOk(t)
     expect(t.json).to.deep.include({broker: 'bn', exchange: 'binance', ok: true})
     expect(keys(desk.since(m))).to.deep.equal(['GET /api/v3/account'])
