@@ -5,7 +5,9 @@
  */
 import {expect} from 'chai'
 
-import {D, type Desk, canon, expectOk, openDesk, removeHomes, snapshotTicker} from './ccxt-support.js'
+import {defined} from '../support/e2e.js'
+import type {SyncJson, TradeJson} from '../support/json.js'
+import {D, type Desk, canon, closeOpened, expectOk, openDesk, removeHomes, snapshotTicker} from './ccxt-support.js'
 
 const BTC = snapshotTicker('BTCUSDT')
 const ASK = new D(BTC.askPrice)
@@ -18,11 +20,13 @@ describe('ccxt end to end: partial fills', function () {
   beforeEach(async () => {
     desk = await openDesk({balances: {USDT: '1000'}, fillRatio: '0.5'})
   })
-  afterEach(() => desk?.close())
-  after(() => removeHomes())
+  afterEach(() => closeOpened(desk))
+  after(() => {
+    removeHomes()
+  })
 
   it('records a half-filled limit order as open with its fill, then order sync settles it filled', async () => {
-    const placed = await desk.td([
+    const placed = await desk.td<TradeJson>([
       'trade',
       'buy',
       'BTC/USDT',
@@ -51,7 +55,7 @@ describe('ccxt end to end: partial fills', function () {
       bidPrice: canon(ASK.minus(11)),
       lastPrice: canon(ASK.minus(10)),
     })
-    const synced = await desk.td(['order', 'sync'])
+    const synced = await desk.td<SyncJson>(['order', 'sync'])
     expectOk(synced)
     expect(synced.json.checked).to.equal(1)
     expect(synced.json.changed).to.have.length(1)
@@ -63,12 +67,13 @@ describe('ccxt end to end: partial fills', function () {
       filled_price: canon(ASK),
       fee_currency: 'USDT',
     })
-    expect(new D(settled.fees).eq(firstFee.plus(fee8(ASK.mul('0.001').mul('0.001'))))).to.equal(true)
+    const fees = defined(settled.fees, 'the fees of the settled order')
+    expect(new D(fees).eq(firstFee.plus(fee8(ASK.mul('0.001').mul('0.001'))))).to.equal(true)
     expect(desk.fake.orders()).to.have.length(1)
   })
 
   it('records a half-filled market order as expired, with what filled', async () => {
-    const placed = await desk.td(['trade', 'buy', 'BTC/USDT', '--quantity', '0.002', '--yes'])
+    const placed = await desk.td<TradeJson>(['trade', 'buy', 'BTC/USDT', '--quantity', '0.002', '--yes'])
     expectOk(placed)
     expect(placed.json).to.include({status: 'expired', filled_quantity: '0.001', filled_price: canon(ASK)})
     expect(placed.json.executed_at).to.be.a('string')
