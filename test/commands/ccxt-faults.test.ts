@@ -5,10 +5,13 @@
  */
 import {expect} from 'chai'
 
+import {defined} from '../support/e2e.js'
+import type {HistoryJson, PriceJson, SyncJson, TradeJson} from '../support/json.js'
 import {
   D,
   type Desk,
   canon,
+  closeOpened,
   count,
   databaseFiles,
   expectError,
@@ -32,9 +35,11 @@ describe('ccxt end to end: faults between tradedesk and fake Binance', function 
   before(async () => {
     desk = await openDesk({balances: {USDT: '1000'}, timeoutMs: 1000})
   })
-  afterEach(() => desk.fake.clearFaults())
+  afterEach(() => {
+    desk.fake.clearFaults()
+  })
   after(async () => {
-    await desk?.close()
+    await closeOpened(desk)
     removeHomes()
   })
 
@@ -70,10 +75,14 @@ describe('ccxt end to end: faults between tradedesk and fake Binance', function 
         symbol: 'BTC/USDT',
         quantity: '0.001',
       })
-      expect(row.client_order_id).to.equal(desk.since(m).find((r) => r.method === 'POST')!.query.newClientOrderId)
+      const sent = defined(
+        desk.since(m).find((r) => r.method === 'POST'),
+        'the order request',
+      )
+      expect(row.client_order_id).to.equal(sent.query.newClientOrderId)
       expectedRows.set(row.client_order_id, 'filled') // once `order sync` below has settled it
 
-      const s = await desk.td(['order', 'sync'])
+      const s = await desk.td<SyncJson>(['order', 'sync'])
       expectOk(s)
       const fills = orders[0].fills
       const qty = fills.reduce((a, f) => a.plus(f.qty), new D(0))
@@ -113,9 +122,9 @@ describe('ccxt end to end: faults between tradedesk and fake Binance', function 
       expectedRows.set(clientId, 'unknown')
 
       desk.fake.clearFaults()
-      const s = await desk.td(['order', 'sync'])
+      const s = await desk.td<SyncJson>(['order', 'sync'])
       expectOk(s)
-      expect(s.json.changed.map((c: {client_order_id: string}) => c.client_order_id)).to.not.include(clientId)
+      expect(s.json.changed.map((c) => c.client_order_id)).to.not.include(clientId)
       const lookups = desk.since(m).filter((r) => r.method === 'GET' && r.path === ORDER)
       expect(
         lookups.map((r) => r.query.origClientOrderId),
@@ -142,13 +151,13 @@ describe('ccxt end to end: faults between tradedesk and fake Binance', function 
       expect(desk.fake.orders()).to.have.length(before + 1)
       const row = await desk.lastTrade()
       expect(row.status).to.equal('unknown')
-      expect(row.client_order_id).to.equal(desk.fake.orders().at(-1)!.clientOrderId)
+      expect(row.client_order_id).to.equal(defined(desk.fake.orders().at(-1), 'the newest order').clientOrderId)
       expectedRows.set(row.client_order_id, 'filled') // once `order sync` below has settled it
 
       desk.fake.clearFaults()
-      const s = await desk.td(['order', 'sync'])
+      const s = await desk.td<SyncJson>(['order', 'sync'])
       expectOk(s)
-      const settled = s.json.changed.find((c: {id: number}) => c.id === row.id)
+      const settled = s.json.changed.find((c) => c.id === row.id)
       expect(settled).to.deep.include({status: 'filled', filled_quantity: '0.001', filled_price: canon(BTC.askPrice)})
     })
   })
@@ -168,7 +177,7 @@ describe('ccxt end to end: faults between tradedesk and fake Binance', function 
     it('one html 503 on a read is recovered by the retry', async () => {
       desk.fake.injectFault({method: 'GET', path: TICKER, kind: 'html-503'})
       const m = desk.mark()
-      const p = await desk.td(['price', 'BTC/USDT'])
+      const p = await desk.td<PriceJson>(['price', 'BTC/USDT'])
       expectOk(p)
       expect(p.json.last).to.equal(canon(BTC.lastPrice))
       expect(count(desk.since(m), 'GET', TICKER)).to.equal(2)
@@ -210,10 +219,10 @@ describe('ccxt end to end: faults between tradedesk and fake Binance', function 
   })
 
   describe('garbled answers on order lookups and cancels', () => {
-    let resting: {id: number; client_order_id: string; exchange_order_id: string}
+    let resting: TradeJson
 
     it('malformed JSON on the open-orders read: `order list` exits 5 and lists no made-up orders', async () => {
-      const t = await desk.td([
+      const t = await desk.td<TradeJson>([
         'trade',
         'buy',
         'BTC/USDT',
@@ -246,14 +255,17 @@ describe('ccxt end to end: faults between tradedesk and fake Binance', function 
       const c = await desk.td(['order', 'cancel', String(resting.id)])
       expectError(c, 5, undefined, true)
       expect(
-        desk.fake.orders().find((o) => o.clientOrderId === resting.client_order_id)!.status,
+        defined(
+          desk.fake.orders().find((o) => o.clientOrderId === resting.client_order_id),
+          'the order on the exchange',
+        ).status,
         'the exchange did cancel it',
       ).to.equal('CANCELED')
 
       desk.fake.clearFaults()
-      const s = await desk.td(['order', 'sync'])
+      const s = await desk.td<SyncJson>(['order', 'sync'])
       expectOk(s)
-      const row = s.json.changed.find((x: {id: number}) => x.id === resting.id)
+      const row = s.json.changed.find((x) => x.id === resting.id)
       expect(row).to.deep.include({
         status: 'cancelled',
         exchange_order_id: resting.exchange_order_id,
@@ -265,7 +277,7 @@ describe('ccxt end to end: faults between tradedesk and fake Binance', function 
 
   describe('afterwards', () => {
     it('the journal: one row per order request with the expected status, none for the attempts that failed on a read; none `filled` without a fill', async () => {
-      const h = await desk.td(['history', '--limit', '1000'])
+      const h = await desk.td<HistoryJson>(['history', '--limit', '1000'])
       expectOk(h)
       const statuses = Object.fromEntries(
         h.json.trades.map((t: {client_order_id: string; status: string}) => [t.client_order_id, t.status]),
@@ -278,7 +290,7 @@ describe('ccxt end to end: faults between tradedesk and fake Binance', function 
           .map((o) => o.clientOrderId),
       )
       for (const t of h.json.trades.filter((x: {status: string}) => x.status === 'filled')) {
-        expect(filledOnExchange.has(t.client_order_id), `row ${t.id}`).to.equal(true)
+        expect(filledOnExchange.has(t.client_order_id), `row ${String(t.id)}`).to.equal(true)
       }
     })
 
