@@ -4,6 +4,8 @@
  */
 import {expect} from 'chai'
 
+import {defined} from '../support/e2e.js'
+import type {BalanceJson, ErrorJson, PortfolioJson, PriceJson, SymbolsJson} from '../support/json.js'
 import {
   D,
   type Desk,
@@ -39,12 +41,12 @@ describe('ccxt end to end: market data and account reads against fake Binance', 
   })
 
   it('price: a cold run downloads exchangeInfo once; a warm run costs exactly 1 request (the 24h ticker)', async () => {
-    const cold = await desk.td(['price', 'BTC/USDT'])
+    const cold = await desk.td<PriceJson>(['price', 'BTC/USDT'])
     expectOk(cold)
     expect(keys(desk.since(0))).to.deep.equal([EXCHANGE_INFO, TICKER])
 
     const m = desk.mark()
-    const warm = await desk.td(['price', 'eth/usdt'])
+    const warm = await desk.td<PriceJson>(['price', 'eth/usdt'])
     expectOk(warm)
     expect(keys(desk.since(m))).to.deep.equal([TICKER])
     expect(desk.since(m)[0].query).to.deep.equal({symbol: 'ETHUSDT'})
@@ -64,7 +66,7 @@ describe('ccxt end to end: market data and account reads against fake Binance', 
 
   it('balance: exactly 1 request, exact decimal strings, zero assets hidden', async () => {
     const m = desk.mark()
-    const b = await desk.td(['balance'])
+    const b = await desk.td<BalanceJson>(['balance'])
     expectOk(b)
     expect(keys(desk.since(m))).to.deep.equal([ACCOUNT])
     expect(b.json).to.deep.equal({
@@ -80,11 +82,11 @@ describe('ccxt end to end: market data and account reads against fake Binance', 
 
   it('symbols: served from the markets cache (0 requests); --refresh downloads exchangeInfo again, once', async () => {
     let m = desk.mark()
-    const s = await desk.td(['symbols', '--search', 'btc', '--page-size', '5'])
+    const s = await desk.td<SymbolsJson>(['symbols', '--search', 'btc', '--page-size', '5'])
     expectOk(s)
     expect(desk.since(m), 'a warm symbols makes no request').to.have.length(0)
     expect(s.json.symbols).to.include('BTC/USDT')
-    expect(s.json.symbols.every((x: string) => x.endsWith('/USDT') && x.includes('BTC'))).to.equal(true)
+    expect(s.json.symbols.every((x) => x.endsWith('/USDT') && x.includes('BTC'))).to.equal(true)
     expect(s.json).to.include({broker: 'bn', page: 1, page_size: 5})
     expect(s.json.total).to.be.greaterThan(0)
     expect(s.json.symbols).to.have.length(Math.min(5, s.json.total))
@@ -95,7 +97,7 @@ describe('ccxt end to end: market data and account reads against fake Binance', 
     ).to.equal(1)
 
     m = desk.mark()
-    const r = await desk.td(['symbols', '--refresh', '--all', '--search', 'eth/btc'])
+    const r = await desk.td<SymbolsJson>(['symbols', '--refresh', '--all', '--search', 'eth/btc'])
     expectOk(r)
     expect(keys(desk.since(m))).to.deep.equal([EXCHANGE_INFO])
     expect(r.json.symbols).to.include('ETH/BTC')
@@ -110,10 +112,10 @@ describe('ccxt end to end: market data and account reads against fake Binance', 
     const d = await openDesk({balances: {USDT: '1000'}})
     desks.push(d)
     d.fake.injectFault({method: 'GET', path: '/api/v3/exchangeInfo', kind: 'malformed-json'})
-    const bad = await d.td(['price', 'BTC/USDT'])
+    const bad = await d.td<ErrorJson>(['price', 'BTC/USDT'])
     expect(bad.code, bad.stdout).to.equal(5)
     expect(bad.json.error.retryable).to.equal(true)
-    const good = await d.td(['price', 'BTC/USDT'])
+    const good = await d.td<PriceJson>(['price', 'BTC/USDT'])
     expectOk(good)
     expect(good.json.last).to.equal(canon(snapshotTicker('BTCUSDT').lastPrice))
     expect(count(d.fake.requests, 'GET', '/api/v3/exchangeInfo')).to.equal(2)
@@ -151,7 +153,7 @@ describe('ccxt end to end: market data and account reads against fake Binance', 
       },
     ]
 
-    const results = new Map<string, {json: any; requests: string[]}>()
+    const results = new Map<string, {json: PortfolioJson; requests: string[]}>()
     before(async function () {
       this.timeout(60_000)
       await Promise.all(
@@ -160,7 +162,7 @@ describe('ccxt end to end: market data and account reads against fake Binance', 
           desks.push(d)
           expectOk(await d.td(['symbols', '--page-size', '1'])) // warm the markets cache
           const m = d.mark()
-          const p = await d.td(['portfolio'])
+          const p = await d.td<PortfolioJson>(['portfolio'])
           expectOk(p)
           results.set(c.name, {json: p.json, requests: keys(d.since(m))})
         }),
@@ -169,7 +171,7 @@ describe('ccxt end to end: market data and account reads against fake Binance', 
 
     for (const c of cases) {
       it(c.name, () => {
-        const {json, requests} = results.get(c.name)!
+        const {json, requests} = defined(results.get(c.name), `the portfolio of ${c.name}`)
         expect(requests.length, requests.join(', ')).to.be.at.most(2)
         expect(requests.filter((r) => r === ACCOUNT)).to.have.length(1)
         expect(requests).to.not.include(EXCHANGE_INFO)
@@ -218,10 +220,10 @@ describe('ccxt end to end: market data and account reads against fake Binance', 
           })
           .sort((a, b) => a.asset.localeCompare(b.asset))
         expect(expected.reduce((sum, x) => sum.plus(x.allocation_pct), new D(0)).toFixed()).to.equal('100')
-        const got = [...json.positions].sort((a: {asset: string}, b: {asset: string}) => a.asset.localeCompare(b.asset))
+        const got = [...json.positions].sort((a, b) => a.asset.localeCompare(b.asset))
         expect(got).to.deep.equal(expected)
         // largest holding first
-        const values = json.positions.map((p: {value_usd: string}) => new D(p.value_usd))
+        const values = json.positions.map((p) => new D(defined(p.value_usd, `the value of ${p.asset}`)))
         for (let i = 1; i < values.length; i++) expect(values[i - 1].gte(values[i])).to.equal(true)
         expect(json.unpriced).to.have.deep.members(
           c.unpriced.map((asset) => ({asset, quantity: canon(c.balances[asset])})),
