@@ -13,6 +13,7 @@ import {chmodSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
+import type {BalanceJson, ErrorJson, HistoryJson, SyncJson, TradeJson} from '../support/json.js'
 import {
   type Desk,
   GOOD_ENV,
@@ -98,7 +99,7 @@ describe('ccxt end to end: Binance rejections and credentials through the CLI', 
   })
 
   it('cancel of an order that filled meanwhile (-2011 Unknown order sent): exit 3 ORDER_NOT_FOUND, the row is not marked cancelled, `order sync` settles it `filled`', async () => {
-    const t = await desk.td([
+    const t = await desk.td<TradeJson>([
       'trade',
       'buy',
       'BTC/USDT',
@@ -120,9 +121,9 @@ describe('ccxt end to end: Binance rejections and credentials through the CLI', 
       expect(c.json.error.message).to.contain('-2011')
       expect(count(desk.fake.requests, 'DELETE', ORDER)).to.equal(1)
 
-      const s = await desk.td(['order', 'sync'])
+      const s = await desk.td<SyncJson>(['order', 'sync'])
       expectOk(s)
-      const row = s.json.changed.find((x: {id: number}) => x.id === t.json.id)
+      const row = s.json.changed.find((x) => x.id === t.json.id)
       expect(
         row,
         'sync only settles rows that are not final: a cancel that failed must not mark it cancelled',
@@ -149,7 +150,7 @@ describe('ccxt end to end: Binance rejections and credentials through the CLI', 
   it('missing credentials: `balance`, `trade`, `order list` exit 4 and nothing private is sent', async () => {
     const m = desk.mark()
     const [b, t, s] = await Promise.all([
-      desk.td(['balance'], {}),
+      desk.td<ErrorJson>(['balance'], {}),
       desk.td(['trade', 'buy', 'BTC/USDT', '--quantity', '0.001', '--yes'], {}),
       desk.td(['order', 'list'], {}),
     ])
@@ -173,10 +174,10 @@ describe('ccxt end to end: Binance rejections and credentials through the CLI', 
 
       chmodSync(file, 0o600)
       m = desk.mark()
-      const ok = await desk.td(['balance'], {})
+      const ok = await desk.td<BalanceJson>(['balance'], {})
       expectOk(ok)
       expect(desk.since(m).map((r) => r.path)).to.deep.equal([ACCOUNT])
-      expect(ok.json.balances.map((x: {asset: string}) => x.asset)).to.include('USDT')
+      expect(ok.json.balances.map((x) => x.asset)).to.include('USDT')
     } finally {
       rmSync(file, {force: true})
     }
@@ -188,9 +189,11 @@ describe('ccxt end to end: Binance rejections and credentials through the CLI', 
     expectOk(await first.td(['price', 'ETH/USDT'])) // caches the markets, ETH/USDT included
     await first.close()
 
-    const info = JSON.parse(readFileSync(new URL('../../data/binance-spot/exchangeInfo.json', import.meta.url), 'utf8'))
-    info.symbols = info.symbols.filter((s: {symbol: string}) => s.symbol !== 'ETHUSDT')
-    const delisted = join(tmpdir(), `exchangeInfo-no-ETHUSDT-${process.pid}.json`)
+    const info = JSON.parse(
+      readFileSync(new URL('../../data/binance-spot/exchangeInfo.json', import.meta.url), 'utf8'),
+    ) as {symbols: {symbol: string}[]}
+    info.symbols = info.symbols.filter((s) => s.symbol !== 'ETHUSDT')
+    const delisted = join(tmpdir(), `exchangeInfo-no-ETHUSDT-${String(process.pid)}.json`)
     writeFileSync(delisted, JSON.stringify(info))
     const second = await openDesk({
       balances: {USDT: '1000'},
@@ -215,7 +218,7 @@ describe('ccxt end to end: Binance rejections and credentials through the CLI', 
       }
 
       expect(count(second.fake.requests, 'POST', ORDER)).to.equal(0)
-      const h = await second.td(['history'])
+      const h = await second.td<HistoryJson>(['history'])
       expectOk(h)
       expect(h.json.trades).to.deep.equal([])
     } finally {
@@ -225,7 +228,7 @@ describe('ccxt end to end: Binance rejections and credentials through the CLI', 
 
   describe('afterwards', () => {
     it('the journal holds one row per order request with the expected status, and none for the attempts refused before it', async () => {
-      const h = await desk.td(['history', '--limit', '1000'], GOOD_ENV)
+      const h = await desk.td<HistoryJson>(['history', '--limit', '1000'], GOOD_ENV)
       expectOk(h)
       const statuses = Object.fromEntries(
         h.json.trades.map((t: {client_order_id: string; status: string}) => [t.client_order_id, t.status]),
