@@ -10,6 +10,7 @@ import {expect} from 'chai'
 
 import {runCli, tempHome} from '../support/cli.js'
 import {type FakeBinance, startFakeBinance} from '../support/fake-binance.js'
+import {closeOpened} from './ccxt-support.js'
 
 /** A forward proxy on loopback: plain requests with an absolute URL, and CONNECT tunnels. Counts both. */
 async function startProxy(): Promise<{url: string; used: () => number; close: () => Promise<void>}> {
@@ -48,12 +49,14 @@ async function startProxy(): Promise<{url: string; used: () => number; close: ()
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const {port} = server.address() as net.AddressInfo
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${String(port)}`,
     used: () => used,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections()
-        server.close(() => resolve())
+        server.close(() => {
+          resolve()
+        })
       }),
   }
 }
@@ -82,10 +85,7 @@ describe('ccxt end to end: a broker behind an HTTP proxy', function () {
     }
   })
 
-  after(async () => {
-    await proxy?.close()
-    await fake?.close()
-  })
+  after(() => closeOpened(proxy, fake))
 
   it("price through the proxy: every request passes the proxy, and the answer is the exchange's", async () => {
     const r = await runCli(['price', 'BTC/USDT', '--broker', 'via', '--json'], {home, env})
