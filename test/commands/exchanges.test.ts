@@ -10,16 +10,36 @@ import {generateKeyPairSync} from 'node:crypto'
 import {readdirSync, readFileSync, rmSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {runCli, tempHome} from '../support/cli.js'
-import {TRADE_KEYS, expectDecimalString, expectTradeRecord} from '../support/e2e.js'
+import {type CliResult, runCli, tempHome} from '../support/cli.js'
+import {TRADE_KEYS, defined, expectDecimalString, expectTradeRecord} from '../support/e2e.js'
 import * as binance from '../support/fake-binance-view.js'
 import * as coinbase from '../support/fake-coinbase.js'
 import type {FakeExchange, FakeExchangeOptions, FakeOrderView, RecordedRequest} from '../support/fake-exchange.js'
 import * as kraken from '../support/fake-kraken.js'
 import * as okx from '../support/fake-okx.js'
+import type {
+  BalanceJson,
+  BrokerAddJson,
+  ErrorJson,
+  HistoryJson,
+  OrderListJson,
+  PortfolioJson,
+  PriceJson,
+  SymbolsJson,
+  SyncJson,
+  TradeJson,
+  ValidationJson,
+} from '../support/json.js'
+import {closeOpened} from './ccxt-support.js'
 
 type Route = {method: string; path: string}
 type Credentials = Record<string, string>
+
+/** A run, its stdout parsed as T (the answer the test expects), and where it came from for messages. */
+interface Answer<T> extends CliResult {
+  json: T
+  where: string
+}
 
 interface ExchangeCase {
   exchange: string
@@ -128,15 +148,20 @@ for (const c of CASES) {
       ...v.split('\n').filter((line) => line.length >= 16 && !line.startsWith('-----')),
     ])
 
-    const td = async (args: string[], over: Record<string, string | undefined> = {}, inHome = home) => {
+    /** runs `tradedesk ...args --json`, its stdout read as T (the answer the test expects) */
+    const td = async <T = unknown>(
+      args: string[],
+      over: Record<string, string | undefined> = {},
+      inHome = home,
+    ): Promise<Answer<T>> => {
       const full = [...args, '--json']
       const result = await runCli(full, {home: inHome, env: {...env, ...over}, timeoutMs: 60_000})
-      const where = `\`tradedesk ${full.join(' ')}\` (exit ${result.code}): ${result.stdout.slice(0, 1500)} ${result.stderr.slice(0, 500)}`
+      const where = `\`tradedesk ${full.join(' ')}\` (exit ${String(result.code)}): ${result.stdout.slice(0, 1500)} ${result.stderr.slice(0, 500)}`
       for (const s of secrets)
         expect(result.stdout + result.stderr, `a credential leaked from ${where}`).to.not.contain(s)
-      let json: any
+      let json: T
       try {
-        json = JSON.parse(result.stdout)
+        json = JSON.parse(result.stdout) as T
       } catch {
         throw new Error(`stdout is not one JSON document: ${where}`)
       }
@@ -144,8 +169,8 @@ for (const c of CASES) {
       return {...result, json, where}
     }
 
-    const ok = async (args: string[], over?: Record<string, string | undefined>, inHome?: string) => {
-      const r = await td(args, over, inHome)
+    const ok = async <T = unknown>(args: string[], over?: Record<string, string | undefined>, inHome?: string) => {
+      const r = await td<T>(args, over, inHome)
       expect(r.code, r.where).to.equal(0)
       return r.json
     }
@@ -153,7 +178,7 @@ for (const c of CASES) {
     const sent = (route: Route, from = 0) =>
       fake.requests.slice(from).filter((r) => r.method === route.method && r.path === route.path)
     const ordersWith = (clientOrderId: string) => fake.orders().filter((o) => o.clientOrderId === clientOrderId)
-    const balances = async () => new Map<string, any>((await ok(['balance'])).balances.map((b: any) => [b.asset, b]))
+    const balances = async () => new Map((await ok<BalanceJson>(['balance'])).balances.map((b) => [b.asset, b]))
 
     /** The CLI's balance is the exchange's, to the last digit, for every asset the exchange holds. */
     const expectBalancesAgree = async (assets: string[]) => {
@@ -175,10 +200,10 @@ for (const c of CASES) {
     /** A market buy sized in money asks to spend what was validated, fee included, to the exchange's cent. */
     const expectSpend = (order: FakeOrderView, required: string) => {
       expect(order.amount, 'sized in money, not in base').to.equal(null)
-      const quote = new Decimal(order.quoteAmount!)
+      const quote = new Decimal(defined(order.quoteAmount, 'the amount to spend'))
       expect(
         quote.lte(required) && quote.gt(new Decimal(required).minus('0.01')),
-        `asked to spend ${quote}, validated ${required}`,
+        `asked to spend ${String(quote)}, validated ${required}`,
       ).to.equal(true)
     }
 
@@ -186,7 +211,7 @@ for (const c of CASES) {
      * The journal's record is what the exchange executed, to the last digit: ids, quantity filled,
      * its exact value and the fees; the average price as the exchange reports it (it may round).
      */
-    const expectRecordOf = (record: any, order: FakeOrderView) => {
+    const expectRecordOf = (record: unknown, order: FakeOrderView) => {
       expectTradeRecord(record)
       expect(record.client_order_id).to.equal(order.clientOrderId)
       expect(record.exchange_order_id).to.equal(order.id)
@@ -196,7 +221,7 @@ for (const c of CASES) {
       expectDecimalString(record.filled_price, 'filled_price')
       expect(
         new Exact(record.filled_price).minus(average).abs().lte(average.mul('1e-15')),
-        `average ${record.filled_price} ~ ${average}`,
+        `average ${record.filled_price} ~ ${String(average)}`,
       ).to.equal(true)
       expect(record.fees).to.equal(canon(c.reportedFee?.(fake, order) ?? order.fee))
       expect(record.fee_currency).to.equal(order.feeCurrency)
@@ -205,7 +230,7 @@ for (const c of CASES) {
     before(async () => {
       fake = await c.start({...c.credentials, balances: {[c.quote]: START}})
       fake.setPrice(c.symbol, PRICES)
-      const added = await ok([
+      const added = await ok<BrokerAddJson>([
         'broker',
         'add',
         c.broker,
@@ -218,73 +243,73 @@ for (const c of CASES) {
         '--default',
       ])
       expect(
-        added.credentials.every((s: {present: boolean}) => s.present),
+        added.credentials.every((s) => s.present),
         'every credential the exchange requires is set',
       ).to.equal(true)
-      expect(added.credentials.map((s: {key: string}) => s.key).sort()).to.deep.equal(Object.keys(c.credentials).sort())
+      expect(added.credentials.map((s) => s.key).sort()).to.deep.equal(Object.keys(c.credentials).sort())
       expect(fake.requests, 'broker add sends nothing').to.have.length(0)
     })
 
     after(async () => {
-      await fake?.close()
+      await closeOpened(fake)
       if (!process.env.TRADEDESK_KEEP_HOMES) rmSync(home, {recursive: true, force: true})
     })
 
     it(`balance and portfolio: ${START} ${c.quote}, valued at 1 USD with no other market`, async () => {
       await expectBalancesAgree([c.quote])
-      const p = await ok(['portfolio'])
+      const p = await ok<PortfolioJson>(['portfolio'])
       expect(p.total_value_usd).to.equal(START)
-      expect(p.positions.map((x: any) => [x.asset, x.quantity, x.price_usd])).to.deep.equal([[c.quote, START, '1']])
+      expect(p.positions.map((x) => [x.asset, x.quantity, x.price_usd])).to.deep.equal([[c.quote, START, '1']])
       expect(p.unpriced).to.deep.equal([])
     })
 
     it(`symbols and price: ${c.symbol} is listed under its quote and priced as the exchange quotes it`, async () => {
-      const s = await ok(['symbols', '--quote', c.quote, '--search', c.base])
+      const s = await ok<SymbolsJson>(['symbols', '--quote', c.quote, '--search', c.base])
       expect(s.symbols).to.include(c.symbol)
-      const p = await ok(['price', c.symbol])
+      const p = await ok<PriceJson>(['price', c.symbol])
       expect(p).to.include({symbol: c.symbol, last: canon(PRICES.last), bid: canon(PRICES.bid), ask: canon(PRICES.ask)})
-      const again = await ok(['price', c.symbol.replace('/', '-').toLowerCase()])
+      const again = await ok<PriceJson>(['price', c.symbol.replace('/', '-').toLowerCase()])
       expect(again.symbol, 'BTC-USD, btc-usd and BTCUSD name the same market').to.equal(c.symbol)
     })
 
     it('validate and a refused trade: the SPEC codes, the errors in the envelope, nothing sent', async () => {
       const mark = fake.requests.length
-      const tiny = await td(['validate', 'buy', c.symbol, '--quantity', '0.000000001'])
+      const tiny = await td<ValidationJson>(['validate', 'buy', c.symbol, '--quantity', '0.000000001'])
       expect(tiny.code, tiny.where).to.equal(3)
-      expect(tiny.json.errors.map((e: any) => e.code)).to.include('AMOUNT_TOO_SMALL')
-      const poor = await td(['validate', 'buy', c.symbol, '--quantity', '5'])
+      expect(tiny.json.errors.map((e) => e.code)).to.include('AMOUNT_TOO_SMALL')
+      const poor = await td<ValidationJson>(['validate', 'buy', c.symbol, '--quantity', '5'])
       expect(poor.code, poor.where).to.equal(3)
-      expect(poor.json.errors.map((e: any) => e.code)).to.deep.equal(['INSUFFICIENT_FUNDS'])
-      const refused = await td(['trade', 'buy', c.symbol, '--quantity', '5', '--yes'])
+      expect(poor.json.errors.map((e) => e.code)).to.deep.equal(['INSUFFICIENT_FUNDS'])
+      const refused = await td<ErrorJson>(['trade', 'buy', c.symbol, '--quantity', '5', '--yes'])
       expect(refused.code, refused.where).to.equal(3)
       expect(refused.json.error).to.include({code: 'ORDER_INVALID', exit_code: 3})
       expect(refused.json.errors).to.deep.equal(poor.json.errors)
       expect(refused.json.error.errors).to.deep.equal(poor.json.errors)
       expect(sent(c.orderRoute, mark), 'no order request').to.have.length(0)
       expect(fake.orders()).to.have.length(0)
-      const h = await ok(['history'])
+      const h = await ok<HistoryJson>(['history'])
       expect(h.trades, 'a refused order is never journaled').to.have.length(0)
     })
 
     it("market buy by --quantity: sent once with the journal's client id, recorded exactly as filled, balances exact", async () => {
       const mark = fake.requests.length
-      const v = await ok(['validate', 'buy', c.symbol, '--quantity', '0.01'])
-      const t = await ok(['trade', 'buy', c.symbol, '--quantity', '0.01', '--yes'])
+      const v = await ok<ValidationJson>(['validate', 'buy', c.symbol, '--quantity', '0.01'])
+      const t = await ok<TradeJson>(['trade', 'buy', c.symbol, '--quantity', '0.01', '--yes'])
       expect(sent(c.orderRoute, mark)).to.have.length(1)
       const [order] = ordersWith(t.client_order_id)
       expect(order, 'the exchange has the order under the client id the journal recorded').to.not.equal(undefined)
       expect(fake.orders()).to.have.length(1)
       expect(t).to.include({status: 'filled', quantity: '0.01', total_value: '279.1', trade_type: 'manual'})
-      if (c.buysByCost) expectSpend(order, v.balance.required)
+      if (c.buysByCost) expectSpend(order, defined(v.balance.required, 'the validated spend'))
       else expect(order).to.include({amount: '0.01'})
       expectRecordOf(t, order)
-      expect(await ok(['history', 'show', String(t.id)])).to.deep.equal(t)
+      expect(await ok<TradeJson>(['history', 'show', String(t.id)])).to.deep.equal(t)
       await expectBalancesAgree([c.base, c.quote])
 
-      const p = await ok(['portfolio'])
+      const p = await ok<PortfolioJson>(['portfolio'])
       const held = new Decimal(fake.balance(c.base).free)
       expect(p.unpriced).to.deep.equal([])
-      expect(p.positions.find((x: any) => x.asset === c.base)).to.include({
+      expect(p.positions.find((x) => x.asset === c.base)).to.include({
         quantity: canon(held),
         price_usd: canon(PRICES.last),
         value_usd: canon(held.mul(PRICES.last)),
@@ -292,14 +317,17 @@ for (const c of CASES) {
     })
 
     it('market buy by --usd: the quantity validated is what the exchange was asked for', async () => {
-      const v = await ok(['validate', 'buy', c.symbol, '--usd', '100'])
-      const qty = new Decimal(v.order.quantity)
-      expect(new Decimal(v.balance.required).lte(100), 'no more than 100 USD, fee included').to.equal(true)
+      const v = await ok<ValidationJson>(['validate', 'buy', c.symbol, '--usd', '100'])
+      const qty = new Decimal(defined(v.order.quantity, 'the validated quantity'))
+      expect(
+        new Decimal(defined(v.balance.required, 'the validated spend')).lte(100),
+        'no more than 100 USD, fee included',
+      ).to.equal(true)
       expect(qty.mul(PRICES.ask).gt(98), 'and not much less').to.equal(true)
-      const t = await ok(['trade', 'buy', c.symbol, '--usd', '100', '--yes'])
+      const t = await ok<TradeJson>(['trade', 'buy', c.symbol, '--usd', '100', '--yes'])
       expect(t.quantity).to.equal(v.order.quantity)
       const [order] = ordersWith(t.client_order_id)
-      if (c.buysByCost) expectSpend(order, v.balance.required)
+      if (c.buysByCost) expectSpend(order, defined(v.balance.required, 'the validated spend'))
       else expect(order.amount).to.equal(v.order.quantity)
       expectRecordOf(t, order)
       await expectBalancesAgree([c.base, c.quote])
@@ -307,19 +335,19 @@ for (const c of CASES) {
 
     it('sell --percent 100: everything the step allows, recorded exactly, balances exact', async () => {
       const held = new Decimal(fake.balance(c.base).free)
-      const t = await ok(['trade', 'sell', c.symbol, '--percent', '100', '--yes'])
+      const t = await ok<TradeJson>(['trade', 'sell', c.symbol, '--percent', '100', '--yes'])
       const [order] = ordersWith(t.client_order_id)
       expect(order).to.include({side: 'sell', amount: t.quantity, status: 'filled'})
       expect(new Decimal(t.quantity).lte(held)).to.equal(true)
       expectRecordOf(t, order)
       const left = new Decimal(fake.balance(c.base).free)
       expect(canon(left)).to.equal(canon(held.minus(t.quantity)))
-      expect(left.lt('0.00001'), `only dust below the step is left: ${left}`).to.equal(true)
+      expect(left.lt('0.00001'), `only dust below the step is left: ${String(left)}`).to.equal(true)
       await expectBalancesAgree([c.base, c.quote])
     })
 
     it('a resting limit order: open, listed by order list as its journal record, then cancelled', async () => {
-      const t = await ok([
+      const t = await ok<TradeJson>([
         'trade',
         'buy',
         c.symbol,
@@ -334,7 +362,7 @@ for (const c of CASES) {
       expect(t).to.include({status: 'open', price: '20000', filled_quantity: '0'})
       const [order] = ordersWith(t.client_order_id)
       expect(order).to.include({status: 'open', type: 'limit', price: '20000', amount: '0.001'})
-      const list = await ok(['order', 'list'])
+      const list = await ok<OrderListJson>(['order', 'list'])
       expect(list.orders).to.have.length(1)
       expect(list.orders[0]).to.have.all.keys(TRADE_KEYS)
       expect(list.orders[0]).to.deep.include({
@@ -346,11 +374,11 @@ for (const c of CASES) {
       })
       expect(new Decimal(fake.balance(c.quote).locked).gt(0), 'the exchange holds funds for it').to.equal(true)
 
-      const cancelled = await ok(['order', 'cancel', String(t.id)])
+      const cancelled = await ok<TradeJson>(['order', 'cancel', String(t.id)])
       expect(cancelled).to.include({id: t.id, status: 'cancelled', filled_quantity: '0'})
       expect(ordersWith(t.client_order_id)[0].status).to.equal('cancelled')
       expect(canon(fake.balance(c.quote).locked)).to.equal('0')
-      expect((await ok(['order', 'list'])).orders).to.deep.equal([])
+      expect((await ok<OrderListJson>(['order', 'list'])).orders).to.deep.equal([])
     })
 
     it('an order placed elsewhere is listed with id null and trade_type external', async () => {
@@ -361,12 +389,12 @@ for (const c of CASES) {
           {},
           elsewhere,
         )
-        const placed = await ok(
+        const placed = await ok<TradeJson>(
           ['trade', 'buy', c.symbol, '--type', 'limit', '--price', '20000', '--quantity', '0.001', '--yes'],
           {},
           elsewhere,
         )
-        const list = await ok(['order', 'list'])
+        const list = await ok<OrderListJson>(['order', 'list'])
         expect(list.orders).to.have.length(1)
         expect(list.orders[0]).to.have.all.keys(TRADE_KEYS)
         expect(list.orders[0]).to.deep.include({
@@ -391,15 +419,15 @@ for (const c of CASES) {
     it('accept then hang on the order: exit 6, then order sync finds it by client id and settles it; one order, no resend', async () => {
       const mark = fake.requests.length
       fake.injectFault({method: c.orderRoute.method, path: c.orderRoute.path, kind: 'accept-then-hang'})
-      const lost = await td(['trade', 'buy', c.symbol, '--quantity', '0.001', '--yes'])
+      const lost = await td<ErrorJson>(['trade', 'buy', c.symbol, '--quantity', '0.001', '--yes'])
       expect(lost.code, lost.where).to.equal(6)
       expect(lost.json.error.code).to.equal('ORDER_OUTCOME_UNKNOWN')
-      const [row] = (await ok(['history', '--limit', '1'])).trades
+      const [row] = (await ok<HistoryJson>(['history', '--limit', '1'])).trades
       expect(row.status).to.equal('unknown')
       expect(ordersWith(row.client_order_id), 'the exchange did place it').to.have.length(1)
 
-      const synced = await ok(['order', 'sync'])
-      const settled = synced.changed.find((t: any) => t.id === row.id)
+      const synced = await ok<SyncJson>(['order', 'sync'])
+      const settled = synced.changed.find((t) => t.id === row.id)
       expect(settled, JSON.stringify(synced)).to.include({status: 'filled'})
       expectRecordOf(settled, ordersWith(row.client_order_id)[0])
       expect(sent(c.orderRoute, mark), 'sent once, never again').to.have.length(1)
@@ -407,7 +435,7 @@ for (const c of CASES) {
       const lookups = fake.requests.slice(mark)
       if (c.exchange === 'kraken') {
         expect(
-          lookups.some((r: RecordedRequest) => r.query.userref !== undefined),
+          lookups.some((r: RecordedRequest) => 'userref' in r.query),
           'a client id is never sent as Kraken userref',
         ).to.equal(false)
       }
@@ -420,10 +448,10 @@ for (const c of CASES) {
       fake.injectFault({method: c.orderRoute.method, path: c.orderRoute.path, kind: 'hang'})
       const lost = await td(['trade', 'buy', c.symbol, '--quantity', '0.001', '--yes'])
       expect(lost.code, lost.where).to.equal(6)
-      const [row] = (await ok(['history', '--limit', '1'])).trades
+      const [row] = (await ok<HistoryJson>(['history', '--limit', '1'])).trades
       expect(row.status).to.equal('unknown')
-      const synced = await ok(['order', 'sync'], {TRADEDESK_PENDING_GRACE_SECONDS: '0'})
-      expect(synced.changed.find((t: any) => t.id === row.id)).to.include({status: 'failed'})
+      const synced = await ok<SyncJson>(['order', 'sync'], {TRADEDESK_PENDING_GRACE_SECONDS: '0'})
+      expect(synced.changed.find((t) => t.id === row.id)).to.include({status: 'failed'})
       expect(fake.orders()).to.have.length(before)
       expect(sent(c.orderRoute, mark)).to.have.length(1)
     })
@@ -432,11 +460,11 @@ for (const c of CASES) {
       fake.injectFault({method: c.orderRoute.method, path: c.orderRoute.path, kind: 'server-error'})
       const failed = await td(['trade', 'buy', c.symbol, '--quantity', '0.001', '--yes'])
       expect(failed.code, failed.where).to.equal(6)
-      const [row] = (await ok(['history', '--limit', '1'])).trades
+      const [row] = (await ok<HistoryJson>(['history', '--limit', '1'])).trades
       expect(row.status).to.equal('unknown')
-      const synced = await ok(['order', 'sync'], {TRADEDESK_PENDING_GRACE_SECONDS: '0'})
+      const synced = await ok<SyncJson>(['order', 'sync'], {TRADEDESK_PENDING_GRACE_SECONDS: '0'})
       expect(
-        synced.changed.find((t: any) => t.id === row.id),
+        synced.changed.find((t) => t.id === row.id),
         'the 5xx answer placed nothing here',
       ).to.include({status: 'failed'})
     })
@@ -447,7 +475,7 @@ for (const c of CASES) {
         rest.map((k) => [`TRADEDESK_${c.broker.toUpperCase()}_${CREDENTIAL_ENV[k]}`, undefined]),
       )
       const mark = fake.requests.length
-      const missing = await td(['balance'], unset)
+      const missing = await td<ErrorJson>(['balance'], unset)
       expect(missing.code, missing.where).to.equal(4)
       expect(missing.json.error.code).to.equal('CREDENTIALS_MISSING')
       for (const k of rest)
@@ -467,7 +495,7 @@ for (const c of CASES) {
 
     it('rate limited: reads exit 5 (retryable); an order refused by the limit is exit 5, never recorded as filled, never placed', async () => {
       fake.injectFault({method: c.balanceRoute.method, path: c.balanceRoute.path, kind: 'rate-limit', times: 'always'})
-      const read = await td(['balance'])
+      const read = await td<ErrorJson>(['balance'])
       fake.clearFaults()
       expect(read.code, read.where).to.equal(5)
       expect(read.json.error.retryable).to.equal(true)
@@ -477,7 +505,7 @@ for (const c of CASES) {
       const order = await td(['trade', 'buy', c.symbol, '--quantity', '0.001', '--yes'])
       fake.clearFaults()
       expect(order.code, order.where).to.equal(5)
-      const [row] = (await ok(['history', '--limit', '1'])).trades
+      const [row] = (await ok<HistoryJson>(['history', '--limit', '1'])).trades
       expect(row.status).to.be.oneOf(['rejected', 'failed'])
       expect(row.filled_quantity).to.be.oneOf([null, '0'])
       expect(fake.orders()).to.have.length(before)
