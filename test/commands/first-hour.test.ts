@@ -9,7 +9,18 @@ import {readFileSync} from 'node:fs'
 import type {ChildProcess} from 'node:child_process'
 
 import {runCli, runJson, tempHome} from '../support/cli.js'
-import {Cli, dbState, expectJsonError} from '../support/e2e.js'
+import {Cli, dbState, defined, expectJsonError} from '../support/e2e.js'
+import type {
+  BrokerJson,
+  BrokerListJson,
+  BrokerRemoveJson,
+  ErrorJson,
+  HistoryJson,
+  PortfolioJson,
+  PriceJson,
+  TradeJson,
+  ValidationJson,
+} from '../support/json.js'
 import {GOOD_ENV, allSnapshotTickers as allTickers, openDesk} from './ccxt-support.js'
 
 /** 80 significant digits, as the app computes: no expectation is rounded by the test itself */
@@ -19,15 +30,24 @@ describe('first-hour rules: scripting safety and conventions', () => {
   const cli = new Cli(tempHome())
 
   it('arguments never come from stdin: a missing argument with stdin piped is exit 2, and the input is left unread', async () => {
-    const placed = await cli.trade(['buy', 'BTC/USDT', '--type', 'limit', '--price', '20000', '--quantity', '0.001'])
+    const placed = (await cli.trade([
+      'buy',
+      'BTC/USDT',
+      '--type',
+      'limit',
+      '--price',
+      '20000',
+      '--quantity',
+      '0.001',
+    ])) as TradeJson
     const state = await dbState(cli.home)
     // `while read id; do tradedesk order cancel; done`: the command must not take the loop's next line
-    const cancel = await runCli(['order', 'cancel', '--json'], {home: cli.home, input: `${placed.id}\n`})
+    const cancel = await runCli(['order', 'cancel', '--json'], {home: cli.home, input: `${String(placed.id)}\n`})
     const err = expectJsonError(cancel, 2, 'order cancel, id on stdin')
     expect(err.message).to.match(/missing 1 required arg/i)
     const trade = await runCli(['trade', '--json'], {home: cli.home, input: 'buy\nBTC/USDT\n'})
     expect(expectJsonError(trade, 2, 'trade, side on stdin').message).to.include('SIDE, SYMBOL')
-    const show = await runCli(['history', 'show', '--json'], {home: cli.home, input: `${placed.id}\n`})
+    const show = await runCli(['history', 'show', '--json'], {home: cli.home, input: `${String(placed.id)}\n`})
     expect(expectJsonError(show, 2, 'history show, id on stdin').message).to.match(/missing 1 required arg/i)
     expect(await dbState(cli.home), 'nothing was cancelled or sent').to.deep.equal(state)
   })
@@ -36,7 +56,7 @@ describe('first-hour rules: scripting safety and conventions', () => {
     await cli.ok(['broker', 'add', 'main', '--exchange', 'binance'])
     for (const name of ['MAIN', 'Main']) {
       const err = expectJsonError(
-        await cli.json(['broker', 'add', name, '--exchange', 'kraken']),
+        await cli.json<ErrorJson>(['broker', 'add', name, '--exchange', 'kraken']),
         2,
         `broker add ${name}`,
       )
@@ -45,15 +65,19 @@ describe('first-hour rules: scripting safety and conventions', () => {
     }
 
     await cli.ok(['broker', 'add', 'x-y', '--exchange', 'paper'])
-    const err = expectJsonError(await cli.json(['broker', 'add', 'x_y', '--exchange', 'paper']), 2, 'broker add x_y')
+    const err = expectJsonError(
+      await cli.json<ErrorJson>(['broker', 'add', 'x_y', '--exchange', 'paper']),
+      2,
+      'broker add x_y',
+    )
     expect(err.message).to.include('"x-y"')
-    const names = (await cli.ok(['broker', 'list'])).brokers.map((b: {name: string}) => b.name)
+    const names = (await cli.ok<BrokerListJson>(['broker', 'list'])).brokers.map((b) => b.name)
     expect(names).to.deep.equal(['main', 'paper', 'x-y'])
   })
 
   it('a repeated --balance ASSET is refused, not silently overwritten', async () => {
     const err = expectJsonError(
-      await cli.json([
+      await cli.json<ErrorJson>([
         'broker',
         'add',
         'twice',
@@ -68,21 +92,21 @@ describe('first-hour rules: scripting safety and conventions', () => {
       'twice',
     )
     expect(err.message).to.include('USDT is given twice')
-    expect((await cli.ok(['broker', 'list'])).brokers.map((b: {name: string}) => b.name)).to.not.include('twice')
+    expect((await cli.ok<BrokerListJson>(['broker', 'list'])).brokers.map((b) => b.name)).to.not.include('twice')
   })
 
   it('history --symbol accepts every spelling the other commands accept; an unknown --broker is exit 2', async () => {
-    const all = (await cli.ok(['history', '--symbol', 'BTC/USDT'])).trades
+    const all = (await cli.ok<HistoryJson>(['history', '--symbol', 'BTC/USDT'])).trades
     expect(all.length).to.be.greaterThan(0)
     for (const spelling of ['BTCUSDT', 'btcusdt', 'BTC-USDT', 'btc/usdt', 'btc_usdt']) {
-      expect((await cli.ok(['history', '--symbol', spelling])).trades, spelling).to.deep.equal(all)
+      expect((await cli.ok<HistoryJson>(['history', '--symbol', spelling])).trades, spelling).to.deep.equal(all)
     }
 
-    expect((await cli.ok(['history', '--symbol', 'ETHUSDT'])).trades).to.deep.equal([])
-    const err = expectJsonError(await cli.json(['history', '--broker', 'nope']), 2, 'history --broker nope')
+    expect((await cli.ok<HistoryJson>(['history', '--symbol', 'ETHUSDT'])).trades).to.deep.equal([])
+    const err = expectJsonError(await cli.json<ErrorJson>(['history', '--broker', 'nope']), 2, 'history --broker nope')
     expect(err.code).to.equal('UNKNOWN_BROKER')
     expectJsonError(
-      await cli.json(['history', '--broker', 'nope'], {TRADEDESK_NO_FAST_PATH: '1'}),
+      await cli.json<ErrorJson>(['history', '--broker', 'nope'], {TRADEDESK_NO_FAST_PATH: '1'}),
       2,
       'through oclif too',
     )
@@ -99,7 +123,7 @@ describe('first-hour rules: scripting safety and conventions', () => {
     ]
     for (const args of cases) {
       for (const env of [{}, {TRADEDESK_NO_FAST_PATH: '1'}]) {
-        const r = await cli.json(args, env)
+        const r = await cli.json<ErrorJson>(args, env)
         const err = expectJsonError(r, 2, args.join(' '))
         expect(err.code).to.equal('USAGE')
         expect(err.message, 'one line').to.not.include('\n')
@@ -109,7 +133,9 @@ describe('first-hour rules: scripting safety and conventions', () => {
   })
 
   it('-h is --help on every command, and `tradedesk help COMMAND` works', async () => {
-    const manifest = JSON.parse(readFileSync(new URL('../../oclif.manifest.json', import.meta.url), 'utf8'))
+    const manifest = JSON.parse(readFileSync(new URL('../../oclif.manifest.json', import.meta.url), 'utf8')) as {
+      commands: Record<string, unknown>
+    }
     const ids = Object.keys(manifest.commands).map((id) => id.split(':'))
     expect(ids.length).to.be.greaterThan(15)
     for (const id of ids) {
@@ -142,13 +168,14 @@ describe('first-hour rules: scripting safety and conventions', () => {
     ])
     expect(before).to.deep.include({code: 0, stdout: profiled.stdout})
     expect(
-      expectJsonError(await cli.json(['--broker', 'nope', 'balance']), 2, '--broker nope before the command').code,
+      expectJsonError(await cli.json<ErrorJson>(['--broker', 'nope', 'balance']), 2, '--broker nope before the command')
+        .code,
     ).to.equal('UNKNOWN_BROKER')
   })
 
   it('removing a broker never orphans orders: refused while any is open (exit 2, named) unless --force, which closes them with a reason', async () => {
     await cli.ok(['broker', 'add', 'rm', '--exchange', 'paper'])
-    const resting = await cli.trade([
+    const resting = (await cli.trade([
       'buy',
       'BTC/USDT',
       '--type',
@@ -159,19 +186,23 @@ describe('first-hour rules: scripting safety and conventions', () => {
       '0.001',
       '--broker',
       'rm',
-    ])
+    ])) as TradeJson
     const state = await dbState(cli.home)
-    const err = expectJsonError(await cli.json(['broker', 'remove', 'rm']), 2, 'broker remove with an open order')
+    const err = expectJsonError(
+      await cli.json<ErrorJson>(['broker', 'remove', 'rm']),
+      2,
+      'broker remove with an open order',
+    )
     expect(err.code).to.equal('BROKER_HAS_ORDERS')
-    expect(err.message).to.include(`${resting.id} (open)`)
+    expect(err.message).to.include(`${String(resting.id)} (open)`)
     expect(await dbState(cli.home), 'nothing removed').to.deep.equal(state)
 
-    const removed = await cli.ok(['broker', 'remove', 'rm', '--force'])
+    const removed = await cli.ok<BrokerRemoveJson>(['broker', 'remove', 'rm', '--force'])
     expect(removed.removed.name).to.equal('rm')
-    const row = await cli.ok(['history', 'show', String(resting.id)])
+    const row = await cli.ok<TradeJson>(['history', 'show', String(resting.id)])
     expect(row.status).to.equal('expired')
     expect(row.error_message).to.include('removed with --force')
-    expect((await cli.ok(['history', '--status', 'open'])).trades.map((t: {id: number}) => t.id)).to.not.include(
+    expect((await cli.ok<HistoryJson>(['history', '--status', 'open'])).trades.map((t) => t.id)).to.not.include(
       resting.id,
     )
   })
@@ -201,7 +232,7 @@ describe('first-hour rules: scripting safety and conventions', () => {
           onSpawn: (c) => (child = c),
         })
         await arrived
-        child!.kill(signal)
+        defined(child, 'the running tradedesk').kill(signal)
         const result = await run
         const err = expectJsonError(result, exit, signal)
         expect(err.code).to.equal('INTERRUPTED')
@@ -215,7 +246,7 @@ describe('first-hour rules: scripting safety and conventions', () => {
   it('broker set edits a broker in place: sandbox, API origin and options, used by the next command', async () => {
     const desk = await openDesk()
     try {
-      const td = (args: string[]) => runJson(args, {home: desk.home, env: GOOD_ENV})
+      const td = <T = unknown>(args: string[]) => runJson<T>(args, {home: desk.home, env: GOOD_ENV})
       expect((await td(['price', 'BTC/USDT'])).code).to.equal(0)
       const moved = await td(['broker', 'set', 'bn', '--api-url', 'http://127.0.0.1:9', '--option', 'timeout=700'])
       expect(moved.code, moved.stdout).to.equal(0)
@@ -225,8 +256,8 @@ describe('first-hour rules: scripting safety and conventions', () => {
       expect((await td(['broker', 'set', 'bn', '--api-url', desk.fake.url])).code).to.equal(0)
       expect((await td(['price', 'BTC/USDT'])).code, 'and back').to.equal(0)
 
-      expect((await td(['broker', 'set', 'bn', '--sandbox'])).json.sandbox).to.equal(true)
-      expect((await td(['broker', 'set', 'bn', '--no-sandbox'])).json.sandbox).to.equal(false)
+      expect((await td<BrokerJson>(['broker', 'set', 'bn', '--sandbox'])).json.sandbox).to.equal(true)
+      expect((await td<BrokerJson>(['broker', 'set', 'bn', '--no-sandbox'])).json.sandbox).to.equal(false)
       expectJsonError(await runCli(['broker', 'set', 'bn', '--json'], {home: desk.home}), 2, 'nothing to change')
       expectJsonError(
         await runCli(['broker', 'set', 'nope', '--sandbox', '--json'], {home: desk.home}),
@@ -252,12 +283,12 @@ describe('first-hour rules: scripting safety and conventions', () => {
     const desk = new Cli(tempHome())
     await desk.ok(['broker', 'add', 'tick', '--exchange', 'paper', '--default', '--balance', 'BTC=1'])
     // ETH/BTC's snapshot ask 0.062909 and bid 0.062908 are off its 0.00001 tick
-    const quoted = await desk.ok(['price', 'ETH/BTC'])
+    const quoted = await desk.ok<PriceJson>(['price', 'ETH/BTC'])
     expect(quoted).to.include({ask: '0.06291', bid: '0.0629'})
-    const v = await desk.ok(['validate', 'buy', 'ETH/BTC', '--percent', '100'])
+    const v = await desk.ok<ValidationJson>(['validate', 'buy', 'ETH/BTC', '--percent', '100'])
     expect(v.valid).to.equal(true)
     expect(v.order.price).to.equal('0.06291')
-    const t = await desk.trade(['buy', 'ETH/BTC', '--percent', '100'])
+    const t = (await desk.trade(['buy', 'ETH/BTC', '--percent', '100'])) as TradeJson
     expect(t).to.include({
       status: 'filled',
       quantity: v.order.quantity,
@@ -266,14 +297,12 @@ describe('first-hour rules: scripting safety and conventions', () => {
     })
     expect(t.filled_value, 'what was asked is what was filled').to.equal(v.order.total_value)
     expect(t.fees).to.equal(v.order.estimated_fee)
-    const btc = (await desk.balances()).get('BTC')!
-    expect(
-      new Decimal(btc.free).eq(new Decimal(1).minus(t.filled_value).minus(t.fees)),
-      `BTC left ${btc.free}`,
-    ).to.equal(true)
+    const btc = defined((await desk.balances()).get('BTC'), 'the BTC balance')
+    const spent = new Decimal(defined(t.filled_value, 'filled_value')).plus(defined(t.fees, 'fees'))
+    expect(new Decimal(btc.free).eq(new Decimal(1).minus(spent)), `BTC left ${btc.free}`).to.equal(true)
 
-    const sell = await desk.ok(['validate', 'sell', 'ETH/BTC', '--quantity', '0.1'])
-    const sold = await desk.trade(['sell', 'ETH/BTC', '--quantity', '0.1'])
+    const sell = await desk.ok<ValidationJson>(['validate', 'sell', 'ETH/BTC', '--quantity', '0.1'])
+    const sold = (await desk.trade(['sell', 'ETH/BTC', '--quantity', '0.1'])) as TradeJson
     expect(sold.filled_price).to.equal(sell.order.price).and.equal('0.0629')
   })
 
@@ -291,24 +320,25 @@ describe('first-hour rules: scripting safety and conventions', () => {
       '--balance',
       'BRL=1000',
     ])
-    const usdtTry = new Decimal((await desk.ok(['price', 'USDT/TRY'])).last)
-    const ask = new Decimal((await desk.ok(['price', 'BTC/TRY'])).ask)
-    const v = await desk.ok(['validate', 'buy', 'BTC/TRY', '--usd', '100'])
+    const usdtTry = new Decimal(defined((await desk.ok<PriceJson>(['price', 'USDT/TRY'])).last, 'the USDT/TRY price'))
+    const ask = new Decimal(defined((await desk.ok<PriceJson>(['price', 'BTC/TRY'])).ask, 'the BTC/TRY ask'))
+    const v = await desk.ok<ValidationJson>(['validate', 'buy', 'BTC/TRY', '--usd', '100'])
     expect(v.valid).to.equal(true)
     const spend = new Decimal(100).mul(usdtTry)
+    const required = defined(v.balance.required, 'the validated spend')
+    expect(new Decimal(required).lte(spend), `${required} TRY for 100 USD at ${String(usdtTry)} TRY`).to.equal(true)
     expect(
-      new Decimal(v.balance.required).lte(spend),
-      `${v.balance.required} TRY for 100 USD at ${usdtTry} TRY`,
-    ).to.equal(true)
-    expect(
-      new Decimal(v.order.quantity).plus('0.00001').mul(ask).mul('1.001').gt(spend),
+      new Decimal(defined(v.order.quantity, 'the validated quantity')).plus('0.00001').mul(ask).mul('1.001').gt(spend),
       'and one step more would exceed it',
     ).to.equal(true)
 
-    const p = await desk.ok(['portfolio'])
-    const tryPosition = p.positions.find((x: {asset: string}) => x.asset === 'TRY')
+    const p = await desk.ok<PortfolioJson>(['portfolio'])
+    const tryPosition = defined(
+      p.positions.find((x) => x.asset === 'TRY'),
+      'the TRY position',
+    )
     expect(tryPosition.price_usd).to.equal(new Decimal(1).div(usdtTry).toFixed())
-    expect(p.positions.map((x: {asset: string}) => x.asset).sort()).to.deep.equal(['BRL', 'TRY'])
+    expect(p.positions.map((x) => x.asset).sort()).to.deep.equal(['BRL', 'TRY'])
     expect(p.unpriced).to.deep.equal([])
   })
 
@@ -326,10 +356,10 @@ describe('first-hour rules: scripting safety and conventions', () => {
       '--balance',
       'USDT=1000',
     ])
-    const btcUsd = new Decimal((await desk.ok(['price', 'BTC/USDT'])).last)
+    const btcUsd = new Decimal(defined((await desk.ok<PriceJson>(['price', 'BTC/USDT'])).last, 'the BTC/USDT price'))
     await desk.trade(['buy', 'BTC/USDT', '--quantity', '0.01'])
-    let p = await desk.ok(['portfolio'])
-    const btc = p.positions.find((x: {asset: string}) => x.asset === 'BTC')
+    let p = await desk.ok<PortfolioJson>(['portfolio'])
+    const btc = p.positions.find((x) => x.asset === 'BTC')
     expect(btc).to.include({
       quantity: '1.11',
       avg_cost_usd: null,
@@ -340,36 +370,40 @@ describe('first-hour rules: scripting safety and conventions', () => {
     expect(human).to.include('unknown for 1.1')
 
     // ETH bought through ETH/BTC: its cost is the BTC spent, at BTC's USD price when it was placed
-    const eth = await desk.trade(['buy', 'ETH/BTC', '--quantity', '0.5'])
-    p = await desk.ok(['portfolio'])
-    const position = p.positions.find((x: {asset: string}) => x.asset === 'ETH')
-    const cost = new Decimal(eth.filled_value).plus(eth.fees).mul(btcUsd)
+    const eth = (await desk.trade(['buy', 'ETH/BTC', '--quantity', '0.5'])) as TradeJson
+    p = await desk.ok<PortfolioJson>(['portfolio'])
+    const position = defined(
+      p.positions.find((x) => x.asset === 'ETH'),
+      'the ETH position',
+    )
+    const cost = new Decimal(defined(eth.filled_value, 'filled_value')).plus(defined(eth.fees, 'fees')).mul(btcUsd)
     expect(position).to.include({
       quantity: '0.5',
       unknown_cost_quantity: '0',
       avg_cost_usd: cost.div('0.5').toSignificantDigits(16).toFixed(),
     })
     expect(position.unrealized_pnl_usd).to.equal(
-      new Decimal(position.value_usd).minus(cost).toDecimalPlaces(8).toFixed(),
+      new Decimal(defined(position.value_usd, 'the ETH value')).minus(cost).toDecimalPlaces(8).toFixed(),
     )
-    const sum = p.positions.reduce(
-      (total: InstanceType<typeof Decimal>, x: {allocation_pct: string}) => total.plus(x.allocation_pct),
-      new Decimal(0),
-    )
+    const sum = p.positions.reduce((total, x) => total.plus(x.allocation_pct), new Decimal(0))
     expect(sum.toFixed(), 'allocations add up to exactly 100').to.equal('100')
   })
 
   it('average cost keeps its precision for cheap coins', async () => {
     const desk = new Cli(tempHome())
     await desk.ok(['broker', 'add', 'shib', '--exchange', 'paper', '--default', '--balance', 'USDT=100'])
-    const t = await desk.trade(['buy', 'SHIB/USDT', '--quantity', '1000000'])
-    const shib = (await desk.ok(['portfolio'])).positions.find((x: {asset: string}) => x.asset === 'SHIB')
-    const avg = new Decimal(t.filled_value).plus(t.fees).div('1000000')
+    const t = (await desk.trade(['buy', 'SHIB/USDT', '--quantity', '1000000'])) as TradeJson
+    const shib = defined(
+      (await desk.ok<PortfolioJson>(['portfolio'])).positions.find((x) => x.asset === 'SHIB'),
+      'the SHIB position',
+    )
+    const spent = new Decimal(defined(t.filled_value, 'filled_value')).plus(defined(t.fees, 'fees'))
+    const avg = spent.div('1000000')
     expect(shib.avg_cost_usd).to.equal(avg.toSignificantDigits(16).toFixed())
     expect(
-      new Decimal(shib.avg_cost_usd)
+      new Decimal(defined(shib.avg_cost_usd, 'the SHIB average cost'))
         .mul('1000000')
-        .minus(new Decimal(t.filled_value).plus(t.fees))
+        .minus(spent)
         .abs()
         .lt('0.0000001'),
     ).to.equal(true)
@@ -389,10 +423,10 @@ describe('first-hour rules: scripting safety and conventions', () => {
       '--balance',
       'BTC=10',
     ])
-    const last = new Decimal((await desk.ok(['price', 'BTC/USDT'])).last)
+    const last = new Decimal(defined((await desk.ok<PriceJson>(['price', 'BTC/USDT'])).last, 'the BTC/USDT price'))
     const codes = async (args: string[]) => {
-      const r = await desk.json(['validate', ...args])
-      return r.json.errors.map((e: {code: string}) => e.code)
+      const r = await desk.json<ValidationJson>(['validate', ...args])
+      return r.json.errors.map((e) => e.code)
     }
 
     // BTC/USDT: a buy between last x 0.2 and last x 5, a sell likewise (bidMultiplierDown/Up, askMultiplierDown/Up)
@@ -423,7 +457,7 @@ describe('first-hour rules: scripting safety and conventions', () => {
         '0.01',
       ]),
     ).to.deep.equal(['PRICE_OUT_OF_RANGE'])
-    const refused = await desk.json([
+    const refused = await desk.json<ErrorJson>([
       'trade',
       'buy',
       'BTC/USDT',
@@ -446,7 +480,16 @@ describe('first-hour rules: scripting safety and conventions', () => {
 
   it('times in human output say their zone, the same way in every command', async () => {
     const desk = new Cli(tempHome())
-    const t = await desk.trade(['buy', 'BTC/USDT', '--type', 'limit', '--price', '20000', '--quantity', '0.001'])
+    const t = (await desk.trade([
+      'buy',
+      'BTC/USDT',
+      '--type',
+      'limit',
+      '--price',
+      '20000',
+      '--quantity',
+      '0.001',
+    ])) as TradeJson
     const utc = `${t.created_at.replace('T', ' ').slice(0, 19)} UTC`
     const shown = (await desk.run(['history', 'show', String(t.id)])).stdout
     expect(shown).to.match(new RegExp(`created\\s+${utc}`))
