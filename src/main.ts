@@ -25,14 +25,8 @@ export async function main(args: string[], options: MainOptions, io: Io = proces
     }
 
     const oclif = await import('@oclif/core')
-    if (options.development) {
-      // As oclif's execute({development: true}): the TypeScript sources, and its debug output.
-      process.env.NODE_ENV = 'development'
-      oclif.settings.debug = true
-    }
-
     try {
-      await oclif.run(argv, options.root)
+      await oclif.run(argv, options.development ? await sourceConfig(options.root) : options.root)
       // oclif's flush waits for the process's stdout to drain: nothing to wait for in process.
       if (io.process) await oclif.flush()
     } catch (error) {
@@ -48,4 +42,18 @@ export async function main(args: string[], options: MainOptions, io: Io = proces
       state.exitCode = await invocation.close()
     }
   })
+}
+
+/**
+ * oclif's configuration for bin/dev.js: the commands of these TypeScript sources. oclif would map
+ * dist/oclif.js to src/oclif.ts itself, but only by registering tsx or ts-node its own way, which fails
+ * with this tsx (already loaded by the shebang's --import): it then runs the stale build. So the root
+ * plugin is handed this copy's commands, the same modules the fast path runs.
+ */
+async function sourceConfig(root: string): Promise<import('@oclif/core').Config> {
+  const [{Config}, {OCLIF_COMMANDS}] = await Promise.all([import('@oclif/core'), import('./oclif.js')])
+  const config = await Config.load(root)
+  const plugin = config.plugins.get(config.pjson.name) as unknown as {commandCache?: unknown} | undefined
+  if (plugin) plugin.commandCache = OCLIF_COMMANDS
+  return config
 }

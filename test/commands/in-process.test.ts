@@ -5,9 +5,12 @@
  * code a command can end with before it reaches an exchange, oclif's parse errors, and the
  * commands oclif runs (not marked fast) beside the fast ones.
  */
+import {spawnSync} from 'node:child_process'
+import {fileURLToPath} from 'node:url'
+
 import {expect} from 'chai'
 
-import {runBinary, runInProcess, tempHome} from '../support/cli.js'
+import {databaseEnv, runBinary, runInProcess, tempHome} from '../support/cli.js'
 
 describe('in process and as a binary: the same answer', function () {
   this.timeout(120_000)
@@ -68,4 +71,31 @@ describe('in process and as a binary: the same answer', function () {
     for (const [, args] of samples) codes.add((await runInProcess(args, {home})).code)
     expect([...codes].sort()).to.deep.equal([0, 2, 3, 4])
   })
+})
+
+describe('bin/dev.js: the same path as bin/run.js, on the TypeScript sources', function () {
+  this.timeout(120_000)
+  const home = tempHome()
+  const DEV = fileURLToPath(new URL('../../bin/dev.js', import.meta.url))
+
+  for (const args of [
+    ['broker', 'list', '--json'],
+    ['trade', 'buy', 'BTC/USDT', '--usd', '20', '--dry-run'],
+    ['history', '--bogus'],
+    ['trade', 'buy', 'NOPE/USDT', '--usd', '20', '--yes', '--json'],
+  ]) {
+    it(`tradedesk ${args.join(' ')}`, async () => {
+      const binary = await runBinary(args, {home})
+      // The shebang runs it as `node --import tsx bin/dev.js`.
+      const dev = spawnSync(process.execPath, ['--import', 'tsx', DEV, ...args], {
+        env: {PATH: process.env.PATH, HOME: home, ...(await databaseEnv(home))},
+        encoding: 'utf8',
+      })
+      expect({code: dev.status, stdout: dev.stdout, stderr: dev.stderr}).to.deep.equal({
+        code: binary.code,
+        stdout: binary.stdout,
+        stderr: binary.stderr,
+      })
+    })
+  }
 })
