@@ -1,6 +1,6 @@
 import {defineCommand, result} from '../lib/cli/spec.js'
 import {renderSymbols} from '../lib/render/symbols.js'
-import {listSymbols, quoteFilter} from '../lib/symbols.js'
+import {brokerSymbols, quoteFilter} from '../lib/symbols.js'
 
 export default defineCommand({
   summary: 'Tradable symbols of the broker, filtered by quote asset, searchable, paged.',
@@ -27,13 +27,8 @@ export default defineCommand({
   async run({flags, session: open}) {
     const session = await open()
     const broker = await session.broker(flags.broker)
-    const markets = await session.markets(broker, {refresh: flags.refresh})
-    const page = listSymbols(markets, {
-      quotes: quoteFilter(flags),
-      search: flags.search,
-      page: flags.page,
-      pageSize: flags['page-size'],
-    })
+    const query = {quotes: quoteFilter(flags), search: flags.search, page: flags.page, pageSize: flags['page-size']}
+    const page = await brokerSymbols(session, broker, query, {refresh: flags.refresh})
     return result({broker: broker.name, ...page}, renderSymbols)
   },
 })

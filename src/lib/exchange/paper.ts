@@ -1,7 +1,7 @@
 import {Decimal, ZERO, dec, isOnStep, roundToTick, str} from '../decimal.js'
 import {TradedeskError, ExitCode, orderRejected} from '../errors.js'
 import {isRowId} from '../journal.js'
-import {MarketCache, findMarket} from '../markets.js'
+import {MarketCache, findMarket, paperMarketsKey} from '../markets.js'
 import type {Store, Tx} from '../store.js'
 import {priceBand} from './binance-filters.js'
 import {FALLBACK, newClientOrderId} from './dialects.js'
@@ -97,7 +97,7 @@ export class PaperExchange implements ExchangeGateway {
     if (this.marketList) return this.marketList
     const cache = new MarketCache(this.store)
     // The summary's shape is versioned with the key: a newer tradedesk reads its own.
-    const key = `paper:${SNAPSHOT_ID}:2`
+    const key = paperMarketsKey(SNAPSHOT_ID)
     const cached = await cache.get(key, Number.POSITIVE_INFINITY)
     if (cached) {
       this.marketList = cached.markets
