@@ -7,7 +7,8 @@ import {expect} from 'chai'
 import type {ChildProcess} from 'node:child_process'
 
 import {runCli} from '../support/cli.js'
-import {type Desk, GOOD_ENV, count, expectOk, openDesk, removeHomes} from './ccxt-support.js'
+import type {HistoryJson, SyncJson} from '../support/json.js'
+import {type Desk, GOOD_ENV, closeOpened, count, expectOk, openDesk, removeHomes} from './ccxt-support.js'
 
 describe('crash safety: trade killed with SIGKILL', function () {
   this.timeout(60_000)
@@ -17,8 +18,10 @@ describe('crash safety: trade killed with SIGKILL', function () {
     desk = await openDesk({balances: {USDT: '1000'}})
     expectOk(await desk.td(['symbols'])) // a warm markets cache, as on a machine in use
   })
-  afterEach(() => desk?.close())
-  after(() => removeHomes())
+  afterEach(() => closeOpened(desk))
+  after(() => {
+    removeHomes()
+  })
 
   /** Runs `trade buy BTC/USDT --quantity 0.001 --yes` and kills it when the fake sees `method path`. */
   async function tradeKilledAt(method: string, path: string, delayMs = 0) {
@@ -39,7 +42,7 @@ describe('crash safety: trade killed with SIGKILL', function () {
     }
   }
 
-  const trades = async () => (await desk.td(['history'])).json.trades
+  const trades = async () => (await desk.td<HistoryJson>(['history'])).json.trades
 
   it('killed while validating: no row and no order', async () => {
     await tradeKilledAt('GET', '/api/v3/account')
@@ -55,7 +58,7 @@ describe('crash safety: trade killed with SIGKILL', function () {
     expect(desk.fake.orders()).to.deep.equal([])
 
     // Within the grace period another process could still be sending it: left as it is.
-    const early = await desk.td(['order', 'sync'])
+    const early = await desk.td<SyncJson>(['order', 'sync'])
     expectOk(early)
     expect(early.json).to.deep.include({checked: 1, changed: []})
     expect(early.json.left).to.have.length(1)
@@ -64,9 +67,11 @@ describe('crash safety: trade killed with SIGKILL', function () {
       /grace period \(TRADEDESK_PENDING_GRACE_SECONDS\)/,
     )
     const human = await runCli(['order', 'sync'], {home: desk.home, env: GOOD_ENV})
-    expect(human.stdout).to.include(`Left trade ${row.id} (pending) as it is: not on the exchange, but recorded`)
+    expect(human.stdout).to.include(
+      `Left trade ${String(row.id)} (pending) as it is: not on the exchange, but recorded`,
+    )
 
-    const late = await desk.td(['order', 'sync'], {...GOOD_ENV, TRADEDESK_PENDING_GRACE_SECONDS: '0'})
+    const late = await desk.td<SyncJson>(['order', 'sync'], {...GOOD_ENV, TRADEDESK_PENDING_GRACE_SECONDS: '0'})
     expectOk(late)
     expect(late.json.changed).to.have.length(1)
     expect(late.json.changed[0]).to.include({id: row.id, status: 'failed'})
@@ -82,7 +87,7 @@ describe('crash safety: trade killed with SIGKILL', function () {
     const [order] = desk.fake.orders()
     expect(order.clientOrderId).to.equal(row.client_order_id)
 
-    const synced = await desk.td(['order', 'sync'])
+    const synced = await desk.td<SyncJson>(['order', 'sync'])
     expectOk(synced)
     expect(synced.json.changed[0]).to.include({
       id: row.id,
