@@ -15,7 +15,7 @@ import {
   expectNoStackTrace,
   expectValidationJson,
 } from '../support/e2e.js'
-import type {BalanceJson, ErrorJson, HistoryJson} from '../support/json.js'
+import type {BalanceJson, ErrorJson, HistoryJson, ValidationJson} from '../support/json.js'
 
 interface Case {
   name: string
@@ -134,7 +134,7 @@ describe('bad input: trade and validate (paper)', () => {
       const [tradeJson, validateJson] = await Promise.all([
         cli.json<ErrorJson>(tradeArgs(c)),
         // exit 3: validate's own JSON (narrowed by expectValidationJson below); otherwise the error envelope
-        c.tradeOnly ? Promise.resolve(null) : cli.json<unknown>(['validate', ...c.args]),
+        c.tradeOnly ? Promise.resolve(null) : cli.json<ValidationJson | ErrorJson>(['validate', ...c.args]),
       ])
 
       const tradeCode = tradeJson.code !== null && c.tradeCodes?.includes(tradeJson.code) ? tradeJson.code : c.code
