@@ -15,7 +15,7 @@ import {
   ticker,
   truncate,
 } from '../support/e2e.js'
-import type {BalanceJson, ErrorJson, HistoryJson, TradeJson} from '../support/json.js'
+import type {BalanceJson, ErrorJson, HistoryJson} from '../support/json.js'
 
 describe('balance (paper)', () => {
   const cli = new Cli(tempHome())
@@ -48,8 +48,8 @@ describe('balance (paper)', () => {
     const m = market('BTC/USDT')
     const t = ticker('BTCUSDT')
     const qty = truncate('0.00123', m.step)
-    const buy = (await cli.trade(['buy', 'BTC/USDT', '--quantity', qty.toFixed(), '--broker', 'bal0'])) as TradeJson
-    const sell = (await cli.trade(['sell', 'BTC/USDT', '--quantity', qty.toFixed(), '--broker', 'bal0'])) as TradeJson
+    const buy = await cli.trade(['buy', 'BTC/USDT', '--quantity', qty.toFixed(), '--broker', 'bal0'])
+    const sell = await cli.trade(['sell', 'BTC/USDT', '--quantity', qty.toFixed(), '--broker', 'bal0'])
     expectDec(buy.filled_price, t.ask, 'buy fill price')
     expectDec(sell.filled_price, t.bid, 'sell fill price')
 

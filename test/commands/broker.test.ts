@@ -146,7 +146,7 @@ describe('broker add / list / default / remove / test', () => {
     expect(await dbState(cli.home)).to.deep.equal(state)
 
     await cli.ok(['broker', 'add', 'temp', '--exchange', 'paper'])
-    const t = (await cli.trade(['buy', 'BTC/USDT', '--quantity', '0.001', '--broker', 'temp'])) as TradeJson
+    const t = await cli.trade(['buy', 'BTC/USDT', '--quantity', '0.001', '--broker', 'temp'])
     const removed = await cli.ok<BrokerRemoveJson>(['broker', 'remove', 'temp'])
     expect(removed).to.have.all.keys('removed')
     expect(removed.removed.name).to.equal('temp')

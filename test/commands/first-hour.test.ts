@@ -30,16 +30,7 @@ describe('first-hour rules: scripting safety and conventions', () => {
   const cli = new Cli(tempHome())
 
   it('arguments never come from stdin: a missing argument with stdin piped is exit 2, and the input is left unread', async () => {
-    const placed = (await cli.trade([
-      'buy',
-      'BTC/USDT',
-      '--type',
-      'limit',
-      '--price',
-      '20000',
-      '--quantity',
-      '0.001',
-    ])) as TradeJson
+    const placed = await cli.trade(['buy', 'BTC/USDT', '--type', 'limit', '--price', '20000', '--quantity', '0.001'])
     const state = await dbState(cli.home)
     // `while read id; do tradedesk order cancel; done`: the command must not take the loop's next line
     const cancel = await runCli(['order', 'cancel', '--json'], {home: cli.home, input: `${String(placed.id)}\n`})
@@ -175,7 +166,7 @@ describe('first-hour rules: scripting safety and conventions', () => {
 
   it('removing a broker never orphans orders: refused while any is open (exit 2, named) unless --force, which closes them with a reason', async () => {
     await cli.ok(['broker', 'add', 'rm', '--exchange', 'paper'])
-    const resting = (await cli.trade([
+    const resting = await cli.trade([
       'buy',
       'BTC/USDT',
       '--type',
@@ -186,7 +177,7 @@ describe('first-hour rules: scripting safety and conventions', () => {
       '0.001',
       '--broker',
       'rm',
-    ])) as TradeJson
+    ])
     const state = await dbState(cli.home)
     const err = expectJsonError(
       await cli.json<ErrorJson>(['broker', 'remove', 'rm']),
@@ -288,7 +279,7 @@ describe('first-hour rules: scripting safety and conventions', () => {
     const v = await desk.ok<ValidationJson>(['validate', 'buy', 'ETH/BTC', '--percent', '100'])
     expect(v.valid).to.equal(true)
     expect(v.order.price).to.equal('0.06291')
-    const t = (await desk.trade(['buy', 'ETH/BTC', '--percent', '100'])) as TradeJson
+    const t = await desk.trade(['buy', 'ETH/BTC', '--percent', '100'])
     expect(t).to.include({
       status: 'filled',
       quantity: v.order.quantity,
@@ -302,7 +293,7 @@ describe('first-hour rules: scripting safety and conventions', () => {
     expect(new Decimal(btc.free).eq(new Decimal(1).minus(spent)), `BTC left ${btc.free}`).to.equal(true)
 
     const sell = await desk.ok<ValidationJson>(['validate', 'sell', 'ETH/BTC', '--quantity', '0.1'])
-    const sold = (await desk.trade(['sell', 'ETH/BTC', '--quantity', '0.1'])) as TradeJson
+    const sold = await desk.trade(['sell', 'ETH/BTC', '--quantity', '0.1'])
     expect(sold.filled_price).to.equal(sell.order.price).and.equal('0.0629')
   })
 
@@ -370,7 +361,7 @@ describe('first-hour rules: scripting safety and conventions', () => {
     expect(human).to.include('unknown for 1.1')
 
     // ETH bought through ETH/BTC: its cost is the BTC spent, at BTC's USD price when it was placed
-    const eth = (await desk.trade(['buy', 'ETH/BTC', '--quantity', '0.5'])) as TradeJson
+    const eth = await desk.trade(['buy', 'ETH/BTC', '--quantity', '0.5'])
     p = await desk.ok<PortfolioJson>(['portfolio'])
     const position = defined(
       p.positions.find((x) => x.asset === 'ETH'),
@@ -392,7 +383,7 @@ describe('first-hour rules: scripting safety and conventions', () => {
   it('average cost keeps its precision for cheap coins', async () => {
     const desk = new Cli(tempHome())
     await desk.ok(['broker', 'add', 'shib', '--exchange', 'paper', '--default', '--balance', 'USDT=100'])
-    const t = (await desk.trade(['buy', 'SHIB/USDT', '--quantity', '1000000'])) as TradeJson
+    const t = await desk.trade(['buy', 'SHIB/USDT', '--quantity', '1000000'])
     const shib = defined(
       (await desk.ok<PortfolioJson>(['portfolio'])).positions.find((x) => x.asset === 'SHIB'),
       'the SHIB position',
@@ -480,16 +471,7 @@ describe('first-hour rules: scripting safety and conventions', () => {
 
   it('times in human output say their zone, the same way in every command', async () => {
     const desk = new Cli(tempHome())
-    const t = (await desk.trade([
-      'buy',
-      'BTC/USDT',
-      '--type',
-      'limit',
-      '--price',
-      '20000',
-      '--quantity',
-      '0.001',
-    ])) as TradeJson
+    const t = await desk.trade(['buy', 'BTC/USDT', '--type', 'limit', '--price', '20000', '--quantity', '0.001'])
     const utc = `${t.created_at.replace('T', ' ').slice(0, 19)} UTC`
     const shown = (await desk.run(['history', 'show', String(t.id)])).stdout
     expect(shown).to.match(new RegExp(`created\\s+${utc}`))

@@ -13,18 +13,16 @@ function day(iso: string, shift = 0): string {
 
 describe('history (paper)', () => {
   const cli = new Cli(tempHome())
-  const history = async (args: string[]) => (await cli.history(args)) as TradeJson[]
+  const history = async (args: string[]) => await cli.history(args)
   // t1 buy BTC (filled), t2 sell BTC (filled), t3 buy ETH limit (open), t4 buy ETH (filled): oldest first
   const t: TradeJson[] = []
 
   before(async () => {
     await cli.ok(['broker', 'add', 'h', '--exchange', 'paper', '--default'])
-    t.push((await cli.trade(['buy', 'BTC/USDT', '--quantity', '0.001', '--note', 'dip, "first" buy'])) as TradeJson)
-    t.push((await cli.trade(['sell', 'BTC/USDT', '--quantity', '0.0005'])) as TradeJson)
-    t.push(
-      (await cli.trade(['buy', 'ETH/USDT', '--type', 'limit', '--price', '1000', '--quantity', '0.01'])) as TradeJson,
-    )
-    t.push((await cli.trade(['buy', 'ETH/USDT', '--quantity', '0.01'])) as TradeJson)
+    t.push(await cli.trade(['buy', 'BTC/USDT', '--quantity', '0.001', '--note', 'dip, "first" buy']))
+    t.push(await cli.trade(['sell', 'BTC/USDT', '--quantity', '0.0005']))
+    t.push(await cli.trade(['buy', 'ETH/USDT', '--type', 'limit', '--price', '1000', '--quantity', '0.01']))
+    t.push(await cli.trade(['buy', 'ETH/USDT', '--quantity', '0.01']))
     for (let i = 1; i < t.length; i++)
       expect(t[i].created_at > t[i - 1].created_at, 'distinct creation times').to.equal(true)
   })

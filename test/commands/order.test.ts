@@ -26,7 +26,7 @@ describe('order list / cancel / sync (paper)', () => {
   })
 
   it('a limit buy far below the market rests: status open, its funds (fee included) in used', async () => {
-    resting = (await cli.trade([
+    resting = await cli.trade([
       'buy',
       'BTC/USDT',
       '--type',
@@ -37,7 +37,7 @@ describe('order list / cancel / sync (paper)', () => {
       '0.02',
       '--note',
       'far below',
-    ])) as TradeJson
+    ])
     expect(resting.status).to.equal('open')
     expect(resting.filled_price).to.equal(null)
     const reserved = new Decimal('0.02').mul('15000').mul(FEE_RATE.plus(1))
@@ -83,7 +83,7 @@ describe('order list / cancel / sync (paper)', () => {
   })
 
   it('order cancel ID: the trade record, status cancelled, funds back in free exactly', async () => {
-    const t = await cli.ok<unknown>(['order', 'cancel', String(resting.id)])
+    const t = await cli.ok(['order', 'cancel', String(resting.id)])
     expectTradeRecord(t)
     expect(t).to.have.all.keys(TRADE_KEYS)
     expect(t.id).to.equal(resting.id)
@@ -108,7 +108,7 @@ describe('order list / cancel / sync (paper)', () => {
   })
 
   it('cancelling a filled order fails with exit 3; an unknown or malformed id with exit 2', async () => {
-    const filled = (await cli.trade(['buy', 'BTC/USDT', '--quantity', '0.001'])) as TradeJson
+    const filled = await cli.trade(['buy', 'BTC/USDT', '--quantity', '0.001'])
     expect(filled.status).to.equal('filled')
     expectJsonError(await cli.json<ErrorJson>(['order', 'cancel', String(filled.id)]), 3, 'cancel a filled order')
     expect(
@@ -119,7 +119,7 @@ describe('order list / cancel / sync (paper)', () => {
 
   it('a resting limit sell reserves the base asset, and cancel gives it back', async () => {
     await cli.ok(['broker', 'add', 's', '--exchange', 'paper', '--balance', 'BTC=0.1'])
-    const t = (await cli.trade([
+    const t = await cli.trade([
       'sell',
       'BTC/USDT',
       '--type',
@@ -130,7 +130,7 @@ describe('order list / cancel / sync (paper)', () => {
       '0.05',
       '--broker',
       's',
-    ])) as TradeJson
+    ])
     expect(t.status).to.equal('open')
     let b = defined(
       (await cli.ok<BalanceJson>(['balance', '--broker', 's'])).balances.find((x) => x.asset === 'BTC'),

@@ -42,9 +42,9 @@ describe('portfolio (paper)', () => {
       '--balance',
       'ZZZ=3',
     ])
-    trades.push((await cli.trade(['buy', 'ETH/USDT', '--quantity', '0.1'])) as TradeJson)
-    trades.push((await cli.trade(['buy', 'ETH/USDT', '--quantity', '0.2'])) as TradeJson)
-    trades.push((await cli.trade(['sell', 'ETH/USDT', '--quantity', '0.1'])) as TradeJson)
+    trades.push(await cli.trade(['buy', 'ETH/USDT', '--quantity', '0.1']))
+    trades.push(await cli.trade(['buy', 'ETH/USDT', '--quantity', '0.2']))
+    trades.push(await cli.trade(['sell', 'ETH/USDT', '--quantity', '0.1']))
     const [j, h] = await Promise.all([cli.ok<PortfolioJson>(['portfolio']), cli.run(['portfolio'])])
     json = j
     human = expectHuman(h, 'portfolio')

@@ -44,7 +44,7 @@ describe('trade (paper)', () => {
     })
 
     it('buy 0.1 ETH: filled at the ask, fee 0.1 % in USDT, record complete', async () => {
-      const t = (await cli.trade(['buy', 'ETH/USDT', '--quantity', '0.1', '--note', 'first'])) as TradeJson
+      const t = await cli.trade(['buy', 'ETH/USDT', '--quantity', '0.1', '--note', 'first'])
       trades.push(t)
       expect(t.broker).to.equal('acc')
       expect(t.symbol).to.equal('ETH/USDT')
@@ -68,10 +68,10 @@ describe('trade (paper)', () => {
     })
 
     it('then 0.2 and 0.1 more: exactly 0.3 and 0.4 ETH, USDT down by exactly what the fills cost', async () => {
-      trades.push((await cli.trade(['buy', 'ETH/USDT', '--quantity', '0.2'])) as TradeJson)
+      trades.push(await cli.trade(['buy', 'ETH/USDT', '--quantity', '0.2']))
       let b = await cli.balances()
       expectDec(b.get('ETH')?.free, '0.3', 'ETH after 0.1 + 0.2')
-      trades.push((await cli.trade(['buy', 'ETH/USDT', '--quantity', '0.1'])) as TradeJson)
+      trades.push(await cli.trade(['buy', 'ETH/USDT', '--quantity', '0.1']))
       b = await cli.balances()
       expectDec(b.get('ETH')?.free, '0.4', 'ETH after 0.1 + 0.2 + 0.1')
 
@@ -88,7 +88,7 @@ describe('trade (paper)', () => {
     it('--usd buys of 10.1 and 10.2: quantity = usd / (ask + fee) truncated to the step', async () => {
       const step = market('ETH/USDT').step
       for (const usd of ['10.1', '10.2']) {
-        const t = (await cli.trade(['buy', 'ETH/USDT', '--usd', usd])) as TradeJson
+        const t = await cli.trade(['buy', 'ETH/USDT', '--usd', usd])
         trades.push(t)
         expectDec(
           t.quantity,
@@ -102,7 +102,7 @@ describe('trade (paper)', () => {
 
     it('a market sell fills at the bid and credits quantity x bid minus the fee', async () => {
       const before = await cli.balances()
-      const t = (await cli.trade(['sell', 'ETH/USDT', '--quantity', '0.3'])) as TradeJson
+      const t = await cli.trade(['sell', 'ETH/USDT', '--quantity', '0.3'])
       trades.push(t)
       expectDec(t.filled_price, eth.bid, 'sell price')
       expectDec(t.fees, new Decimal('0.3').mul(eth.bid).mul(FEE_RATE), 'sell fee')
@@ -112,7 +112,7 @@ describe('trade (paper)', () => {
     })
 
     it('the balance command agrees with the sum of every fill in the journal', async () => {
-      const history = (await cli.history()) as TradeJson[]
+      const history = await cli.history()
       expect(history.map((t) => t.id).sort((a, b) => a - b)).to.deep.equal(
         trades.map((t) => t.id).sort((a, b) => a - b),
       )
@@ -177,7 +177,7 @@ describe('trade (paper)', () => {
       const ltc = ticker('LTCUSDT')
       let spent = new Decimal(0)
       for (const q of ['0.1', '0.2', '0.1']) {
-        const t = (await cli.trade(['buy', 'LTC/USDT', '--quantity', q, '--broker', 'ltc'])) as TradeJson
+        const t = await cli.trade(['buy', 'LTC/USDT', '--quantity', q, '--broker', 'ltc'])
         expectDec(t.total_value, new Decimal(q).mul(ltc.ask), `total_value of ${q}`)
         spent = spent.plus(quoteMoved(t))
       }
@@ -214,7 +214,7 @@ describe('trade (paper)', () => {
     it('--quantity is truncated to the step 0.00001, and that is what is sent and filled', async () => {
       const step = market('BTC/USDT').step
       expect(step.eq('0.00001'), 'BTC/USDT step in the snapshot').to.equal(true)
-      const t = (await cli.trade(['buy', 'BTC/USDT', '--quantity', '0.000369999', '--broker', 'sz'])) as TradeJson
+      const t = await cli.trade(['buy', 'BTC/USDT', '--quantity', '0.000369999', '--broker', 'sz'])
       expectDec(t.quantity, truncate('0.000369999', step), 'quantity sent')
       expectDec(t.filled_quantity, '0.00036', 'filled')
     })
@@ -222,7 +222,7 @@ describe('trade (paper)', () => {
     it('--percent 100 on a sell sells everything the step allows, leaving the dust', async () => {
       const before = await cli.balances('sz')
       const held = free(before, 'BTC')
-      const t = (await cli.trade(['sell', 'BTC/USDT', '--percent', '100', '--broker', 'sz'])) as TradeJson
+      const t = await cli.trade(['sell', 'BTC/USDT', '--percent', '100', '--broker', 'sz'])
       const step = market('BTC/USDT').step
       expectDec(t.quantity, truncate(held, step), 'sold quantity')
       expectDec(t.filled_price, btc.bid, 'sold at the bid')
@@ -235,7 +235,7 @@ describe('trade (paper)', () => {
     it('--percent on a buy spends at most that share of free USDT, fee included', async () => {
       const before = await cli.balances('sz')
       const usdt = free(before, 'USDT')
-      const t = (await cli.trade(['buy', 'BTC/USDT', '--percent', '25', '--broker', 'sz'])) as TradeJson
+      const t = await cli.trade(['buy', 'BTC/USDT', '--percent', '25', '--broker', 'sz'])
       const budget = usdt.mul(25).div(100)
       const step = market('BTC/USDT').step
       const expected = truncate(budget.div(btc.ask.mul(FEE_RATE.plus(1))), step)
@@ -276,7 +276,7 @@ describe('trade (paper)', () => {
     })
 
     it('a crossing limit buy fills at once at the ask, not at its limit', async () => {
-      const t = (await cli.trade([
+      const t = await cli.trade([
         'buy',
         'BTC/USDT',
         '--type',
@@ -287,7 +287,7 @@ describe('trade (paper)', () => {
         '0.001',
         '--broker',
         'lim',
-      ])) as TradeJson
+      ])
       expect(t.status).to.equal('filled')
       expectDec(t.price, '30000', 'limit price recorded')
       expectDec(t.filled_price, btc.ask, 'filled at the ask')
@@ -304,7 +304,7 @@ describe('trade (paper)', () => {
 
     it('a resting limit is open, reserves quantity x price x 1.001, and has no fill', async () => {
       const before = await cli.balances('lim')
-      const t = (await cli.trade([
+      const t = await cli.trade([
         'buy',
         'BTC/USDT',
         '--type',
@@ -315,7 +315,7 @@ describe('trade (paper)', () => {
         '0.01',
         '--broker',
         'lim',
-      ])) as TradeJson
+      ])
       expect(t.status).to.equal('open')
       expectDec(t.price, '20000', 'price rounded to the tick 0.01')
       expectDec(t.filled_quantity ?? '0', 0, 'filled')
@@ -340,7 +340,7 @@ describe('trade (paper)', () => {
       expect(out).to.include('filled')
       expect(out).to.include('BTC/USDT')
       expect(out).to.include(btc.ask.toFixed())
-      const [t] = (await cli.history(['--symbol', 'BTC/USDT', '--limit', '1'])) as TradeJson[]
+      const [t] = await cli.history(['--symbol', 'BTC/USDT', '--limit', '1'])
       expect(out).to.include(t.client_order_id)
     })
 

@@ -47,7 +47,7 @@ describe('validate (paper)', () => {
 
   /** validate --json; returns the parsed validation, checking its shape and the exit code (0 valid, 3 invalid). */
   async function validate(args: string[]): Promise<ValidationJson> {
-    const r = await cli.json<unknown>(['validate', ...args])
+    const r = await cli.json(['validate', ...args])
     expectValidationJson(r.json)
     expect(r.code, `exit code of validate ${args.join(' ')}`).to.equal(r.json.valid ? 0 : 3)
     return r.json

@@ -255,8 +255,7 @@ export async function runCli(args: string[], opts: CliOptions): Promise<CliResul
  * Runs with --json and parses stdout; fails loudly when stdout is not exactly one JSON document.
  * The answer is read as T: name the SPEC's type of it (test/support/json.ts).
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- default for callers that do not name T yet (issue 12); unknown would break them
-export async function runJson<T = any>(args: string[], opts: CliOptions): Promise<JsonResult<T>> {
+export async function runJson<T = unknown>(args: string[], opts: CliOptions): Promise<JsonResult<T>> {
   const result = await runCli([...args, '--json'], opts)
   let json: T
   try {

@@ -351,23 +351,20 @@ export class Cli {
   }
 
   /** Runs with --json; stdout parsed, read as T (name the SPEC's type of the answer). */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- default for callers that do not name T yet (issue 12); unknown would break them
-  async json<T = any>(args: string[], env?: Record<string, string | undefined>): Promise<JsonResult<T>> {
+  async json<T = unknown>(args: string[], env?: Record<string, string | undefined>): Promise<JsonResult<T>> {
     return this.gate(() => runJson<T>(args, this.opts(env)))
   }
 
   /** Runs with --json and expects exit 0; returns the parsed JSON, read as T. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- default for callers that do not name T yet (issue 12); unknown would break them
-  async ok<T = any>(args: string[], env?: Record<string, string | undefined>): Promise<T> {
+  async ok<T = unknown>(args: string[], env?: Record<string, string | undefined>): Promise<T> {
     const r = await this.json<T>(args, env)
     expect(r.code, `tradedesk ${args.join(' ')} --json\nstdout: ${r.stdout}\nstderr: ${r.stderr}`).to.equal(0)
     return r.json
   }
 
   /** Places an order with --yes --json and expects it to succeed; returns the trade record. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- until every caller reads TradeJson (issue 12)
-  async trade(args: string[], env?: Record<string, string | undefined>): Promise<any> {
-    const t = await this.ok<unknown>(['trade', ...args, '--yes'], env)
+  async trade(args: string[], env?: Record<string, string | undefined>): Promise<TradeJson> {
+    const t = await this.ok(['trade', ...args, '--yes'], env)
     expectTradeRecord(t)
     return t
   }
@@ -380,8 +377,7 @@ export class Cli {
     return new Map(json.balances.map((b) => [b.asset, b]))
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- until every caller reads TradeJson (issue 12)
-  async history(args: string[] = [], env?: Record<string, string | undefined>): Promise<any[]> {
+  async history(args: string[] = [], env?: Record<string, string | undefined>): Promise<TradeJson[]> {
     const json = await this.ok<HistoryJson>(
       ['history', ...(args.includes('--limit') ? [] : ['--limit', '1000']), ...args],
       env,
