@@ -13,7 +13,6 @@ function day(iso: string, shift = 0): string {
 
 describe('history (paper)', () => {
   const cli = new Cli(tempHome())
-  const history = async (args: string[]) => await cli.history(args)
   // t1 buy BTC (filled), t2 sell BTC (filled), t3 buy ETH limit (open), t4 buy ETH (filled): oldest first
   const t: TradeJson[] = []
 
@@ -39,11 +38,11 @@ describe('history (paper)', () => {
 
   it('--symbol (case-insensitive), --side, --status filter', async () => {
     const [bySymbol, lower, bySide, byStatus, combined] = await Promise.all([
-      history(['--symbol', 'BTC/USDT']),
-      history(['--symbol', 'eth/usdt']),
-      history(['--side', 'sell']),
-      history(['--status', 'open']),
-      history(['--symbol', 'ETH/USDT', '--status', 'filled']),
+      cli.history(['--symbol', 'BTC/USDT']),
+      cli.history(['--symbol', 'eth/usdt']),
+      cli.history(['--side', 'sell']),
+      cli.history(['--status', 'open']),
+      cli.history(['--symbol', 'ETH/USDT', '--status', 'filled']),
     ])
     expect(ids(bySymbol)).to.deep.equal([t[1].id, t[0].id])
     expect(ids(lower)).to.deep.equal([t[3].id, t[2].id])
@@ -54,9 +53,9 @@ describe('history (paper)', () => {
 
   it('--since (inclusive) and --until (exclusive) ISO instants', async () => {
     const [since, until, between] = await Promise.all([
-      history(['--since', t[2].created_at]),
-      history(['--until', t[2].created_at]),
-      history(['--since', t[1].created_at, '--until', t[3].created_at]),
+      cli.history(['--since', t[2].created_at]),
+      cli.history(['--until', t[2].created_at]),
+      cli.history(['--since', t[1].created_at, '--until', t[3].created_at]),
     ])
     expect(ids(since)).to.deep.equal([t[3].id, t[2].id])
     expect(ids(until)).to.deep.equal([t[1].id, t[0].id])
@@ -65,10 +64,10 @@ describe('history (paper)', () => {
 
   it('--since / --until dates: --until DAY covers that whole day', async () => {
     const [untilToday, sinceTomorrow, untilYesterday, sinceFirstDay] = await Promise.all([
-      history(['--until', day(t[3].created_at)]),
-      history(['--since', day(t[3].created_at, 1)]),
-      history(['--until', day(t[0].created_at, -1)]),
-      history(['--since', day(t[0].created_at)]),
+      cli.history(['--until', day(t[3].created_at)]),
+      cli.history(['--since', day(t[3].created_at, 1)]),
+      cli.history(['--until', day(t[0].created_at, -1)]),
+      cli.history(['--since', day(t[0].created_at)]),
     ])
     expect(ids(untilToday)).to.have.members(ids(t))
     expect(sinceTomorrow).to.deep.equal([])
@@ -77,7 +76,7 @@ describe('history (paper)', () => {
   })
 
   it('--limit N keeps the N newest', async () => {
-    expect(ids(await history(['--limit', '2']))).to.deep.equal([t[3].id, t[2].id])
+    expect(ids(await cli.history(['--limit', '2']))).to.deep.equal([t[3].id, t[2].id])
   })
 
   it('bad filters exit 2 with a message', async () => {
