@@ -15,8 +15,7 @@ describe('profiles: --profile and TRADEDESK_PROFILE', () => {
   before(async () => {
     await cli.ok(['broker', 'add', 'ally', '--exchange', 'paper', '--balance', 'USDT=777', ...alice])
     filled = await cli.trade(['buy', 'BTC/USDT', '--quantity', '0.001', ...alice])
-    const limit = ['buy', 'BTC/USDT', '--type', 'limit', '--price', '10000', '--quantity', '0.001', ...alice]
-    open = await cli.trade(limit)
+    open = await cli.trade(['buy', 'BTC/USDT', '--type', 'limit', '--price', '10000', '--quantity', '0.001', ...alice])
   })
 
   it("bob sees none of alice's brokers, balances or trades", async () => {
