@@ -9,6 +9,7 @@ import {
   type FlagSpec,
   type FlagSpecs,
   GLOBAL_FLAGS,
+  envDefault,
 } from './cli/spec.js'
 
 /** oclif's flag for a plain declaration (src/lib/cli/spec.ts). */
@@ -73,7 +74,7 @@ export function oclifCommand(declaration: AnyCommand): typeof Command {
       const specs: FlagSpecs = {...GLOBAL_FLAGS, ...declaration.flags}
       for (const [name, spec] of Object.entries(specs)) {
         const given = raw.some((t) => t.type === 'flag' && t.flag === name)
-        if (spec.type === 'string' && spec.env && !given) flags[name] = io.env[spec.env] || undefined
+        if (spec.type === 'string' && spec.env && !given) flags[name] = envDefault(spec, io.env)
       }
 
       const invocation = new Invocation(io, Boolean(flags.json), flags.profile as string | undefined)

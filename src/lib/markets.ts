@@ -1,5 +1,6 @@
 import type {Market} from './exchange/types.js'
 import type {Store} from './store.js'
+import type {Knex} from 'knex'
 
 /** How long downloaded markets are trusted. */
 export const MARKETS_TTL_MS = 24 * 60 * 60 * 1000
@@ -130,7 +131,7 @@ export class MarketCache {
         symbol,
         raw: JSON.stringify(m),
       }))
-      for (let i = 0; i < rows.length; i += RAW_CHUNK) await tx('market_raw').insert(rows.slice(i, i + RAW_CHUNK))
+      await insertChunked(tx, 'market_raw', rows)
       await tx('market_symbols').where({exchange_key: exchangeKey}).delete()
       const listed = markets.map((m) => ({
         exchange_key: exchangeKey,
@@ -139,9 +140,7 @@ export class MarketCache {
         quote: m.quote,
         active: m.active,
       }))
-      for (let i = 0; i < listed.length; i += RAW_CHUNK) {
-        await tx('market_symbols').insert(listed.slice(i, i + RAW_CHUNK))
-      }
+      await insertChunked(tx, 'market_symbols', listed)
     })
   }
 }
@@ -153,6 +152,11 @@ interface ListingRow {
   symbol: string | null
   quote: string
   active: unknown
+}
+
+/** Inserts rows a chunk at a time: SQLite caps the variables of one statement. */
+async function insertChunked(tx: Knex.Transaction, table: string, rows: object[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += RAW_CHUNK) await tx(table).insert(rows.slice(i, i + RAW_CHUNK))
 }
 
 function isFresh(fetchedAt: unknown, maxAgeMs: number): boolean {

@@ -177,7 +177,7 @@ export function parseStrict<F extends FlagSpecs, A extends ArgSpecs>(
         flags[name] = Number(raw)
       else return null
     } else {
-      const value = raw ?? (s.env && env[s.env] ? env[s.env] : undefined)
+      const value = raw ?? envDefault(s, env)
       const values = value === undefined ? [] : Array.isArray(value) ? value : [value]
       const {options} = s
       if (options && values.some((v) => !options.includes(v as string))) return null
@@ -197,6 +197,11 @@ export function parseStrict<F extends FlagSpecs, A extends ArgSpecs>(
   }
 
   return {flags: flags as FlagValues<F> & GlobalFlags, args: args as ArgValues<A>}
+}
+
+/** A string flag's value from its environment variable, when it has one and it is set (not empty). */
+export function envDefault(spec: FlagSpec, env: NodeJS.ProcessEnv): string | undefined {
+  return spec.type === 'string' && spec.env ? env[spec.env] || undefined : undefined
 }
 
 /** A whole number within a flag's range (oclif says why not, in its words). */
