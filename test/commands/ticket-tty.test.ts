@@ -9,6 +9,22 @@ import type {HistoryJson} from '../support/json.js'
 /** The order ticket driven in a real terminal (tmux), keystroke by keystroke, as a person would. */
 const hasTmux = spawnSync('tmux', ['-V']).status === 0
 
+/**
+ * A tmux server of this file's own, kept up by an idle session: tmux ends a server when its last
+ * session closes, and a session opened just then fails with "server exited unexpectedly".
+ */
+const SOCKET = `td-test-${String(process.pid)}`
+const tmux = (...args: string[]) => ['-L', SOCKET, ...args]
+function keepServer(): void {
+  if (spawnSync('tmux', tmux('has-session', '-t', 'keep')).status !== 0) {
+    execFileSync('tmux', tmux('new-session', '-d', '-s', 'keep', 'sleep 3600'))
+  }
+}
+
+after(() => {
+  if (hasTmux) spawnSync('tmux', tmux('kill-server'))
+})
+
 class Terminal {
   private static count = 0
   readonly name = `td-test-${String(process.pid)}-${String(Terminal.count++)}`
@@ -22,22 +38,23 @@ class Terminal {
       .map(([k, v]) => `${k}='${v}'`)
       .join(' ')
     const command = `${env} ${color ? '' : 'NO_COLOR=1 '}${process.execPath} ${BIN} ${args}; echo "EXIT=$?"; sleep 600`
-    execFileSync('tmux', ['new-session', '-d', '-s', term.name, '-x', '100', '-y', '40', command])
+    keepServer()
+    execFileSync('tmux', tmux('new-session', '-d', '-s', term.name, '-x', '100', '-y', '40', command))
     return term
   }
 
   screen(withEscapes = false): string {
-    return execFileSync('tmux', ['capture-pane', '-p', ...(withEscapes ? ['-e'] : []), '-t', this.name], {
+    return execFileSync('tmux', tmux('capture-pane', '-p', ...(withEscapes ? ['-e'] : []), '-t', this.name), {
       encoding: 'utf8',
     })
   }
 
   keys(...keys: string[]) {
-    execFileSync('tmux', ['send-keys', '-t', this.name, ...keys])
+    execFileSync('tmux', tmux('send-keys', '-t', this.name, ...keys))
   }
 
   type(text: string) {
-    execFileSync('tmux', ['send-keys', '-t', this.name, '-l', text])
+    execFileSync('tmux', tmux('send-keys', '-t', this.name, '-l', text))
   }
 
   async waitFor(pattern: RegExp, timeoutMs = 15_000): Promise<string> {
@@ -51,7 +68,7 @@ class Terminal {
   }
 
   close() {
-    spawnSync('tmux', ['kill-session', '-t', this.name])
+    spawnSync('tmux', tmux('kill-session', '-t', this.name))
   }
 }
 
