@@ -18,10 +18,12 @@ import type {
   ExchangeGateway,
   ExchangeOrder,
   ExchangeOrderStatus,
+  ExchangeTrade,
   Market,
   OrderRef,
   OrderRequest,
   Ticker,
+  TradeHistoryQuery,
 } from './types.js'
 
 const CCXT_SRC = new URL('./src/', import.meta.resolve('ccxt'))
@@ -451,6 +453,18 @@ export class CcxtGateway implements ExchangeGateway {
     await this.ensureLoaded()
     const orders = await this.read(() => this.exchange.fetchOpenOrders(symbol))
     return orders.map((o) => this.toOrder(o))
+  }
+
+  readonly tradesNeedSymbol = false
+
+  // eslint-disable-next-line @typescript-eslint/require-await -- placeholder until the trade history lands
+  async fetchMyTrades(_query: TradeHistoryQuery, _onPage: (trades: ExchangeTrade[]) => Promise<void>): Promise<void> {
+    throw new Error('fetchMyTrades: not implemented yet')
+  }
+
+  // eslint-disable-next-line @typescript-eslint/require-await -- placeholder until the trade history lands
+  async priceAt(_symbol: string, _timestamp: number): Promise<string | null> {
+    return null
   }
 
   /**

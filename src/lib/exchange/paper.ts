@@ -18,10 +18,12 @@ import type {
   ExchangeGateway,
   ExchangeOrder,
   ExchangeOrderStatus,
+  ExchangeTrade,
   Market,
   OrderRef,
   OrderRequest,
   Ticker,
+  TradeHistoryQuery,
 } from './types.js'
 
 export const PAPER_NAME = 'Paper (simulated Binance spot)'
@@ -284,6 +286,18 @@ export class PaperExchange implements ExchangeGateway {
     const query = this.store.db<PaperOrderRow>('paper_orders').where({broker_id: this.brokerId, status: 'open'})
     if (symbol) query.andWhere({symbol})
     return (await query.orderBy('id')).map((r) => toExchangeOrder(r))
+  }
+
+  readonly tradesNeedSymbol = false
+
+  // eslint-disable-next-line @typescript-eslint/require-await -- placeholder until the trade history lands
+  async fetchMyTrades(_query: TradeHistoryQuery, _onPage: (trades: ExchangeTrade[]) => Promise<void>): Promise<void> {
+    throw new Error('fetchMyTrades: not implemented yet')
+  }
+
+  // eslint-disable-next-line @typescript-eslint/require-await -- placeholder until the trade history lands
+  async priceAt(_symbol: string, _timestamp: number): Promise<string | null> {
+    return null
   }
 
   async close(): Promise<void> {}

@@ -73,6 +73,42 @@ export interface ExchangeOrder {
   fee: string | null
   feeCurrency: string | null
   timestamp: number | null
+  /**
+   * The order's executions, when the answer lists them (Binance's FULL answer, the paper exchange):
+   * the journal records them as fills. Absent when the exchange did not say.
+   */
+  trades?: ExchangeTrade[]
+}
+
+/** One execution of an order, as the exchange's trade history states it. */
+export interface ExchangeTrade {
+  /** the exchange's trade id: unique per exchange account */
+  id: string
+  /** the exchange's id of the order it executed, when known */
+  orderId: string | null
+  symbol: string
+  side: Side
+  /** base quantity executed */
+  amount: string
+  price: string
+  /** quote exchanged: amount x price as the exchange states it */
+  cost: string
+  /** null when the exchange states none */
+  fee: string | null
+  feeCurrency: string | null
+  /** milliseconds since the epoch, UTC */
+  timestamp: number
+  takerOrMaker: 'taker' | 'maker' | null
+  /** the order's type when the exchange says ('market', 'limit'), else null */
+  orderType: string | null
+}
+
+/** Which part of the account's trade history to read. */
+export interface TradeHistoryQuery {
+  /** required where the gateway's `tradesNeedSymbol` is true */
+  symbol?: string
+  /** milliseconds since the epoch: trades at or after it */
+  since?: number
 }
 
 export interface OrderRequest {
@@ -123,5 +159,18 @@ export interface ExchangeGateway {
   fetchOrder(ref: OrderRef): Promise<ExchangeOrder | null>
   cancelOrder(id: string, symbol: string): Promise<ExchangeOrder>
   fetchOpenOrders(symbol?: string): Promise<ExchangeOrder[]>
+  /** whether the trade history can only be read one symbol at a time (Binance's myTrades) */
+  readonly tradesNeedSymbol: boolean
+  /**
+   * The account's trade history, read page after page as the exchange pages it (in whatever order it
+   * serves them); each page is handed to onPage, awaited, before the next is requested, so that what
+   * a page holds is kept even if a later request fails.
+   */
+  fetchMyTrades(query: TradeHistoryQuery, onPage: (trades: ExchangeTrade[]) => Promise<void>): Promise<void>
+  /**
+   * A market's price at a past moment: the close of the one-minute candle that holds it (fetchOHLCV).
+   * Null when the exchange serves no candles, or none for that minute.
+   */
+  priceAt(symbol: string, timestamp: number): Promise<string | null>
   close(): Promise<void>
 }
