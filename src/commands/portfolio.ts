@@ -14,7 +14,7 @@ export default defineCommand({
     const session = await open()
     const broker = await session.broker(flags.broker)
     const gateway = await session.gateway(broker)
-    const data = await buildPortfolio(gateway, broker, await session.journal.fills(broker.name))
+    const data = await buildPortfolio(gateway, broker, await session.journal.filledTrades(broker.name))
     return result(data, (d, ui) => renderPortfolio(d, ui, gateway.prices))
   },
 })

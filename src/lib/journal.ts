@@ -1,5 +1,6 @@
 import {Decimal, str} from './decimal.js'
 import {usageError} from './errors.js'
+import {FillLedger} from './fills.js'
 import type {ExchangeOrder, OrderType, Side} from './exchange/types.js'
 import type {Store} from './store.js'
 
@@ -100,10 +101,15 @@ export interface HistoryFilter {
  * deleted; each is written before its order leaves the machine and updated with what came back.
  */
 export class TradeJournal {
+  /** the executions of the journal's orders, and the history imported beside them */
+  readonly fills: FillLedger
+
   constructor(
     private readonly store: Store,
     readonly profile: string,
-  ) {}
+  ) {
+    this.fills = new FillLedger(store, profile)
+  }
 
   async recordPending(trade: NewTrade): Promise<TradeRecord> {
     const now = new Date().toISOString()
@@ -154,6 +160,7 @@ export class TradeJournal {
           error_message: null,
           updated_at: now,
         })
+      await this.fills.recordOrder(tx, id, order.trades)
     })
     return this.reread(id)
   }
@@ -224,6 +231,15 @@ export class TradeJournal {
     return rows.map((r) => r.symbol).filter((s) => s.replace('/', '') === wanted)
   }
 
+  /** The symbols a broker's rows name, tradedesk's own orders and imported ones alike. */
+  async symbolsTraded(broker: string): Promise<string[]> {
+    const rows = await this.store.query<{symbol: string}>(
+      'SELECT DISTINCT symbol FROM trades WHERE profile = ? AND broker = ? ORDER BY symbol',
+      [this.profile, broker],
+    )
+    return rows.map((r) => r.symbol)
+  }
+
   /** The broker's rows with these client order ids. */
   async byClientOrderIds(broker: string, ids: string[]): Promise<TradeRecord[]> {
     if (ids.length === 0) return []
@@ -244,7 +260,7 @@ export class TradeJournal {
   }
 
   /** Filled buys and sells of a broker, oldest first, with their quote's USD price: the basis of average cost. */
-  async fills(broker: string): Promise<Fill[]> {
+  async filledTrades(broker: string): Promise<Fill[]> {
     const rows = await this.store.query(
       `SELECT ${COLUMNS}, quote_usd FROM trades WHERE profile = ? AND broker = ? AND filled_price IS NOT NULL
        AND status IN ('filled', 'open', 'cancelled', 'expired') ORDER BY executed_at ASC, id ASC`,

@@ -64,6 +64,33 @@ export class Spinner {
 }
 
 /**
+ * A progress bar on stderr for work counted in steps, only when stderr is a terminal; finishing it
+ * erases it, so nothing of it stays on the screen or in a pipe.
+ */
+export class ProgressBar {
+  private shown = false
+
+  constructor(
+    private readonly text: string,
+    private readonly stream: OutputStream = process.stderr,
+    private readonly width = 24,
+  ) {}
+
+  update(done: number, total: number, label = ''): void {
+    if (!this.stream.isTTY || total <= 0) return
+    const filled = Math.round((Math.min(done, total) / total) * this.width)
+    const bar = `${'█'.repeat(filled)}${'░'.repeat(this.width - filled)}`
+    this.stream.write(`\r\u001B[K${this.text} ${bar} ${String(done)}/${String(total)} ${label}`)
+    this.shown = true
+  }
+
+  done(): void {
+    if (this.shown) this.stream.write('\r\u001B[K')
+    this.shown = false
+  }
+}
+
+/**
  * How human output looks: color only on a terminal and never with NO_COLOR, tables that drop their
  * decoration when piped. Loaded only when a command prints for a person, never for --json.
  */

@@ -62,7 +62,7 @@ describe('portfolio', () => {
       )
     }
 
-    const fills = await session.journal.fills(broker.name)
+    const fills = await session.journal.filledTrades(broker.name)
     const cost = fills.reduce((sum, t) => {
       const filled = new Decimal(defined(t.filled_quantity, 'the filled quantity'))
       return sum.plus(filled.mul(defined(t.filled_price, 'the filled price'))).plus(defined(t.fees, 'the fees'))

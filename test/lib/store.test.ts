@@ -39,11 +39,12 @@ describe('Store', () => {
     expect(MIGRATION_NAMES[0]).to.equal('20261129000001_initial')
   })
 
-  it('upgrades a journal of the first schema: the market cache is emptied and restructured, filled_value computed, nothing else touched', async () => {
+  it('upgrades a journal of the first schema: the market cache is emptied and restructured, filled_value computed, each filled order one fill, nothing else touched', async () => {
     const home = tempHome()
     const store = await Store.open({TRADEDESK_HOME: home})
     // Back to the first schema, as an earlier tradedesk left it: a cached blob of markets, one trade.
     for (const name of [
+      '20261205000001_fills',
       '20261204000002_market_symbols',
       '20261204000001_trade_fill_values',
       '20261129000002_market_raw_per_symbol',
@@ -84,6 +85,38 @@ describe('Store', () => {
       expect(await upgraded.db.schema.hasTable('market_raw')).to.equal(true)
       expect(await upgraded.db('trades').select('client_order_id', 'quantity', 'filled_value')).to.deep.equal([
         {client_order_id: 'tdupgrade', quantity: '0.001', filled_value: '27.91036'},
+      ])
+      const [trade] = await upgraded.db('trades').select<{id: number}[]>('id')
+      expect(
+        await upgraded
+          .db('fills')
+          .select(
+            'trade_id',
+            'trade_row',
+            'symbol',
+            'side',
+            'amount',
+            'price',
+            'cost',
+            'quote_usd',
+            'fee_usd',
+            'executed_at',
+            'source',
+          ),
+      ).to.deep.equal([
+        {
+          trade_id: 'order:tdupgrade',
+          trade_row: trade.id,
+          symbol: 'BTC/USDT',
+          side: 'buy',
+          amount: '0.001',
+          price: '27910.36',
+          cost: '27.91036',
+          quote_usd: '1',
+          fee_usd: '0',
+          executed_at: '2026-01-01T00:00:00.000Z',
+          source: 'tradedesk',
+        },
       ])
     } finally {
       await upgraded.close()
