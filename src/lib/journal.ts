@@ -42,8 +42,6 @@ export interface TradeRecord {
   notes: string | null
 }
 
-/** A journal row that filled, with the USD price its quote had when it was placed. */
-export type Fill = TradeRecord & {quote_usd: string | null}
 
 export const TRADE_FIELDS: (keyof TradeRecord)[] = [
   'id',
@@ -257,16 +255,6 @@ export class TradeJournal {
       [this.profile, broker],
     )
     return rows.map(toRecord)
-  }
-
-  /** Filled buys and sells of a broker, oldest first, with their quote's USD price: the basis of average cost. */
-  async filledTrades(broker: string): Promise<Fill[]> {
-    const rows = await this.store.query(
-      `SELECT ${COLUMNS}, quote_usd FROM trades WHERE profile = ? AND broker = ? AND filled_price IS NOT NULL
-       AND status IN ('filled', 'open', 'cancelled', 'expired') ORDER BY executed_at ASC, id ASC`,
-      [this.profile, broker],
-    )
-    return rows.map((row) => ({...toRecord(row), quote_usd: (row.quote_usd as string | null) ?? null}))
   }
 }
 

@@ -2,8 +2,8 @@ import {expect} from 'chai'
 
 import {Decimal} from '../../src/lib/decimal.js'
 import type {ExchangeGateway} from '../../src/lib/exchange/types.js'
-import type {Fill} from '../../src/lib/journal.js'
-import {buildPortfolio, costBasis} from '../../src/lib/portfolio.js'
+import type {FillRecord} from '../../src/lib/fills.js'
+import {buildPortfolio} from '../../src/lib/portfolio.js'
 import type {Session} from '../../src/lib/session.js'
 import {placeOrder, prepareOrder} from '../../src/lib/trading.js'
 import {defined} from '../support/e2e.js'
@@ -62,11 +62,13 @@ describe('portfolio', () => {
       )
     }
 
-    const fills = await session.journal.filledTrades(broker.name)
-    const cost = fills.reduce((sum, t) => {
+    const trades = await session.journal.list({broker: broker.name})
+    const cost = trades.reduce((sum, t) => {
       const filled = new Decimal(defined(t.filled_quantity, 'the filled quantity'))
       return sum.plus(filled.mul(defined(t.filled_price, 'the filled price'))).plus(defined(t.fees, 'the fees'))
     }, new Decimal(0))
+    const fills = await session.journal.fills.list({brokers: [broker.name]})
+    expect(fills.map((f) => f.trade_row).sort()).to.deep.equal(trades.map((t) => t.id).sort())
     const p = await buildPortfolio(gateway, broker, fills)
     const eth = defined(
       p.positions.find((x) => x.asset === 'ETH'),
@@ -86,26 +88,42 @@ describe('portfolio', () => {
     ).to.include({avg_cost_usd: null, unknown_cost_quantity: null})
   })
 
-  it('takes sold quantities out of the cost basis at the running average', () => {
-    const t = (side: 'buy' | 'sell', q: string, price: string, fees = '0') =>
-      ({
-        symbol: 'ETH/USDT',
-        side,
-        filled_quantity: q,
-        filled_price: price,
-        filled_value: null,
-        fees,
-        fee_currency: 'USDT',
-        quote_usd: '1',
-      }) as Fill
-    const basis = costBasis([
-      t('buy', '1', '100', '1'),
-      t('buy', '1', '200'),
-      t('sell', '1', '500'),
-      t('buy', '1', '301'),
-    ])
-    const eth = defined(basis.get('ETH'), 'the ETH cost basis')
-    expect(eth.quantity.toFixed()).to.equal('2')
-    expect(eth.cost.toFixed()).to.equal('451.5') // (301 / 2) left after selling half, plus 301
+  it('average cost from the open lots: first in, first out, or the weighted average', async () => {
+    const broker = await session.brokers.add({name: 'lots', exchange: 'paper', balances: {ETH: '2'}})
+    const gateway = await session.gateway(broker)
+    let id = 0
+    const fill = (side: 'buy' | 'sell', amount: string, price: string, fee = '0'): FillRecord => ({
+      id: ++id,
+      broker: 'lots',
+      trade_id: String(id),
+      order_id: null,
+      trade_row: null,
+      symbol: 'ETH/USDT',
+      side,
+      amount,
+      price,
+      cost: new Decimal(amount).mul(price).toFixed(),
+      fee,
+      fee_currency: 'USDT',
+      quote_usd: '1',
+      fee_usd: fee,
+      executed_at: `2026-01-0${String(id)}T00:00:00.000Z`,
+      source: 'import',
+    })
+    const fills = [
+      fill('buy', '1', '100', '1'),
+      fill('buy', '1', '200'),
+      fill('sell', '1', '500'),
+      fill('buy', '1', '301'),
+    ]
+    const eth = async (method: 'fifo' | 'average') =>
+      defined(
+        (await buildPortfolio(gateway, broker, fills, method)).positions.find((x) => x.asset === 'ETH'),
+        'the ETH position',
+      )
+    // fifo: the sale takes the first lot (100 + fee 1); 200 and 301 are left: (200 + 301) / 2
+    expect(await eth('fifo')).to.include({avg_cost_usd: '250.5', unknown_cost_quantity: '0'})
+    // average: the pool (101 + 200) / 2 = 150.5 a unit; half of it is sold: 150.5 left, then + 301: 451.5 / 2
+    expect(await eth('average')).to.include({avg_cost_usd: '225.75', unknown_cost_quantity: '0'})
   })
 })
