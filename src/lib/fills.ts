@@ -162,16 +162,18 @@ export class FillLedger {
     readonly profile: string,
   ) {}
 
-  /** Every fill of the profile, oldest first. */
+  /** Every fill of the profile, oldest first (plain SQL: a read that never loads the query builder). */
   async list(filter: FillFilter = {}): Promise<FillRecord[]> {
-    const query = this.store
-      .db('fills')
-      .where({profile: this.profile})
-      .orderBy([{column: 'executed_at'}, {column: 'id'}])
-    if (filter.brokers) query.whereIn('broker', filter.brokers)
-    if (filter.since) query.andWhere('executed_at', '>=', filter.since)
-    if (filter.until) query.andWhere('executed_at', '<', filter.until)
-    return (await query.select<Record<string, unknown>[]>(FILL_FIELDS)).map(toFill)
+    if (filter.brokers?.length === 0) return []
+    const conditions: [string, unknown[]][] = [['profile = ?', [this.profile]]]
+    if (filter.brokers) conditions.push([`broker IN (${filter.brokers.map(() => '?').join(', ')})`, filter.brokers])
+    if (filter.since) conditions.push(['executed_at >= ?', [filter.since]])
+    if (filter.until) conditions.push(['executed_at < ?', [filter.until]])
+    const rows = await this.store.query(
+      `SELECT ${FILL_FIELDS.join(', ')} FROM fills WHERE ${conditions.map(([c]) => c).join(' AND ')} ORDER BY executed_at, id`,
+      conditions.flatMap(([, values]) => values),
+    )
+    return rows.map(toFill)
   }
 
   /** The trade ids among these that the broker's fills already hold. */

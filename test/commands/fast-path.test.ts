@@ -179,7 +179,7 @@ describe('fast path: the hot commands without oclif', function () {
       return [...new Set([...r.stderr.matchAll(/^LOADED (\S+)$/gm)].map((m) => m[1]))].sort()
     }
 
-    it('history, symbols (paper, and a warm cache of a real exchange), broker list, paper balance and portfolio: none of oclif, knex, ccxt', async () => {
+    it('history, symbols (paper, and a warm cache of a real exchange), broker list, paper balance and portfolio, pnl and journal export: none of oclif, knex, ccxt', async () => {
       // On PostgreSQL the journal is always reached through knex (the pg driver); oclif and ccxt stay out.
       const none = usingPostgres() ? ['knex'] : []
       expect(await loaded(['history', '--json'])).to.deep.equal(none)
@@ -189,6 +189,8 @@ describe('fast path: the hot commands without oclif', function () {
       expect(await loaded(['broker', 'list', '--json'])).to.deep.equal(none)
       expect(await loaded(['balance', '--json'])).to.deep.equal(none)
       expect(await loaded(['portfolio'])).to.deep.equal(none)
+      expect(await loaded(['pnl', '--json'])).to.deep.equal(none)
+      expect(await loaded(['journal', 'export', '--format', 'koinly'])).to.deep.equal(none)
     })
 
     it('price on a real exchange loads ccxt, and only ccxt: not oclif, not knex, not the undici package', async () => {
@@ -201,6 +203,7 @@ describe('fast path: the hot commands without oclif', function () {
       // One plain argv per command; whether it succeeds does not matter here, only who ran it.
       const argv: Record<string, string[]> = {
         'history show': ['1'],
+        'journal export': ['--format', 'csv'],
         'order cancel': ['999'],
         'broker add': ['z', '--exchange', 'nosuch'],
         'broker set': ['p2', '--sandbox'],

@@ -167,3 +167,31 @@ export interface BrokerRemoveJson {
 export interface ExchangeListJson {
   exchanges: string[]
 }
+
+/** `journal import` (SPEC additions) */
+export interface ImportJson {
+  imported: number
+  skipped: number
+  symbols_scanned: number
+  since: string | null
+}
+
+/** One asset of `pnl` (SPEC additions) */
+export interface PnlAssetJson {
+  asset: string
+  quantity_sold: string
+  proceeds_usd: string
+  cost_usd: string
+  fees_usd: string
+  realized_pnl_usd: string
+  unmatched_quantity: string
+}
+
+/** `pnl` (SPEC additions) */
+export interface PnlJson {
+  method: 'fifo' | 'average'
+  currency: 'USD'
+  assets: PnlAssetJson[]
+  total_realized_pnl_usd: string
+  unpriced: {asset: string; quantity: string}[]
+}

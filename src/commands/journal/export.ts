@@ -1,0 +1,40 @@
+import {PAPER} from '../../lib/brokers.js'
+import {defineCommand, result} from '../../lib/cli/spec.js'
+import {parseIsoDate} from '../../lib/history.js'
+import {renderTaxExport, TAX_FORMATS, type TaxFormat} from '../../lib/render/tax-export.js'
+
+export default defineCommand({
+  summary: 'Every fill of the profile as CSV for tax software: Koinly, CoinTracking, or plain.',
+  description:
+    "Writes the fills (tradedesk's orders and imported trades) oldest first, with exact decimals and UTC dates, in the header and formats the tax tool documents. Every broker of the profile except paper ones (simulated trades are not taxable) unless --broker names one.",
+  examples: [
+    'journal export --format koinly > koinly.csv',
+    'journal export --format cointracking --since 2026-01-01 --until 2026-12-31 > cointracking.csv',
+    'journal export --format csv --broker binance',
+  ],
+  flags: {
+    format: {
+      type: 'string',
+      description: 'The CSV layout.',
+      options: TAX_FORMATS,
+      required: true,
+    },
+    since: {type: 'string', description: 'Fills from this ISO date or time (inclusive).'},
+    until: {type: 'string', description: 'Fills up to this ISO date (the whole day) or time (exclusive).'},
+  },
+  args: {},
+  fast: true,
+  async run({flags, session: open}) {
+    const since = flags.since ? parseIsoDate(flags.since, 'since') : undefined
+    const until = flags.until ? parseIsoDate(flags.until, 'until', true) : undefined
+    const session = await open()
+    const brokers = flags.broker
+      ? [await session.broker(flags.broker)]
+      : (await session.brokers.list()).filter((b) => b.exchange !== PAPER)
+    const exchanges = new Map(brokers.map((b) => [b.name, b.exchange]))
+    const fills = await session.journal.fills.list({brokers: [...exchanges.keys()], since, until})
+    const format = flags.format as TaxFormat
+    const csv = renderTaxExport(format, fills, (broker) => exchanges.get(broker) ?? broker)
+    return result({format, fills}, () => csv)
+  },
+})
