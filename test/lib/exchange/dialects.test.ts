@@ -68,9 +68,34 @@ describe('exchange dialects', () => {
     })
   })
 
+  it('the trade history: binance by symbol and fromId, kraken by offset (filtered here), okx by billId, coinbase by cursor', () => {
+    expect(dialectOf('binance').trades).to.deep.include({
+      needsSymbol: true,
+      filtersBySymbol: true,
+      paging: {style: 'from-id', pageSize: 1000, param: 'fromId'},
+    })
+    expect(dialectOf('kraken').trades).to.deep.include({
+      needsSymbol: false,
+      filtersBySymbol: false,
+      paging: {style: 'offset', pageSize: 50, param: 'ofs'},
+      startSecondsParam: 'start',
+    })
+    expect(dialectOf('okx').trades).to.deep.include({
+      needsSymbol: false,
+      paging: {style: 'older-than-key', pageSize: 100, param: 'after', key: 'billId'},
+    })
+    expect(dialectOf('coinbase').trades).to.deep.include({
+      needsSymbol: false,
+      paging: {style: 'cursor', pageSize: 100, param: 'cursor', key: 'cursor'},
+      quoteSizedFill: {flag: 'size_in_quote', value: 'size', price: 'price'},
+    })
+  })
+
   it('an exchange without a row gets the safest behaviour: strictest id, lookup through open and closed orders, sizing as ccxt asks', () => {
     for (const id of ['bitstamp', 'gate', 'binanceus', 'krakenfutures']) expect(dialectOf(id)).to.equal(FALLBACK)
     expect(FALLBACK).to.include({clientId: 'hex32', lookup: 'scan', marketBuy: 'as-ccxt-asks', fees: 'trades'})
+    // ccxt's own fetchMyTrades from a time, walked forward; a symbol is not demanded unless a row says so
+    expect(FALLBACK.trades).to.deep.include({needsSymbol: false, paging: {style: 'since', pageSize: null}})
   })
 
   it('every exchange in the table is a ccxt exchange id', () => {
