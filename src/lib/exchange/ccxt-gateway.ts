@@ -11,7 +11,7 @@ import {MARKETS_TTL_MS, MarketCache, marketsCacheKey} from '../markets.js'
 import type {Store} from '../store.js'
 import {errorClassChain, mapCcxtError, notSent} from './ccxt-errors.js'
 import {binanceRules} from './binance-filters.js'
-import {type Dialect, dialectOf, newClientOrderId} from './dialects.js'
+import {type Dialect, type TradeHistory, type TradePaging, dialectOf, newClientOrderId} from './dialects.js'
 import type {
   BalanceRow,
   Capability,
@@ -455,16 +455,135 @@ export class CcxtGateway implements ExchangeGateway {
     return orders.map((o) => this.toOrder(o))
   }
 
-  readonly tradesNeedSymbol = false
-
-  // eslint-disable-next-line @typescript-eslint/require-await -- placeholder until the trade history lands
-  async fetchMyTrades(_query: TradeHistoryQuery, _onPage: (trades: ExchangeTrade[]) => Promise<void>): Promise<void> {
-    throw new Error('fetchMyTrades: not implemented yet')
+  get tradesNeedSymbol(): boolean {
+    return this.dialect.trades.needsSymbol
   }
 
-  // eslint-disable-next-line @typescript-eslint/require-await -- placeholder until the trade history lands
-  async priceAt(_symbol: string, _timestamp: number): Promise<string | null> {
-    return null
+  /**
+   * The account's trades from `since` on, read page after page as the exchange pages them (the
+   * dialect table says how), each page handed to onPage, and awaited, before the next is asked for.
+   * Each trade is handed over once (an offset page can repeat one that arrived meanwhile), and only
+   * those at or after `since`, of `symbol` when one is given; a page with none of them is skipped.
+   */
+  async fetchMyTrades(query: TradeHistoryQuery, onPage: (trades: ExchangeTrade[]) => Promise<void>): Promise<void> {
+    this.requireCredentials()
+    const history = this.dialect.trades
+    const {symbol, since} = query
+    if (history.needsSymbol && !symbol) {
+      throw usageError(`${this.exchangeId} serves the trade history one symbol at a time: name one`, 'SYMBOL_REQUIRED')
+    }
+
+    // Trades of every market come back where the exchange cannot filter: ccxt names them from all markets.
+    await this.ensureLoaded(symbol && history.filtersBySymbol ? [symbol] : undefined)
+    if (symbol) {
+      try {
+        this.exchange.market(symbol)
+      } catch (error) {
+        throw mapCcxtError(error, 'read', this.exchangeId, this.secrets)
+      }
+    }
+
+    const asked = history.needsSymbol || history.filtersBySymbol ? symbol : undefined
+    const seen = new Set<string>()
+    let page: PageRequest | null = firstPage(history, since)
+    while (page) {
+      const request: PageRequest = page
+      const raw = (await this.read(() =>
+        this.exchange.fetchMyTrades(asked, request.since, request.limit, request.params),
+      )) as CcxtTrade[]
+      const trades = raw.map((t) => this.historyTrade(t))
+      const fresh = trades.filter((t) => !seen.has(t.id))
+      for (const t of fresh) seen.add(t.id)
+      const wanted = fresh.filter(
+        (t) => (since === undefined || t.timestamp >= since) && (symbol === undefined || t.symbol === symbol),
+      )
+      if (wanted.length > 0) await onPage(wanted)
+      page = fresh.length === 0 ? null : this.nextPage(history.paging, request, raw, trades)
+    }
+  }
+
+  /** The request for the page after this one, or null when this one was the last. */
+  private nextPage(
+    paging: TradePaging,
+    request: PageRequest,
+    raw: CcxtTrade[],
+    trades: ExchangeTrade[],
+  ): PageRequest | null {
+    const full = paging.pageSize !== null && raw.length >= paging.pageSize
+    switch (paging.style) {
+      case 'from-id': {
+        if (!full) return null
+        const last = trades.reduce((max, t) => bigMax(max, this.integerOf(t.id, 'trade id')), 0n)
+        return {limit: request.limit, params: {[paging.param]: String(last + 1n)}}
+      }
+
+      case 'offset': {
+        if (!full) return null
+        const read = Number(request.params[paging.param] ?? 0) + raw.length
+        return {...request, params: {...request.params, [paging.param]: read}}
+      }
+
+      case 'older-than-key': {
+        if (!full) return null
+        const keys = raw.map((t) => this.integerOf(infoOf(t)[paging.key], paging.key))
+        const oldest = keys.reduce((min, k) => (k < min ? k : min))
+        return {...request, params: {...request.params, [paging.param]: String(oldest)}}
+      }
+
+      case 'cursor': {
+        const cursor = raw.map((t) => infoOf(t)[paging.key]).find((c) => typeof c === 'string' && c !== '')
+        if (typeof cursor !== 'string' || cursor === request.params[paging.param]) return null
+        return {...request, params: {...request.params, [paging.param]: cursor}}
+      }
+
+      case 'since':
+        return {...request, since: Math.max(...trades.map((t) => t.timestamp))}
+    }
+  }
+
+  /** A whole number the exchange uses to page (a trade id, OKX's billId), or a bad answer. */
+  private integerOf(value: unknown, what: string): bigint {
+    if (
+      (typeof value === 'string' && /^\d+$/.test(value)) ||
+      (typeof value === 'number' && Number.isSafeInteger(value))
+    )
+      return BigInt(value)
+    throw new TradedeskError(
+      'BAD_EXCHANGE_ANSWER',
+      `${this.exchangeId}: a trade's ${what} (${String(value)}) is not a whole number to page by`,
+      ExitCode.UNAVAILABLE,
+      true,
+    )
+  }
+
+  private historyTrade(t: CcxtTrade): ExchangeTrade {
+    const trade = this.toTrade(t)
+    if (!trade) {
+      throw new TradedeskError(
+        'BAD_EXCHANGE_ANSWER',
+        `${this.exchangeId}: a trade of the history could not be read`,
+        ExitCode.UNAVAILABLE,
+        true,
+      )
+    }
+
+    return trade
+  }
+
+  /**
+   * The close of the one-minute candle that holds the moment, exactly as the exchange states it;
+   * null when the exchange serves no one-minute candles, or none for that minute.
+   */
+  async priceAt(symbol: string, timestamp: number): Promise<string | null> {
+    const has = this.has.fetchOHLCV
+    // ccxt types it as always there; an exchange class without candles may leave it out
+    const timeframes: unknown = this.exchange.timeframes
+    if ((has !== true && has !== 'emulated') || !isObject(timeframes) || !('1m' in timeframes)) return null
+    await this.ensureLoaded([symbol])
+    const minute = Math.floor(timestamp / 60_000) * 60_000
+    const candles = await this.read(() => this.exchange.fetchOHLCV(symbol, '1m', minute, 1))
+    const candle = (candles as unknown[][]).find((c) => Number(c[0]) === minute)
+    return candle ? optStr(candle[4] as CcxtNumber) : null
   }
 
   /**
@@ -562,12 +681,16 @@ export class CcxtGateway implements ExchangeGateway {
       fee.currency = symbol.split('/')[1] ?? null
     const field = this.dialect.filledValueField
     const exactValue = field ? ((o.info ?? {}) as Record<string, unknown>)[field] : undefined
+    const side = (o.side ?? request?.side) as 'buy' | 'sell'
+    const type = o.type ?? request?.type ?? 'market'
+    const timestamp = o.lastTradeTimestamp ?? o.timestamp ?? null
+    const trades = this.orderTrades(o, {orderId: String(o.id), symbol, side, orderType: type, timestamp})
     return {
       id: String(o.id),
       clientOrderId: o.clientOrderId ?? request?.clientOrderId ?? null,
       symbol,
-      side: (o.side ?? request?.side) as 'buy' | 'sell',
-      type: o.type ?? request?.type ?? 'market',
+      side,
+      type,
       status: toStatus(o.status),
       amount: optStr(o.amount) ?? request?.amount ?? '0',
       price: optStr(o.price) ?? request?.price ?? null,
@@ -576,9 +699,104 @@ export class CcxtGateway implements ExchangeGateway {
       cost: typeof exactValue === 'string' && exactValue !== '' ? optStr(exactValue) : optStr(o.cost),
       fee: fee.cost,
       feeCurrency: fee.currency,
-      timestamp: o.lastTradeTimestamp ?? o.timestamp ?? null,
+      timestamp,
+      ...(trades ? {trades} : {}),
     }
   }
+
+  /**
+   * The executions an order answer lists (Binance's FULL answer: its `fills`), completed from the
+   * order where ccxt leaves them bare (a fill there has no time, side or order id). All or none:
+   * a list with a trade that cannot be read whole (no id, as Kraken lists only trade ids) is left out,
+   * since the journal would take a part for the whole.
+   */
+  private orderTrades(o: CcxtOrder, from: OrderTradeContext): ExchangeTrade[] | undefined {
+    if (!Array.isArray(o.trades) || o.trades.length === 0) return undefined
+    const trades = o.trades.map((t) => (isObject(t) ? this.toTrade(t, from) : null))
+    return trades.every((t): t is ExchangeTrade => t !== null) ? trades : undefined
+  }
+
+  /**
+   * A ccxt trade as the gateway states it, every number exact; null when it lacks what a trade is
+   * (an id, its market, side, time, amount and price) or holds a number that is not one.
+   */
+  private toTrade(t: CcxtTrade, from: Partial<OrderTradeContext> = {}): ExchangeTrade | null {
+    const id = t.id === undefined || t.id === null ? '' : String(t.id)
+    const symbol = t.symbol ?? from.symbol
+    const side = t.side ?? from.side
+    const timestamp = t.timestamp ?? from.timestamp
+    if (id === '' || !symbol || (side !== 'buy' && side !== 'sell') || typeof timestamp !== 'number') return null
+    try {
+      const info = infoOf(t)
+      const quoteSized = this.dialect.trades.quoteSizedFill
+      const inQuote = quoteSized !== null && info[quoteSized.flag] === true
+      const amount = optStr(t.amount)
+      const price = inQuote ? optStr(info[quoteSized.price] as CcxtNumber) : optStr(t.price)
+      const stated = inQuote ? optStr(info[quoteSized.value] as CcxtNumber) : null
+      if (amount === null || price === null) return null
+      const fee = feeOf(t)
+      if (fee.cost !== null && fee.currency === null && this.dialect.feeCurrency === 'quote')
+        fee.currency = symbol.split('/')[1] ?? null
+      return {
+        id,
+        orderId: t.order === undefined || t.order === null ? (from.orderId ?? null) : String(t.order),
+        symbol,
+        side,
+        amount,
+        price,
+        cost: stated ?? optStr(t.cost) ?? str(new Decimal(amount).mul(price)),
+        fee: fee.cost,
+        feeCurrency: fee.currency,
+        timestamp,
+        takerOrMaker: t.takerOrMaker === 'taker' || t.takerOrMaker === 'maker' ? t.takerOrMaker : null,
+        orderType: t.type ?? from.orderType ?? null,
+      }
+    } catch {
+      // a number that is not one (a garbled answer)
+      return null
+    }
+  }
+}
+
+/** One request of the trade history: ccxt's since and limit, and the exchange's paging parameters. */
+interface PageRequest {
+  since?: number
+  limit?: number
+  params: Record<string, unknown>
+}
+
+/** The first page: from `since` (in the exchange's own start parameter where ccxt's is off), else the first trade. */
+function firstPage(history: TradeHistory, since: number | undefined): PageRequest {
+  const params: Record<string, unknown> = {}
+  const limit = history.paging.pageSize ?? undefined
+  let ccxtSince = since
+  if (since !== undefined && history.startSecondsParam) {
+    // exclusive: the second before the one that holds `since`
+    params[history.startSecondsParam] = Math.max(0, Math.ceil(since / 1000) - 1)
+    ccxtSince = undefined
+  }
+
+  if (history.paging.style === 'from-id' && since === undefined) params[history.paging.param] = 0
+  if (history.paging.style === 'offset') params[history.paging.param] = 0
+  return {since: ccxtSince, limit, params}
+}
+
+function bigMax(a: bigint, b: bigint): bigint {
+  return a > b ? a : b
+}
+
+/** The exchange's own record behind a ccxt structure. */
+function infoOf(t: {info?: unknown}): Record<string, unknown> {
+  return isObject(t.info) ? t.info : {}
+}
+
+/** What an order answer says of its trades where the trades themselves do not. */
+interface OrderTradeContext {
+  orderId: string
+  symbol: string
+  side: 'buy' | 'sell'
+  orderType: string
+  timestamp: number | null
 }
 
 /**
@@ -610,6 +828,23 @@ interface CcxtFee {
   currency?: string | null
 }
 
+/** A trade as ccxt answers it, as far as it is read here; a garbled answer can leave any field out. */
+interface CcxtTrade {
+  id?: string | number | null
+  order?: string | number | null
+  symbol?: string | null
+  side?: string | null
+  type?: string | null
+  takerOrMaker?: string | null
+  amount?: CcxtNumber
+  price?: CcxtNumber
+  cost?: CcxtNumber
+  fee?: CcxtFee | null
+  fees?: (CcxtFee | null | undefined)[]
+  timestamp?: number | null
+  info?: unknown
+}
+
 /** An order as ccxt answers it, as far as it is read here; a garbled answer can leave any field out. */
 interface CcxtOrder {
   id?: string | number | null
@@ -628,6 +863,8 @@ interface CcxtOrder {
   fees?: (CcxtFee | null | undefined)[]
   timestamp?: number | null
   lastTradeTimestamp?: number | null
+  /** the executions the answer lists, when it lists them */
+  trades?: unknown[]
   info?: unknown
 }
 
@@ -647,7 +884,11 @@ function toStatus(status: string | null | undefined): ExchangeOrderStatus {
   }
 }
 
-function feeOf(o: CcxtOrder): {cost: string | null; currency: string | null} {
+/** The fee of an order or a trade: ccxt's `fee`, else its `fees` summed. */
+function feeOf(o: {fee?: CcxtFee | null; fees?: (CcxtFee | null | undefined)[]}): {
+  cost: string | null
+  currency: string | null
+} {
   if (o.fee?.cost !== undefined && o.fee.cost !== null)
     return {cost: optStr(o.fee.cost), currency: o.fee.currency ?? null}
   return sumFees(o.fees ?? [])
