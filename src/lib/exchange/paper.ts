@@ -290,14 +290,42 @@ export class PaperExchange implements ExchangeGateway {
 
   readonly tradesNeedSymbol = false
 
-  // eslint-disable-next-line @typescript-eslint/require-await -- placeholder until the trade history lands
-  async fetchMyTrades(_query: TradeHistoryQuery, _onPage: (trades: ExchangeTrade[]) => Promise<void>): Promise<void> {
-    throw new Error('fetchMyTrades: not implemented yet')
+  /**
+   * The paper account's executions, oldest first, in pages of PAPER_TRADES_PAGE: one per order that
+   * filled (a paper order fills whole, at once), whose trade id is the order's id.
+   */
+  async fetchMyTrades(query: TradeHistoryQuery, onPage: (trades: ExchangeTrade[]) => Promise<void>): Promise<void> {
+    const {symbol, since} = query
+    // keyset paging on (updated_at, id): an order placed meanwhile cannot shift a page
+    let after: {updated_at: string; id: number} | null = null
+    for (;;) {
+      const page = this.store
+        .db<PaperOrderRow>('paper_orders')
+        .where({broker_id: this.brokerId})
+        .andWhereNot({filled: '0'})
+      if (symbol) page.andWhere({symbol})
+      if (since !== undefined) page.andWhere('updated_at', '>=', new Date(since).toISOString())
+      const last = after
+      if (last) {
+        page.andWhere((later) => {
+          void later.where('updated_at', '>', last.updated_at).orWhere((same) => {
+            void same.where('updated_at', last.updated_at).andWhere('id', '>', last.id)
+          })
+        })
+      }
+
+      const rows = await page.orderBy([{column: 'updated_at'}, {column: 'id'}]).limit(PAPER_TRADES_PAGE)
+      const trades = rows.map((r) => tradeOf(r)).filter((t): t is ExchangeTrade => t !== null)
+      if (trades.length > 0) await onPage(trades)
+      if (rows.length < PAPER_TRADES_PAGE) return
+      const end = rows[rows.length - 1]
+      after = {updated_at: end.updated_at, id: end.id}
+    }
   }
 
-  // eslint-disable-next-line @typescript-eslint/require-await -- placeholder until the trade history lands
-  async priceAt(_symbol: string, _timestamp: number): Promise<string | null> {
-    return null
+  /** The snapshot has no candles (`has.fetchOHLCV` is false): no price at a past moment. */
+  priceAt(): Promise<string | null> {
+    return Promise.resolve(null)
   }
 
   async close(): Promise<void> {}
@@ -451,8 +479,32 @@ interface Account {
   exists: boolean
 }
 
+/** Trades per page of the paper account's history. */
+export const PAPER_TRADES_PAGE = 500
+
+/** The one execution of a paper order that filled (it fills whole, at once, as a taker), else null. */
+function tradeOf(row: Omit<PaperOrderRow, 'id'> & {id: number}): ExchangeTrade | null {
+  const filled = new Decimal(row.filled)
+  if (filled.isZero()) return null
+  return {
+    id: String(row.id),
+    orderId: String(row.id),
+    symbol: row.symbol,
+    side: row.side,
+    amount: row.filled,
+    price: str(new Decimal(row.cost).div(filled)),
+    cost: row.cost,
+    fee: row.fee,
+    feeCurrency: row.fee_currency,
+    timestamp: Date.parse(row.updated_at),
+    takerOrMaker: 'taker',
+    orderType: row.type,
+  }
+}
+
 function toExchangeOrder(row: Omit<PaperOrderRow, 'id'> & {id: number}): ExchangeOrder {
   const filled = new Decimal(row.filled)
+  const trade = tradeOf(row)
   return {
     id: String(row.id),
     clientOrderId: row.client_order_id,
@@ -468,5 +520,6 @@ function toExchangeOrder(row: Omit<PaperOrderRow, 'id'> & {id: number}): Exchang
     fee: row.fee,
     feeCurrency: row.fee_currency,
     timestamp: Date.parse(row.updated_at),
+    ...(trade ? {trades: [trade]} : {}),
   }
 }
