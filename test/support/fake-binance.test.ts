@@ -10,7 +10,7 @@ import crypto from 'node:crypto'
 import {spawn} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
 import {defined} from './e2e.js'
-import {startFakeBinance, type FakeBinance, type FakeBinanceOptions} from './fake-binance.js'
+import {startFakeBinance, type FakeBinance, type FakeBinanceOptions, type SeedTrade} from './fake-binance.js'
 
 const KEY = 'test-key'
 const SECRET = 'test-secret'
@@ -527,6 +527,114 @@ describe('fake-binance (driven by the real ccxt.binance)', function () {
       })
       expect(r4.status).to.equal(401)
       expect(await r4.json()).to.deep.equal({code: -2015, msg: 'Invalid API-key, IP, or permissions for action.'})
+    })
+  })
+
+  describe('a history made outside tradedesk (seedTrades) and its myTrades rules', () => {
+    const sign = (payload: string) => crypto.createHmac('sha256', SECRET).update(payload).digest('hex')
+    /** GET /api/v3/myTrades signed by hand, with parameters ccxt would not combine */
+    const myTrades = async (params: string) => {
+      const q = `symbol=BTCUSDT&${params}${params ? '&' : ''}timestamp=${String(Date.now())}`
+      const res = await fetch(`${fake.url}/api/v3/myTrades?${q}&signature=${sign(q)}`, {headers: {'X-MBX-APIKEY': KEY}})
+      return {status: res.status, json: (await res.json()) as unknown}
+    }
+    const DAY = 86_400_000
+    const t0 = Date.now() - 10 * DAY
+    const seed = (i: number, over: Partial<SeedTrade> = {}): SeedTrade => ({
+      symbol: 'BTC/USDT',
+      side: 'buy',
+      amount: '0.001',
+      price: String(27000 + i),
+      fee: '0.027',
+      feeCurrency: 'USDT',
+      time: t0 + i * 3_600_000,
+      ...over,
+    })
+
+    it('seeded fills are FILLED orders, trade ids in time order, served by myTrades', async () => {
+      const seeded = fake.seedTrades([seed(1), seed(0, {side: 'sell', maker: true}), seed(2, {symbol: 'ETHUSDT'})])
+      // ids follow time, whatever the order given
+      expect(seeded.map((t) => t.id)).to.deep.equal(['2', '1', '3'])
+      const ex = await ready(fake, {apiKey: KEY, secret: SECRET})
+      const trades = await ex.fetchMyTrades('BTC/USDT', undefined, undefined, {fromId: 0})
+      expect(trades.map((t) => [t.id, t.order, t.side, t.takerOrMaker, t.timestamp])).to.deep.equal([
+        ['1', seeded[1].orderId, 'sell', 'maker', t0],
+        ['2', seeded[0].orderId, 'buy', 'taker', t0 + 3_600_000],
+      ])
+      expect(trades[1].info).to.deep.include({price: '27001.00000000', qty: '0.00100000', quoteQty: '27.00100000'})
+      expect(fake.orders().map((o) => [o.symbol, o.status, o.executedQty])).to.deep.equal([
+        ['BTCUSDT', 'FILLED', '0.00100000'],
+        ['BTCUSDT', 'FILLED', '0.00100000'],
+        ['ETHUSDT', 'FILLED', '0.00100000'],
+      ])
+      // fills that name one orderId belong to one order
+      const [a, b] = fake.seedTrades([seed(3, {orderId: 'w'}), seed(4, {orderId: 'w'})])
+      expect(a.orderId).to.equal(b.orderId)
+      expect(fake.orders().at(-1)).to.deep.include({executedQty: '0.00200000', cummulativeQuoteQty: '54.00700000'})
+    })
+
+    it('fromId gives trades >= it, oldest first; startTime alone from that time; no condition: the most recent', async () => {
+      fake.seedTrades(Array.from({length: 30}, (_, i) => seed(i)))
+      const ids = (json: unknown) => (json as {id: number}[]).map((t) => t.id)
+      expect(ids((await myTrades('fromId=28')).json)).to.deep.equal([28, 29, 30])
+      expect(ids((await myTrades(`startTime=${String(t0 + 27 * 3_600_000)}`)).json)).to.deep.equal([28, 29, 30])
+      expect(ids((await myTrades('fromId=1&limit=2')).json)).to.deep.equal([1, 2])
+      expect(ids((await myTrades('limit=2')).json)).to.deep.equal([29, 30])
+      expect(ids((await myTrades(`endTime=${String(t0 + 3_600_000)}`)).json)).to.deep.equal([1, 2])
+    })
+
+    it('combinations the docs do not list are -1128; startTime and endTime more than 24 h apart are -1127', async () => {
+      const bad = {status: 400, json: {code: -1128, msg: 'Combination of optional parameters invalid.'}}
+      expect(await myTrades(`fromId=1&startTime=${String(t0)}`)).to.deep.equal(bad)
+      expect(await myTrades(`orderId=1&startTime=${String(t0)}`)).to.deep.equal(bad)
+      expect((await myTrades('orderId=1&fromId=1')).status).to.equal(200)
+      expect(await myTrades(`startTime=${String(t0)}&endTime=${String(t0 + DAY + 1)}`)).to.deep.equal({
+        status: 400,
+        json: {code: -1127, msg: 'More than 24 hours between startTime and endTime.'},
+      })
+      expect((await myTrades(`startTime=${String(t0)}&endTime=${String(t0 + DAY)}`)).status).to.equal(200)
+    })
+
+    it('klines: seeded one-minute candles, by startTime / endTime / limit; other intervals are not simulated', async () => {
+      const minute = Math.floor(t0 / 60_000) * 60_000
+      fake.seedCandles('BTC/USDT', [
+        {time: minute, open: '1', high: '3', low: '0.5', close: '2', volume: '10'},
+        {time: minute + 60_000, open: '2', high: '4', low: '1.5', close: '3.25'},
+      ])
+      const ex = await ready(fake)
+      expect(await ex.fetchOHLCV('BTC/USDT', '1m', minute, 1)).to.deep.equal([[minute, 1, 3, 0.5, 2, 10]])
+      expect(await ex.fetchOHLCV('BTC/USDT', '1m', minute + 1, 5)).to.deep.equal([
+        [minute + 60_000, 2, 4, 1.5, 3.25, 0],
+      ])
+      expect(await ex.fetchOHLCV('BTC/USDT', '1m')).to.have.length(2)
+      const raw = (await (
+        await fetch(`${fake.url}/api/v3/klines?symbol=BTCUSDT&interval=1m&endTime=${String(minute)}`)
+      ).json()) as unknown[][]
+      expect(raw).to.deep.equal([
+        [
+          minute,
+          '1.00000000',
+          '3.00000000',
+          '0.50000000',
+          '2.00000000',
+          '10.00000000',
+          minute + 59_999,
+          '20.00000000',
+          1,
+          '0.00000000',
+          '0.00000000',
+          '0',
+        ],
+      ])
+      expect(await (await fetch(`${fake.url}/api/v3/klines?symbol=BTCUSDT&interval=2m`)).json()).to.deep.equal({
+        code: -1120,
+        msg: 'Invalid interval.',
+      })
+      expect(await rejection(ex.fetchOHLCV('BTC/USDT', '5m'))).to.be.instanceOf(ccxt.ExchangeError)
+      const offTheMinute = [{time: minute + 1, open: '1', high: '1', low: '1', close: '1'}]
+      expect(() => {
+        fake.seedCandles('BTC/USDT', offTheMinute)
+      }).to.throw(/minute/)
     })
   })
 

@@ -6,7 +6,10 @@
  * (data/binance-spot/), checks HMAC-SHA256 signatures like Binance, runs a tiny matching engine
  * against the ticker's bid/ask with exact decimal arithmetic (decimal.js), answers with Binance's
  * real error codes/messages, and can inject transport faults into the next matching request, the
- * next N matching requests, or every matching request until the faults are cleared.
+ * next N matching requests, or every matching request until the faults are cleared. A trade history
+ * made outside tradedesk can be seeded (myTrades serves it with Binance's parameter rules), and so can
+ * one-minute candles (klines). The rules come from binance/binance-spot-api-docs (rest-api.md,
+ * errors.md, CHANGELOG.md).
  *
  * Only node built-ins and decimal.js are used.
  *
@@ -92,6 +95,44 @@ export interface FakeOrder {
   fills: FakeFill[]
 }
 
+/** A trade made outside tradedesk (on the website, in the app), for seedTrades(). Decimals are strings. */
+export interface SeedTrade {
+  /** unified ('BTC/USDT') or Binance's own ('BTCUSDT') */
+  symbol: string
+  side: 'buy' | 'sell'
+  /** base quantity */
+  amount: string
+  price: string
+  /** the commission, in feeCurrency */
+  fee: string
+  feeCurrency: string
+  /** when it executed, ms since the epoch */
+  time: number
+  /** trades that name the same orderId are fills of one order; by default each trade is an order of its own */
+  orderId?: string
+  /** a maker fill (default: taker) */
+  maker?: boolean
+  /** the order's type (default 'market') */
+  type?: 'market' | 'limit'
+}
+
+/** What Binance calls a seeded trade: its trade id and its order's id, as myTrades shows them. */
+export interface SeededTrade {
+  id: string
+  orderId: string
+}
+
+/** A one-minute candle for seedCandles(): `time` is its open time (ms, on the minute). */
+export interface SeedCandle {
+  time: number
+  open: string
+  high: string
+  low: string
+  close: string
+  /** base volume (default '0') */
+  volume?: string
+}
+
 export interface FakeBinance {
   url: string // 'http://127.0.0.1:PORT'
   requests: RecordedRequest[] // every request received, in order
@@ -113,6 +154,15 @@ export interface FakeBinance {
   orders(): FakeOrder[] // every order the exchange has accepted
   balance(asset: string): {free: string; locked: string}
   setTicker(symbol: string, fields: Partial<{lastPrice: string; bidPrice: string; askPrice: string}>): void
+  /**
+   * Adds a past trade history, as if made on the website: FILLED orders with their fills at the given
+   * times, served by myTrades and allOrders. Trade ids follow time within a call (Binance's ids grow
+   * with time per symbol): seed the history before placing orders. Balances are not moved (set them
+   * with `balances`). Returns each trade's ids, in the order given.
+   */
+  seedTrades(trades: SeedTrade[]): SeededTrade[]
+  /** Adds one-minute candles of a market (unified or Binance symbol), served by GET /api/v3/klines. */
+  seedCandles(symbol: string, candles: SeedCandle[]): void
   close(): Promise<void> // also ends any hanging responses
 }
 
@@ -256,6 +306,25 @@ interface Balance {
 
 const DATA_DIR = fileURLToPath(new URL('../../data/binance-spot/', import.meta.url))
 const ZERO8 = '0.00000000'
+/** rest-api.md, "Supported kline intervals (case-sensitive)" */
+const KLINE_INTERVALS = [
+  '1s',
+  '1m',
+  '3m',
+  '5m',
+  '15m',
+  '30m',
+  '1h',
+  '2h',
+  '4h',
+  '6h',
+  '8h',
+  '12h',
+  '1d',
+  '3d',
+  '1w',
+  '1M',
+]
 
 // ---------------------------------------------------------------------------------------------
 // Server
@@ -283,6 +352,8 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
   const orders: Order[] = []
   let nextOrderId = 1
   let nextTradeId = 1
+  /** seeded one-minute candles: symbol -> open time -> candle */
+  const candles = new Map<string, Map<number, SeedCandle>>()
 
   // ---- market data, parsed lazily once per server ----
   let market: MarketData | undefined
@@ -958,6 +1029,103 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
     relock(o)
   }
 
+  // ---- a history made outside tradedesk ----
+
+  /** A listed symbol, named the unified way ('BTC/USDT') or Binance's ('BTCUSDT'). */
+  function seedSymbol(name: string): RawSymbol {
+    const md = data()
+    const [base, quote] = name.split('/')
+    const s = quote
+      ? md.exchangeInfo.symbols.find((x) => x.baseAsset === base && x.quoteAsset === quote)
+      : md.symbols.get(name)
+    if (!s) throw new Error(`fake-binance: unknown symbol ${name}`)
+    return s
+  }
+
+  function seedDecimal(what: string, v: string): Dec {
+    if (!NUMBER_RE.test(v)) throw new Error(`fake-binance: seedTrades: bad ${what} ${v}`)
+    return new D(v)
+  }
+
+  function seedTrades(seeds: SeedTrade[]): SeededTrade[] {
+    const byTime = seeds.map((t, i) => ({t, i})).sort((a, b) => a.t.time - b.t.time || a.i - b.i)
+    const out: SeededTrade[] = new Array<SeededTrade>(seeds.length)
+    const grouped = new Map<string, Order>()
+    for (const {t, i} of byTime) {
+      if (!Number.isSafeInteger(t.time) || t.time <= 0)
+        throw new Error(`fake-binance: seedTrades: bad time ${String(t.time)}`)
+      const s = seedSymbol(t.symbol)
+      const qty = seedDecimal('amount', t.amount)
+      const price = seedDecimal('price', t.price)
+      const commission = seedDecimal('fee', t.fee)
+      const side = t.side === 'buy' ? 'BUY' : 'SELL'
+      const type = t.type === 'limit' ? 'LIMIT' : 'MARKET'
+      const key = t.orderId === undefined ? undefined : `${s.symbol}:${t.orderId}`
+      let o = key === undefined ? undefined : grouped.get(key)
+      if (o && (o.side !== side || o.type !== type))
+        throw new Error(`fake-binance: seedTrades: order ${String(t.orderId)} mixes sides or types`)
+      if (!o) {
+        o = {
+          symbol: s.symbol,
+          base: s.baseAsset,
+          quote: s.quoteAsset,
+          orderId: nextOrderId++,
+          clientOrderId: randomClientId(),
+          side,
+          type,
+          timeInForce: 'GTC',
+          price: type === 'LIMIT' ? price : ZERO,
+          origQty: ZERO,
+          origQuoteOrderQty: ZERO,
+          executedQty: ZERO,
+          cumQuote: ZERO,
+          status: 'FILLED',
+          time: t.time,
+          updateTime: t.time,
+          fills: [],
+          lockedAsset: side === 'BUY' ? s.quoteAsset : s.baseAsset,
+          lockedAmount: ZERO,
+        }
+        orders.push(o)
+        if (key !== undefined) grouped.set(key, o)
+      }
+      const quoteQty = qty.mul(price)
+      o.origQty = o.origQty.add(qty)
+      o.executedQty = o.executedQty.add(qty)
+      o.cumQuote = o.cumQuote.add(quoteQty)
+      o.updateTime = t.time
+      const tradeId = nextTradeId++
+      o.fills.push({
+        tradeId,
+        price,
+        qty,
+        quoteQty,
+        commission,
+        commissionAsset: t.feeCurrency,
+        time: t.time,
+        isMaker: t.maker === true,
+      })
+      out[i] = {id: String(tradeId), orderId: String(o.orderId)}
+    }
+    return out
+  }
+
+  function seedCandles(symbol: string, list: SeedCandle[]): void {
+    const s = seedSymbol(symbol)
+    let byTime = candles.get(s.symbol)
+    if (!byTime) {
+      byTime = new Map()
+      candles.set(s.symbol, byTime)
+    }
+    for (const c of list) {
+      if (!Number.isSafeInteger(c.time) || c.time % 60_000 !== 0)
+        throw new Error(`fake-binance: seedCandles: ${String(c.time)} is not the start of a minute`)
+      for (const v of [c.open, c.high, c.low, c.close, c.volume ?? '0'])
+        if (!NUMBER_RE.test(v)) throw new Error(`fake-binance: seedCandles: bad number ${v}`)
+      byTime.set(c.time, {...c})
+    }
+  }
+
   // ---- routes ----
 
   type Handler = (p: Params) => Reply
@@ -989,6 +1157,43 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
         askPrice: t.askPrice,
         askQty: t.askQty,
       })),
+    // rest-api.md, Kline/Candlestick data: interval required; startTime, endTime; limit default 500,
+    // at most 1000; "If startTime and endTime are not sent, the most recent klines are returned."
+    'GET /api/v3/klines': (p) => {
+      const s = symbolInfo(p.symbol)
+      if (p.interval === undefined || p.interval === '') throw mandatory('interval')
+      if (!KLINE_INTERVALS.includes(p.interval)) throw new BinanceError(400, -1120, 'Invalid interval.')
+      // only the seeded one-minute candles exist here
+      if (p.interval !== '1m') throw new BinanceError(400, -1020, 'This operation is not supported.')
+      const start = intParam(p, 'startTime')
+      const end = intParam(p, 'endTime')
+      const limit = limitParam(p, 500, 1000)
+      const all = [...(candles.get(s.symbol)?.values() ?? [])]
+        .filter((c) => (start === undefined || c.time >= start) && (end === undefined || c.time <= end))
+        .sort((a, b) => a.time - b.time)
+      const list = start === undefined ? all.slice(-limit) : all.slice(0, limit)
+      return json(
+        200,
+        list.map((c) => {
+          const volume = new D(c.volume ?? '0')
+          const close = new D(c.close)
+          return [
+            c.time,
+            fmt(new D(c.open)),
+            fmt(new D(c.high)),
+            fmt(new D(c.low)),
+            fmt(close),
+            fmt(volume),
+            c.time + 59_999,
+            fmt(volume.mul(close)),
+            volume.isZero() ? 0 : 1,
+            ZERO8,
+            ZERO8,
+            '0',
+          ]
+        }),
+      )
+    },
     'GET /api/v3/avgPrice': (p) => {
       const s = symbolInfo(p.symbol)
       const t = tickerOf(s.symbol)
@@ -1122,6 +1327,15 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
       const start = intParam(p, 'startTime')
       const end = intParam(p, 'endTime')
       const limit = limitParam(p, 500, 1000)
+      // rest-api.md, Account trade list: "These are the supported combinations of all parameters:
+      // symbol; symbol + orderId; symbol + startTime; symbol + endTime; symbol + fromId;
+      // symbol + startTime + endTime; symbol + orderId + fromId" (others: -1128 since 2022-12-05)
+      const combination = [orderId, start, end, fromId].map((v) => (v === undefined ? '-' : 'x')).join('')
+      if (!['----', 'x---', '-x--', '--x-', '---x', '-xx-', 'x--x'].includes(combination))
+        throw new BinanceError(400, -1128, 'Combination of optional parameters invalid.')
+      // "The time between startTime and endTime can't be longer than 24 hours." (errors.md -1127)
+      if (start !== undefined && end !== undefined && end - start > 24 * 60 * 60 * 1000)
+        throw new BinanceError(400, -1127, 'More than 24 hours between startTime and endTime.')
       let trades: {o: Order; f: Fill}[] = []
       for (const o of orders) {
         if (o.symbol !== s.symbol || (orderId !== undefined && o.orderId !== orderId)) continue
@@ -1303,6 +1517,8 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
       }
       matchResting(symbol)
     },
+    seedTrades,
+    seedCandles,
     close: () => {
       if (!closed) {
         closed = new Promise<void>((resolve) => {
