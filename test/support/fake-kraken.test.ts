@@ -589,6 +589,103 @@ describe('fake-kraken (driven by the real ccxt.kraken)', function () {
     })
   })
 
+  describe('a history made outside tradedesk (seedTrades)', () => {
+    it('TradesHistory serves it newest first, 50 a page by ofs, start exclusive, with the total count', async () => {
+      const fake = await start()
+      const ex = await ready(fake)
+      const t0 = Math.floor(Date.now() / 1000 - 86_400) * 1000
+      const seeded = fake.seedTrades(
+        Array.from({length: 60}, (_, i) => ({
+          symbol: i % 2 === 0 ? 'BTC/USD' : 'XETHZUSD',
+          side: i % 3 === 0 ? ('sell' as const) : ('buy' as const),
+          amount: '0.01',
+          price: i % 2 === 0 ? '27000.5' : '1600.25',
+          fee: '0.07021',
+          feeCurrency: 'USD',
+          time: t0 + i * 1000 + 500,
+          maker: i === 0,
+        })),
+      )
+      const page = async (params: Dict) =>
+        ((await ex.privatePostTradesHistory(params)) as KrakenTradesHistoryAnswer).result
+      const first = await page({})
+      expect(first.count).to.equal(60)
+      expect(Object.keys(first.trades)).to.deep.equal(
+        seeded
+          .slice(10)
+          .reverse()
+          .map((t) => t.id),
+      )
+      expect(Object.keys((await page({ofs: 50})).trades)).to.deep.equal(
+        seeded
+          .slice(0, 10)
+          .reverse()
+          .map((t) => t.id),
+      )
+      // start is exclusive: the trade at t0 + 10.5 s is after start t0/1000 + 10, the one at + 9.5 s is not
+      const later = await page({start: String(t0 / 1000 + 10)})
+      expect(later.count).to.equal(50)
+      expect(first.trades[seeded[59].id]).to.deep.include({
+        ordertxid: seeded[59].orderId,
+        pair: 'XETHZUSD',
+        time: (t0 + 59_500) / 1000,
+        type: 'buy',
+        ordertype: 'market',
+        price: '1600.25000',
+        cost: '16.00250',
+        fee: '0.07021',
+        vol: '0.01000000',
+        maker: false,
+      })
+      // the order is there too, closed
+      const order = fake.krakenOrders()[seeded[0].orderId]
+      expect(order).to.deep.include({status: 'closed', vol_exec: '0.01000000', trades: [seeded[0].id]})
+      const [trade] = await ex.fetchMyTrades('BTC/USD', t0, undefined, {ofs: 50})
+      expect(trade).to.deep.include({id: seeded[0].id, order: seeded[0].orderId, takerOrMaker: 'maker', side: 'sell'})
+    })
+
+    it('fills that name one orderId are one order; a fee not in the quote, or too many decimals, is refused', async () => {
+      const fake = await start()
+      const time = Date.now() - 60_000
+      const base = {symbol: 'BTC/USD', side: 'buy' as const, price: '27000', fee: '0.1', feeCurrency: 'USD', time}
+      const [a, b] = fake.seedTrades([
+        {...base, amount: '0.01', orderId: 'web-1'},
+        {...base, amount: '0.02', orderId: 'web-1', time: time + 1000},
+      ])
+      expect(a.orderId).to.equal(b.orderId)
+      expect(fake.krakenOrders()[a.orderId]).to.deep.include({vol_exec: '0.03000000', trades: [a.id, b.id]})
+      expect(() => fake.seedTrades([{...base, amount: '0.01', feeCurrency: 'BTC'}])).to.throw(/quote/)
+      expect(() => fake.seedTrades([{...base, amount: '0.000000001'}])).to.throw(/decimals/)
+    })
+  })
+
+  describe('OHLC (seedCandles)', () => {
+    it('one-minute candles of the last 720 minutes, after since, oldest first; other intervals are not modelled', async () => {
+      const fake = await start()
+      const minute = Math.floor(Date.now() / 60_000) * 60_000
+      fake.seedCandles('BTC/USD', [
+        {time: minute - 721 * 60_000, open: '1', high: '1', low: '1', close: '1'},
+        {time: minute - 120_000, open: '2', high: '3', low: '1.5', close: '2.5', volume: '0.5'},
+        {time: minute - 60_000, open: '2.5', high: '2.5', low: '2', close: '2.1'},
+      ])
+      const get = async (query: string) =>
+        (await (await fetch(`${fake.url}/0/public/OHLC?${query}`)).json()) as {error: string[]; result: Dict}
+      const all = await get('pair=XBTUSD&interval=1')
+      expect(all.result.XXBTZUSD).to.deep.equal([
+        [(minute - 120_000) / 1000, '2', '3', '1.5', '2.5', '2.5', '0.5', 0],
+        [(minute - 60_000) / 1000, '2.5', '2.5', '2', '2.1', '2.1', '0', 0],
+      ])
+      expect(all.result.last).to.equal((minute - 60_000) / 1000)
+      const since = await get(`pair=XXBTZUSD&since=${String((minute - 120_000) / 1000)}`)
+      expect(since.result.XXBTZUSD).to.have.length(1)
+      expect((await get('pair=XBTUSD&interval=2')).error).to.deep.equal([KRAKEN_ERRORS.invalidArgument('interval')])
+      const ex = await ready(fake)
+      expect(await ex.fetchOHLCV('BTC/USD', '1m', minute - 120_000, 1)).to.deep.equal([
+        [minute - 120_000, 2, 3, 1.5, 2.5, 0.5],
+      ])
+    })
+  })
+
   describe('client order ids (docs.kraken.com spot-clordid)', () => {
     it('cl_ord_id: 36-char UUID, 32 hex and free text up to 18 characters pass; 26 or 19 characters of text do not', async () => {
       const fake = await start()

@@ -24,6 +24,9 @@
  *   post-only; userref and cl_ord_id; ordermin, costmin, lot and price decimals; holds (BalanceEx hold_trade);
  *   fees in the quote currency unless oflags=fcib. A resting limit order fills, as maker, at its own price
  *   when setPrice() moves the book across it.
+ * - A trade history made outside tradedesk: seedTrades() adds closed orders and their trades at past times, served
+ *   by TradesHistory ([spec] "50 results are returned at a time, the most recent by default", ofs, start
+ *   exclusive, end inclusive, count), QueryTrades, ClosedOrders and QueryOrders.
  * - Transport faults come from the shared skeleton (fake-exchange.ts).
  *
  * Exact decimals throughout (decimal.js). Only node built-ins and decimal.js are used.
@@ -83,6 +86,48 @@ export interface FakeKrakenOptions extends FakeExchangeOptions {
  * terms at the pair's cost_decimals, e.g. "0.07257" where the USD balance moved by 0.0726.
  * `clientOrderId` is the cl_ord_id, else the userref as text, else null.
  */
+/**
+ * A trade made outside tradedesk (on the website, in the app), for seedTrades(). Decimals are strings, at most
+ * the decimals Kraken prints for the pair (lot_decimals, pair_decimals or 5, cost_decimals).
+ */
+export interface SeedTrade {
+  /** unified ('BTC/USD'), a pair id ('XXBTZUSD') or an altname ('XBTUSD') */
+  symbol: string
+  side: 'buy' | 'sell'
+  /** base volume */
+  amount: string
+  price: string
+  /** TradesHistory states the fee in the quote currency [spec: "Total fee (quote currency)"] */
+  fee: string
+  /** must be the pair's quote */
+  feeCurrency: string
+  /** when it executed, ms since the epoch */
+  time: number
+  /** trades that name the same orderId are fills of one order; by default each trade is an order of its own */
+  orderId?: string
+  /** a maker fill (default: taker) */
+  maker?: boolean
+  /** the order's type (default 'market') */
+  type?: 'market' | 'limit'
+}
+
+/** A one-minute candle for seedCandles(): `time` is its open time (ms, on the minute). */
+export interface SeedCandle {
+  time: number
+  open: string
+  high: string
+  low: string
+  close: string
+  /** base volume (default '0') */
+  volume?: string
+}
+
+/** What Kraken calls a seeded trade: its trade txid and its order's txid, as TradesHistory shows them. */
+export interface SeededTrade {
+  id: string
+  orderId: string
+}
+
 export interface FakeKraken extends FakeExchange {
   /** every order as QueryOrders would serve it (trades included), keyed by txid, oldest first */
   krakenOrders(): Record<string, Record<string, unknown>>
@@ -90,6 +135,17 @@ export interface FakeKraken extends FakeExchange {
   krakenTrades(): Record<string, Record<string, unknown>>
   /** the last nonce Kraken accepted for the fake's API key, or null */
   lastNonce(): string | null
+  /**
+   * Adds a past trade history, as if made on the website: closed orders with their trades at the given times,
+   * served by TradesHistory, QueryTrades, ClosedOrders and QueryOrders. Balances are not moved (set them with
+   * `balances`). Returns each trade's txids, in the order given.
+   */
+  seedTrades(trades: SeedTrade[]): SeededTrade[]
+  /**
+   * Adds one-minute candles of a pair, served by OHLC: [spec] "Returns up to 720 OHLC data points since given
+   * timestamp", so only those of the last 720 minutes.
+   */
+  seedCandles(symbol: string, candles: SeedCandle[]): void
 }
 
 /**
@@ -588,6 +644,135 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
     }
   }
 
+  // ---- a history made outside tradedesk ---------------------------------------------------------
+
+  function seedTrades(seeds: SeedTrade[]): SeededTrade[] {
+    const decimal = (what: string, v: string, decimals: number) => {
+      if (!DECIMAL_RE.test(v) || new D(v).decimalPlaces() > decimals)
+        throw new Error(`fake-kraken: seedTrades: bad ${what} ${v} (at most ${String(decimals)} decimals)`)
+      return new D(v)
+    }
+    const grouped = new Map<string, Order>()
+    const out: SeededTrade[] = []
+    for (const t of seeds) {
+      const m = findMarket(t.symbol)
+      if (!m) throw new Error(`fake-kraken: seedTrades: unknown pair ${t.symbol}`)
+      if (t.feeCurrency !== m.quoteCode)
+        throw new Error(`fake-kraken: seedTrades: TradesHistory states fees in the quote (${m.quoteCode})`)
+      if (!Number.isSafeInteger(t.time) || t.time <= 0)
+        throw new Error(`fake-kraken: seedTrades: bad time ${String(t.time)}`)
+      const {info} = m
+      const vol = decimal('amount', t.amount, info.lot_decimals)
+      const px = decimal('price', t.price, Math.max(info.pair_decimals, 5))
+      const fee = decimal('fee', t.fee, info.cost_decimals)
+      const time = t.time / 1000
+      const ordertype = t.type ?? 'market'
+      const key = t.orderId === undefined ? undefined : `${m.id}:${t.orderId}`
+      let o = key === undefined ? undefined : grouped.get(key)
+      if (o && (o.side !== t.side || o.ordertype !== ordertype))
+        throw new Error(`fake-kraken: seedTrades: order ${String(t.orderId)} mixes sides or types`)
+      if (!o) {
+        seq += 1
+        o = {
+          txid: newTxid('O', seq),
+          seq,
+          market: m,
+          side: t.side,
+          ordertype,
+          vol: ZERO,
+          viqc: false,
+          price: ordertype === 'limit' ? px : undefined,
+          oflags: ['fciq'],
+          feeInBase: false,
+          post: false,
+          userref: null,
+          clOrdId: null,
+          status: 'closed',
+          reason: null,
+          opentm: time,
+          closetm: time,
+          volExec: ZERO,
+          exactCost: ZERO,
+          fee: ZERO,
+          feeCharged: ZERO,
+          feeAsset: info.quote,
+          hold: ZERO,
+          holdAsset: t.side === 'buy' ? info.quote : info.base,
+          trades: [],
+        }
+        orders.push(o)
+        if (key !== undefined) grouped.set(key, o)
+      }
+      const exactCost = vol.mul(px)
+      o.vol = o.vol.add(vol)
+      o.volExec = o.volExec.add(vol)
+      o.exactCost = o.exactCost.add(exactCost)
+      o.fee = o.fee.add(fee)
+      o.feeCharged = o.feeCharged.add(round(fee, assetDecimals(info.quote)))
+      o.closetm = Math.max(o.closetm ?? time, time)
+      o.opentm = Math.min(o.opentm, time)
+      tradeSeq += 1
+      tradeIdSeq += 1
+      const trade: Trade = {
+        txid: newTxid('T', tradeSeq),
+        order: o,
+        tradeId: tradeIdSeq,
+        time,
+        price: px,
+        vol,
+        cost: round(exactCost, info.cost_decimals),
+        fee,
+        maker: t.maker === true,
+      }
+      o.trades.push(trade)
+      trades.push(trade)
+      out.push({id: trade.txid, orderId: o.txid})
+    }
+    return out
+  }
+
+  const candles = new Map<string, Map<number, SeedCandle>>()
+
+  function seedCandles(symbol: string, list: SeedCandle[]): void {
+    const m = findMarket(symbol)
+    if (!m) throw new Error(`fake-kraken: seedCandles: unknown pair ${symbol}`)
+    let byTime = candles.get(m.id)
+    if (!byTime) {
+      byTime = new Map()
+      candles.set(m.id, byTime)
+    }
+    for (const c of list) {
+      if (!Number.isSafeInteger(c.time) || c.time % 60_000 !== 0)
+        throw new Error(`fake-kraken: seedCandles: ${String(c.time)} is not the start of a minute`)
+      for (const v of [c.open, c.high, c.low, c.close, c.volume ?? '0'])
+        if (!DECIMAL_RE.test(v)) throw new Error(`fake-kraken: seedCandles: bad number ${v}`)
+      byTime.set(c.time, {...c})
+    }
+  }
+
+  /**
+   * [spec] OHLC: pair required, interval in minutes (1, 5, 15, 30, 60, 240, 1440, 10080, 21600; default 1), since;
+   * "Returns up to 720 OHLC data points since given timestamp"; each [time, open, high, low, close, vwap, volume,
+   * count], and `last`, the id to poll from. Only the seeded one-minute candles of the last 720 minutes exist here
+   * (INFERRED: since is exclusive, as for the other `since` parameters).
+   */
+  function ohlc(p: Params): unknown {
+    if (!p.pair) throw bad()
+    const [m] = pairsParam(p.pair)
+    const interval = p.interval ?? '1'
+    if (!['1', '5', '15', '30', '60', '240', '1440', '10080', '21600'].includes(interval)) throw bad('interval')
+    if (interval !== '1') throw new NotModelled(`OHLC interval ${interval}`)
+    const since = p.since === undefined || p.since === '' ? undefined : Number(p.since)
+    if (since !== undefined && !Number.isFinite(since)) throw bad('since')
+    const oldest = (Math.floor(Date.now() / 60_000) - 720) * 60_000
+    const rows = [...(candles.get(m.id)?.values() ?? [])]
+      .filter((c) => c.time > oldest && (since === undefined || c.time / 1000 > since))
+      .sort((a, b) => a.time - b.time)
+      .map((c) => [c.time / 1000, c.open, c.high, c.low, c.close, c.close, c.volume ?? '0', 0])
+    const lastRow = rows.at(-1)
+    return {[m.id]: rows, last: lastRow ? lastRow[0] : Math.floor(oldest / 1000)}
+  }
+
   // ---- request parameters ----------------------------------------------------------------------
 
   const bad = (field?: string) =>
@@ -1070,6 +1255,7 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
     },
     // [spec] Ticker: "Leaving the pair parameter blank will return tickers for all tradeable assets"
     Ticker: (p) => Object.fromEntries(pairsParam(p.pair).map((m) => [m.id, tickerJson(m)])),
+    OHLC: ohlc,
     // [spec] Depth: pair required, count 1..500 (default 100); the fake's book is one level a side
     Depth: (p) => {
       if (!p.pair) throw bad()
@@ -1233,5 +1419,7 @@ export async function startFakeKraken(opts: FakeKrakenOptions = {}): Promise<Fak
     krakenOrders: () => Object.fromEntries(orders.map((o) => [o.txid, orderJson(o, true)])),
     krakenTrades: () => Object.fromEntries(trades.map((t) => [t.txid, tradeJson(t)])),
     lastNonce: () => (lastNonce === null ? null : lastNonce.toString()),
+    seedTrades,
+    seedCandles,
   }
 }
