@@ -9,7 +9,15 @@ import type {Balances, MarketInterface, okx, Order, Trade} from 'ccxt'
 import {Decimal} from 'decimal.js'
 import crypto from 'node:crypto'
 
-import {BALANCE_ROUTE, type FakeOkx, type FakeOkxOptions, ORDER_ROUTE, sentOrders, startFakeOkx} from './fake-okx.js'
+import {
+  BALANCE_ROUTE,
+  type FakeOkx,
+  type FakeOkxOptions,
+  ORDER_ROUTE,
+  type SeedTrade,
+  sentOrders,
+  startFakeOkx,
+} from './fake-okx.js'
 import {defined} from './e2e.js'
 import {pointAt, rejection} from './fake-exchange.js'
 
@@ -752,6 +760,95 @@ describe('fake-okx (driven by the real ccxt.okx)', function () {
       ])
       expect(c.json.data.map((d) => d.sCode)).to.deep.equal(['0', '51400'])
       expect(fake.orders().map((o) => o.status)).to.deep.equal(['cancelled'])
+    })
+  })
+
+  describe('a history made outside tradedesk (seedTrades)', () => {
+    const DAY = 86_400_000
+    const seed = (time: number, over: Partial<SeedTrade> = {}): SeedTrade => ({
+      symbol: 'BTC/USDT',
+      side: 'buy',
+      amount: '0.01',
+      price: '27000.1',
+      fee: '0.00001',
+      feeCurrency: 'BTC',
+      time,
+      ...over,
+    })
+    const fills = async (query: string) => {
+      const r = await signed(fake, 'GET', `/api/v5/trade/fills-history?instType=SPOT${query}`)
+      expect(r.status).to.equal(200)
+      return r.json.data
+    }
+
+    it('fills-history: newest first, at most 100, older than `after` (a billId), begin / end inclusive', async () => {
+      const t0 = Date.now() - 20 * DAY
+      const seeded = fake.seedTrades(Array.from({length: 120}, (_, i) => seed(t0 + i * 60_000)))
+      const first = await fills('')
+      expect(first.map((f) => f.tradeId)).to.deep.equal(
+        seeded
+          .slice(20)
+          .reverse()
+          .map((t) => t.id),
+      )
+      const after = defined(first.at(-1), 'the oldest fill').billId
+      expect((await fills(`&after=${after}`)).map((f) => f.tradeId)).to.deep.equal(
+        seeded
+          .slice(0, 20)
+          .reverse()
+          .map((t) => t.id),
+      )
+      const window = await fills(`&begin=${String(t0 + 60_000)}&end=${String(t0 + 3 * 60_000)}`)
+      expect(window.map((f) => f.tradeId)).to.deep.equal([seeded[3].id, seeded[2].id, seeded[1].id])
+      expect(first.at(-1)).to.deep.include({
+        instId: 'BTC-USDT',
+        ordId: seeded[20].orderId,
+        side: 'buy',
+        fillSz: '0.01',
+        fillPx: '27000.1',
+        fee: '-0.00001',
+        feeCcy: 'BTC',
+        execType: 'T',
+        ts: String(t0 + 20 * 60_000),
+      })
+      const [trade] = await (await ready(fake)).fetchMyTrades('BTC/USDT', t0, undefined, {after})
+      expect(trade).to.deep.include({id: seeded[0].id, order: seeded[0].orderId, takerOrMaker: 'taker'})
+    })
+
+    it('fills-history serves the last 3 months, fills the last 3 days', async () => {
+      const old = new Date()
+      old.setUTCMonth(old.getUTCMonth() - 3)
+      const [tooOld, recent, today] = fake.seedTrades([
+        seed(old.getTime() - DAY),
+        seed(Date.now() - 10 * DAY),
+        seed(Date.now() - 60_000, {side: 'sell', feeCurrency: 'USDT', maker: true}),
+      ])
+      expect((await fills('')).map((f) => f.tradeId)).to.deep.equal([today.id, recent.id])
+      const r = await signed(fake, 'GET', '/api/v5/trade/fills?instType=SPOT')
+      expect(r.json.data.map((f) => f.tradeId)).to.deep.equal([today.id])
+      expect(fake.okxFills().map((f) => f.tradeId)).to.include(tooOld.id)
+    })
+  })
+
+  describe('candlesticks (seedCandles)', () => {
+    it('newest first, after / before a ts (exclusive), /candles the last 1,440 minutes, /history-candles older', async () => {
+      const minute = Math.floor(Date.now() / 60_000) * 60_000
+      const old = minute - 2 * 86_400_000
+      fake.seedCandles('BTC-USDT', [
+        {time: old, open: '1', high: '1', low: '1', close: '1'},
+        {time: minute - 120_000, open: '2', high: '3', low: '1.5', close: '2.5', volume: '4'},
+        {time: minute - 60_000, open: '2.5', high: '2.5', low: '2', close: '2.1'},
+      ])
+      const get = async (path: string) =>
+        (await (await fetch(`${fake.url}/api/v5/market/${path}`)).json()) as {code: string; data: string[][]}
+      const recent = await get('candles?instId=BTC-USDT&bar=1m')
+      expect(recent.data.map((c) => c[0])).to.deep.equal([String(minute - 60_000), String(minute - 120_000)])
+      expect(recent.data[1]).to.deep.equal([String(minute - 120_000), '2', '3', '1.5', '2.5', '4', '4', '10', '1'])
+      const between = await get(`candles?instId=BTC-USDT&after=${String(minute - 60_000)}&before=${String(old)}`)
+      expect(between.data.map((c) => c[0])).to.deep.equal([String(minute - 120_000)])
+      const history = await get(`history-candles?instId=BTC-USDT&after=${String(old + 1)}`)
+      expect(history.data.map((c) => c[0])).to.deep.equal([String(old)])
+      expect((await get('candles?instId=BTC-USDT&bar=7m')).code).to.equal('51000')
     })
   })
 

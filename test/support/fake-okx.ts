@@ -14,6 +14,9 @@
  *   `tgtCcy` says (spot market buy: quote currency unless `tgtCcy=base_ccy`); clOrdId rules; lotSz,
  *   minSz and tickSz; frozen funds; fees charged in the currency received, reported negative; the
  *   documented error codes, per order (`sCode`) or for the whole request (`code`).
+ * - A trade history made outside tradedesk: seedTrades() adds filled orders and their fills at past times, served
+ *   by Get transaction details (last 3 days: /trade/fills; last 3 months: /trade/fills-history), newest first,
+ *   `after` / `before` a billId, `begin` / `end` times, at most 100 a page.
  * - Transport faults come from the shared skeleton (fake-exchange.ts).
  *
  * Exact decimals throughout (decimal.js). Only node built-ins and decimal.js are used.
@@ -47,11 +50,58 @@ export interface FakeOkxOptions extends FakeExchangeOptions {
   makerFee?: string
 }
 
+/** A trade made outside tradedesk (on the website, in the app), for seedTrades(). Decimals are strings. */
+export interface SeedTrade {
+  /** unified ('BTC/USDT') or OKX's instId ('BTC-USDT') */
+  symbol: string
+  side: 'buy' | 'sell'
+  /** base quantity (fillSz) */
+  amount: string
+  price: string
+  /** the fee charged, positive (OKX prints it negative) */
+  fee: string
+  feeCurrency: string
+  /** when it executed, ms since the epoch */
+  time: number
+  /** trades that name the same orderId are fills of one order; by default each trade is an order of its own */
+  orderId?: string
+  /** a maker fill (default: taker) */
+  maker?: boolean
+  /** the order's type (default 'market') */
+  type?: 'market' | 'limit'
+}
+
+/** A one-minute candle for seedCandles(): `time` is its open time (ms, on the minute). */
+export interface SeedCandle {
+  time: number
+  open: string
+  high: string
+  low: string
+  close: string
+  /** base volume (default '0') */
+  volume?: string
+}
+
+/** What OKX calls a seeded trade: its tradeId and its order's ordId, as fills-history shows them. */
+export interface SeededTrade {
+  id: string
+  orderId: string
+}
+
 export interface FakeOkx extends FakeExchange {
   /** every order as GET /api/v5/trade/order would serve it, oldest first */
   okxOrders(): Record<string, unknown>[]
   /** every fill as GET /api/v5/trade/fills-history would serve it, oldest first */
   okxFills(): Record<string, unknown>[]
+  /**
+   * Adds a past trade history, as if made on the website: filled orders with their fills at the given times.
+   * Bill and trade ids follow time within a call (OKX pages by billId): seed the history before placing orders.
+   * fills-history serves only the last 3 months of it, fills the last 3 days. Balances are not moved (set them
+   * with `balances`). Returns each trade's ids, in the order given.
+   */
+  seedTrades(trades: SeedTrade[]): SeededTrade[]
+  /** Adds one-minute candles of an instrument (unified or instId), served by /market/candles and /history-candles. */
+  seedCandles(symbol: string, candles: SeedCandle[]): void
 }
 
 /**
@@ -274,6 +324,12 @@ const TAG_RE = /^[A-Za-z0-9]{1,16}$/
 const ORDER_TYPES = new Set(['market', 'limit', 'post_only', 'fok', 'ioc'])
 const OTHER_ORDER_TYPES = new Set(['optimal_limit_ioc', 'mmp', 'mmp_and_post_only', 'elp'])
 const INST_TYPES = new Set(['SPOT', 'MARGIN', 'SWAP', 'FUTURES', 'OPTION', 'EVENTS'])
+/** Get candlesticks, bar: "[1s/1m/3m/5m/15m/30m/1H/2H/4H]", and UTC-aligned 6H..3M as 6Hutc... (and Hong Kong time) */
+const CANDLE_BARS = new Set(
+  ['1s', '1m', '3m', '5m', '15m', '30m', '1H', '2H', '4H', '6H', '12H', '1D', '2D', '3D', '1W', '1M', '3M'].flatMap(
+    (b) => [b, `${b}utc`],
+  ),
+)
 
 export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> {
   const apiKey = opts.apiKey ?? 'test-key'
@@ -293,6 +349,8 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
     balances.set(ccy, {avail: new D(amount), frozen: ZERO, uTime: Date.now()})
   }
   const orders: Order[] = []
+  /** seeded one-minute candles: instId -> open time -> candle */
+  const candles = new Map<string, Map<number, SeedCandle>>()
   let ordSeq = 0n
   let billSeq = 0n
   let tradeSeq = 0
@@ -791,6 +849,98 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
     return t ? t.last : ZERO
   }
 
+  // ---- a history made outside tradedesk ---------------------------------------------------------
+
+  function seedTrades(seeds: SeedTrade[]): SeededTrade[] {
+    const decimal = (what: string, v: string) => {
+      if (!NUMBER_RE.test(v)) throw new Error(`fake-okx: seedTrades: bad ${what} ${v}`)
+      return new D(v)
+    }
+    const byTime = seeds.map((t, i) => ({t, i})).sort((a, b) => a.t.time - b.t.time || a.i - b.i)
+    const out: SeededTrade[] = new Array<SeededTrade>(seeds.length)
+    const grouped = new Map<string, Order>()
+    for (const {t, i} of byTime) {
+      const inst = bySymbol.get(t.symbol) ?? byId.get(t.symbol)
+      if (!inst) throw new Error(`fake-okx: seedTrades: unknown instrument ${t.symbol}`)
+      if (!Number.isSafeInteger(t.time) || t.time <= 0)
+        throw new Error(`fake-okx: seedTrades: bad time ${String(t.time)}`)
+      const sz = decimal('amount', t.amount)
+      const px = decimal('price', t.price)
+      const fee = decimal('fee', t.fee)
+      const ordType = t.type ?? 'market'
+      const key = t.orderId === undefined ? undefined : `${inst.instId}:${t.orderId}`
+      let o = key === undefined ? undefined : grouped.get(key)
+      if (o && (o.side !== t.side || o.ordType !== ordType))
+        throw new Error(`fake-okx: seedTrades: order ${String(t.orderId)} mixes sides or types`)
+      if (!o) {
+        ordSeq += 1n
+        o = {
+          ordId: String(ORD_BASE + ordSeq * 1024n),
+          clOrdId: '',
+          tag: '',
+          inst,
+          side: t.side,
+          ordType,
+          px: ordType === 'limit' ? px : undefined,
+          sz: ZERO,
+          tgtCcy: ordType === 'market' ? 'base_ccy' : '',
+          state: 'filled',
+          accFillSz: ZERO,
+          cost: ZERO,
+          fee: ZERO,
+          feeCcy: t.feeCurrency,
+          rebateCcy: t.side === 'buy' ? inst.quoteCcy : inst.baseCcy,
+          frozenCcy: t.side === 'buy' ? inst.quoteCcy : inst.baseCcy,
+          frozen: ZERO,
+          cancelSource: '',
+          cTime: t.time,
+          uTime: t.time,
+          fills: [],
+        }
+        orders.push(o)
+        if (key !== undefined) grouped.set(key, o)
+      }
+      o.sz = o.sz.add(sz)
+      o.accFillSz = o.accFillSz.add(sz)
+      o.cost = o.cost.add(sz.mul(px))
+      o.fee = o.fee.add(fee)
+      o.uTime = t.time
+      billSeq += 1n
+      tradeSeq += 1
+      const f: Fill = {
+        tradeId: String(TRADE_BASE + tradeSeq),
+        billId: String(BILL_BASE + billSeq),
+        px,
+        sz,
+        fee,
+        feeCcy: t.feeCurrency,
+        rate: t.maker === true ? makerRate : takerRate,
+        execType: t.maker === true ? 'M' : 'T',
+        ts: t.time,
+      }
+      o.fills.push(f)
+      out[i] = {id: f.tradeId, orderId: o.ordId}
+    }
+    return out
+  }
+
+  function seedCandles(symbol: string, list: SeedCandle[]): void {
+    const inst = bySymbol.get(symbol) ?? byId.get(symbol)
+    if (!inst) throw new Error(`fake-okx: seedCandles: unknown instrument ${symbol}`)
+    let byTime = candles.get(inst.instId)
+    if (!byTime) {
+      byTime = new Map()
+      candles.set(inst.instId, byTime)
+    }
+    for (const c of list) {
+      if (!Number.isSafeInteger(c.time) || c.time % 60_000 !== 0)
+        throw new Error(`fake-okx: seedCandles: ${String(c.time)} is not the start of a minute`)
+      for (const v of [c.open, c.high, c.low, c.close, c.volume ?? '0'])
+        if (!NUMBER_RE.test(v)) throw new Error(`fake-okx: seedCandles: bad number ${v}`)
+      byTime.set(c.time, {...c})
+    }
+  }
+
   // ---- request parameters ----------------------------------------------------------------------
 
   const ok = (data: unknown[]) => jsonReply(200, {code: '0', data, msg: ''})
@@ -861,7 +1011,11 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
     return ok(page(list, p, (o) => BigInt(o.ordId), limit).map(orderJson))
   }
 
-  function fillList(p: Params, instTypeRequired: boolean): Reply {
+  /**
+   * Get transaction details (last 3 days) serves fills of the last 3 days; Get transaction details (last 3
+   * months) "Retrieve recently-filled transaction details in the last 3 months."
+   */
+  function fillList(p: Params, instTypeRequired: boolean, history: boolean): Reply {
     const instType = instTypeParam(p, instTypeRequired)
     if (p.after && !/^\d+$/.test(p.after)) throw badParam('after')
     if (p.before && !/^\d+$/.test(p.before)) throw badParam('before')
@@ -870,9 +1024,13 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
     const end = timeParam(p, 'end')
     const limit = limitParam(p)
     if (instType !== undefined && instType !== 'SPOT') return ok([])
+    const oldest = new Date()
+    if (history) oldest.setUTCMonth(oldest.getUTCMonth() - 3)
+    else oldest.setUTCDate(oldest.getUTCDate() - 3)
     const all = orders.flatMap((o) => o.fills.map((f) => ({o, f})))
     const list = all.filter(
       ({o, f}) =>
+        f.ts >= oldest.getTime() &&
         (instId === undefined || o.inst.instId === instId) &&
         (!p.ordId || o.ordId === p.ordId) &&
         (!p.subType || p.subType === (o.side === 'buy' ? '1' : '2')) &&
@@ -880,6 +1038,38 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
         (end === undefined || f.ts <= end),
     )
     return ok(page(list, p, ({f}) => BigInt(f.billId), limit).map(({o, f}) => fillJson(o, f)))
+  }
+
+  /**
+   * Get candlesticks (history): `bar` (default 1m), `after` "records earlier than the requested ts", `before`
+   * "records newer than the requested ts", `limit` (candles at most 300, history-candles 100, default 100); newest
+   * first, each [ts, o, h, l, c, vol, volCcy, volCcyQuote, confirm]. Only the seeded one-minute candles exist here;
+   * /market/candles serves the latest 1,440 minutes of them.
+   */
+  function candleList(p: Params, history: boolean): Reply {
+    const inst = instrumentParam(p)
+    const bar = p.bar ?? '1m'
+    if (!CANDLE_BARS.has(bar)) throw badParam('bar')
+    if (bar !== '1m') throw new OkxError(501, '50000', `fake-okx: only 1m candles are modelled, not ${bar}`)
+    const after = timeParam(p, 'after')
+    const before = timeParam(p, 'before')
+    const limit = limitParam(p, 100, history ? 100 : 300)
+    const recent = Math.floor(Date.now() / 60_000) * 60_000 - 1440 * 60_000
+    return ok(
+      [...(candles.get(inst.instId)?.values() ?? [])]
+        .filter(
+          (c) =>
+            (history || c.time > recent) &&
+            (after === undefined || c.time < after) &&
+            (before === undefined || c.time > before),
+        )
+        .sort((a, b) => b.time - a.time)
+        .slice(0, limit)
+        .map((c) => {
+          const vol = new D(c.volume ?? '0')
+          return [String(c.time), c.open, c.high, c.low, c.close, fmt(vol), fmt(vol), fmt(vol.mul(c.close)), '1']
+        }),
+    )
   }
 
   // ---- routes ----------------------------------------------------------------------------------
@@ -917,6 +1107,9 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
         return ok(instType === 'SPOT' ? instruments.map(tickerJson) : [])
       },
     },
+    // Market data, Get candlesticks: "the latest 1,440 data entries"; Get candlesticks history: older ones
+    '/api/v5/market/candles': {method: 'GET', signed: false, handler: (p) => candleList(p, false)},
+    '/api/v5/market/history-candles': {method: 'GET', signed: false, handler: (p) => candleList(p, true)},
     // Market data, Get order book: `sz` levels (default 1, max 400); each level [px, sz, "0", orders]
     '/api/v5/market/books': {
       method: 'GET',
@@ -1117,8 +1310,8 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
       handler: (p) => orderList(p, ['filled', 'canceled'], true),
     },
     // Transaction details (last 3 days / last 3 months): instType optional / required
-    '/api/v5/trade/fills': {method: 'GET', signed: true, handler: (p) => fillList(p, false)},
-    '/api/v5/trade/fills-history': {method: 'GET', signed: true, handler: (p) => fillList(p, true)},
+    '/api/v5/trade/fills': {method: 'GET', signed: true, handler: (p) => fillList(p, false, false)},
+    '/api/v5/trade/fills-history': {method: 'GET', signed: true, handler: (p) => fillList(p, true, true)},
   }
 
   function routeOf(method: string, path: string): Route | undefined {
@@ -1242,5 +1435,7 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
         .flatMap((o) => o.fills.map((f) => ({o, f})))
         .sort((a, b) => (BigInt(a.f.billId) < BigInt(b.f.billId) ? -1 : 1))
         .map(({o, f}) => fillJson(o, f)),
+    seedTrades,
+    seedCandles,
   }
 }
