@@ -17,6 +17,7 @@ import {
   ORDER_ROUTE,
   type FakeCoinbase,
   type FakeCoinbaseOptions,
+  type SeedTrade,
   startFakeCoinbase,
 } from './fake-coinbase.js'
 import {defined} from './e2e.js'
@@ -69,6 +70,7 @@ interface CoinbaseJson {
   results?: unknown[]
   errs?: string[]
   error_response?: {error: string; preview_failure_reason: string}
+  fills?: Record<string, unknown>[]
 }
 /** The body of an order request as ccxt sent it (the fields read here). */
 interface OrderRequestBody {
@@ -755,6 +757,100 @@ describe('fake-coinbase (driven by the real ccxt.coinbase)', function () {
       expect(
         (await call(fake, 'GET', '/api/v3/brokerage/products/BTC-USD/ticker?limit=1', undefined, null)).status,
       ).to.equal(401)
+    })
+  })
+
+  describe('a history made outside tradedesk (seedTrades)', () => {
+    const DAY = 86_400_000
+    const seed = (time: number, over: Partial<SeedTrade> = {}): SeedTrade => ({
+      symbol: 'BTC/USD',
+      side: 'buy',
+      amount: '0.01',
+      price: '27000.01',
+      fee: '3.24',
+      feeCurrency: 'USD',
+      time,
+      ...over,
+    })
+    const fills = async (query: string) => {
+      const r = await call(fake, 'GET', `/api/v3/brokerage/orders/historical/fills${query}`)
+      expect(r.status).to.equal(200)
+      const json = jsonOf(r)
+      return {ids: defined(json.fills, 'fills').map((f) => String(f.trade_id)), cursor: json.cursor, fills: json.fills}
+    }
+
+    it('List Fills: newest first, 100 by default, then the cursor; start at or after, end before', async () => {
+      const t0 = Date.now() - 10 * DAY
+      const seeded = fake.seedTrades(Array.from({length: 130}, (_, i) => seed(t0 + i * 60_000)))
+      const newestFirst = seeded.map((t) => t.id).reverse()
+      const first = await fills('')
+      expect(first.ids).to.deep.equal(newestFirst.slice(0, 100))
+      const next = await fills(`?cursor=${String(first.cursor)}`)
+      expect(next.ids).to.deep.equal(newestFirst.slice(100))
+      expect(next.cursor).to.equal('')
+      const from = new Date(t0 + 60_000).toISOString()
+      const to = new Date(t0 + 3 * 60_000).toISOString()
+      const window = await fills(`?start_sequence_timestamp=${from}&end_sequence_timestamp=${to}`)
+      expect(window.ids).to.deep.equal([seeded[2].id, seeded[1].id])
+      expect(defined(first.fills, 'fills').at(-1)).to.deep.include({
+        trade_id: seeded[30].id,
+        order_id: seeded[30].orderId,
+        trade_time: new Date(t0 + 30 * 60_000).toISOString(),
+        price: '27000.01',
+        size: '0.01',
+        commission: '3.24',
+        product_id: 'BTC-USD',
+        liquidity_indicator: 'TAKER',
+        size_in_quote: false,
+        side: 'BUY',
+      })
+      const ex = await ready(fake)
+      const trades = await ex.fetchMyTrades('BTC/USD', t0, 2)
+      expect(trades.map((t) => t.id)).to.have.members([seeded[129].id, seeded[128].id])
+    })
+
+    it('fills that name one orderId are one FILLED order; a fee not in the quote is refused', () => {
+      const t = Date.now() - DAY
+      const [a, b] = fake.seedTrades([
+        seed(t, {orderId: 'web', side: 'sell', maker: true}),
+        seed(t + 1000, {orderId: 'web', side: 'sell', amount: '0.02'}),
+      ])
+      expect(a.orderId).to.equal(b.orderId)
+      expect(fake.rawOrder(a.orderId)).to.deep.include({status: 'FILLED', filled_size: '0.03', side: 'SELL'})
+      expect(() => fake.seedTrades([seed(t, {feeCurrency: 'BTC'})])).to.throw(/quote/)
+    })
+  })
+
+  describe('product candles (seedCandles)', () => {
+    it('start, end (seconds) and granularity required; newest first; public and private paths alike', async () => {
+      const minute = Math.floor(Date.now() / 60_000) * 60_000
+      fake.seedCandles('BTC/USD', [
+        {time: minute - 120_000, open: '2', high: '3', low: '1.5', close: '2.5', volume: '4'},
+        {time: minute - 60_000, open: '2.5', high: '2.5', low: '2', close: '2.1'},
+      ])
+      const range = `start=${String((minute - 120_000) / 1000)}&end=${String(minute / 1000)}&granularity=ONE_MINUTE`
+      const pub = await call(fake, 'GET', `/api/v3/brokerage/market/products/BTC-USD/candles?${range}`, undefined, null)
+      expect(pub.status).to.equal(200)
+      expect(JSON.parse(pub.text)).to.deep.equal({
+        candles: [
+          {start: String((minute - 60_000) / 1000), low: '2', high: '2.5', open: '2.5', close: '2.1', volume: '0'},
+          {start: String((minute - 120_000) / 1000), low: '1.5', high: '3', open: '2', close: '2.5', volume: '4'},
+        ],
+      })
+      const priv = await call(fake, 'GET', `/api/v3/brokerage/products/BTC-USD/candles?${range}`)
+      expect(priv.text).to.equal(pub.text)
+      const noEnd = await call(
+        fake,
+        'GET',
+        '/api/v3/brokerage/market/products/BTC-USD/candles?start=1',
+        undefined,
+        null,
+      )
+      expect(noEnd.status).to.equal(400)
+      const ex = await ready(fake)
+      expect(await ex.fetchOHLCV('BTC/USD', '1m', minute - 60_000, 1)).to.deep.equal([
+        [minute - 60_000, 2.5, 2.5, 2, 2.1, 0],
+      ])
     })
   })
 

@@ -16,6 +16,8 @@
  * - Accounts with available/hold per currency and cursor paging; orders (market by quote_size or base_size, limit
  *   GTC with post_only, SOR limit IOC, limit FOK), batch cancel, order history with filters and paging, fills.
  * - Idempotent client_order_id: a reused id creates nothing and answers with the order that already has it.
+ * - A trade history made outside tradedesk: seedTrades() adds filled orders and their fills at past times, served by
+ *   List Fills (limit "Defaults to 100", cursor paging, start at or after, end before) and the order endpoints.
  * - Exact decimal arithmetic (decimal.js); fees in the quote currency at the taker or maker rate of one fee tier.
  *
  * The HTTP side (recording, fault injection, hanging answers) is the shared skeleton in fake-exchange.ts.
@@ -71,6 +73,45 @@ export interface FakeCoinbaseOptions extends FakeExchangeOptions {
   makerFee?: string
 }
 
+/** A trade made outside tradedesk (on the website, in the app), for seedTrades(). Decimals are strings. */
+export interface SeedTrade {
+  /** unified ('BTC/USD') or Coinbase's product id ('BTC-USD') */
+  symbol: string
+  side: 'buy' | 'sell'
+  /** base size */
+  amount: string
+  price: string
+  /** the commission, in feeCurrency */
+  fee: string
+  /** must be the product's quote: Coinbase charges fees in the quote */
+  feeCurrency: string
+  /** when it executed, ms since the epoch */
+  time: number
+  /** trades that name the same orderId are fills of one order; by default each trade is an order of its own */
+  orderId?: string
+  /** a maker fill (default: taker) */
+  maker?: boolean
+  /** the order's type (default 'market') */
+  type?: 'market' | 'limit'
+}
+
+/** A one-minute candle for seedCandles(): `time` is its open time (ms, on the minute). */
+export interface SeedCandle {
+  time: number
+  open: string
+  high: string
+  low: string
+  close: string
+  /** base volume (default '0') */
+  volume?: string
+}
+
+/** What Coinbase calls a seeded trade: its trade_id and its order's order_id, as List Fills shows them. */
+export interface SeededTrade {
+  id: string
+  orderId: string
+}
+
 export interface FakeCoinbase extends FakeExchange {
   readonly exchange: 'coinbase'
   /** the key name the fake accepts */
@@ -80,6 +121,14 @@ export interface FakeCoinbase extends FakeExchange {
   readonly fees: {taker: string; maker: string}
   /** an order exactly as GET /orders/historical/{order_id} shows it (the `order` object), or undefined */
   rawOrder(orderId: string): Record<string, unknown> | undefined
+  /**
+   * Adds a past trade history, as if made on the website: filled base-sized orders with their fills at the given
+   * times, served by List Fills and the order endpoints. Balances are not moved (set them with `balances`).
+   * Returns each trade's ids, in the order given.
+   */
+  seedTrades(trades: SeedTrade[]): SeededTrade[]
+  /** Adds one-minute candles of a product (unified or product id), served by Get (Public) Product Candles. */
+  seedCandles(symbol: string, candles: SeedCandle[]): void
 }
 
 export async function startFakeCoinbase(opts: FakeCoinbaseOptions = {}): Promise<FakeCoinbase> {
@@ -99,6 +148,10 @@ export async function startFakeCoinbase(opts: FakeCoinbaseOptions = {}): Promise
     rawOrder: (orderId) => {
       const o = state.orderById.get(orderId)
       return o && state.orderJson(o)
+    },
+    seedTrades: (trades) => state.seedTrades(trades),
+    seedCandles: (symbol, candles) => {
+      state.seedCandles(symbol, candles)
     },
   }
 }
@@ -350,6 +403,8 @@ class CoinbaseState {
   readonly orderById = new Map<string, Order>()
   private readonly orderByClientId = new Map<string, Order>()
   private readonly fills: {order: Order; fill: Fill}[] = []
+  /** seeded one-minute candles: product id -> open time -> candle */
+  private readonly candles = new Map<string, Map<number, SeedCandle>>()
   private seq = 0
 
   constructor(opts: FakeCoinbaseOptions) {
@@ -1026,6 +1081,12 @@ class CoinbaseState {
     })
   }
 
+  /**
+   * docs (List Fills): start_sequence_timestamp "Only fills with a trade time at or after this start date are
+   * returned", end_sequence_timestamp "Only fills with a trade time before this start date are returned"; limit
+   * "Maximum number of fills to return in response. Defaults to 100."; cursor "When provided, the response returns
+   * responses after this cursor". INFERRED: newest first (the default sort is by time; the SDKs page backwards).
+   */
   listFills(req: RecordedRequest): Reply {
     const q = queryOf(req)
     // order_ids / product_ids are documented; order_id / product_id are their predecessors (see listOrders)
@@ -1035,17 +1096,87 @@ class CoinbaseState {
     const start = dateParam(q, 'start_sequence_timestamp')
     const end = dateParam(q, 'end_sequence_timestamp')
     const list = [...this.fills]
-      .reverse()
+      .sort((a, b) => Date.parse(b.fill.time) - Date.parse(a.fill.time) || b.fill.seq - a.fill.seq)
       .filter(
         ({order, fill}) =>
           (orderIds.size === 0 || orderIds.has(order.id)) &&
           (tradeIds.size === 0 || tradeIds.has(fill.tradeId)) &&
           (products.size === 0 || products.has(order.product.id)) &&
           (start === undefined || Date.parse(fill.time) >= start) &&
-          (end === undefined || Date.parse(fill.time) <= end),
+          (end === undefined || Date.parse(fill.time) < end),
       )
+    if (!q.get('limit')) q.set('limit', String(FILLS_DEFAULT_LIMIT))
     const page = paginate(list, q)
     return jsonReply(200, {fills: page.items.map(({order, fill}) => this.fillJson(order, fill)), cursor: page.cursor})
+  }
+
+  // ---- a history made outside tradedesk ----
+
+  seedTrades(seeds: SeedTrade[]): SeededTrade[] {
+    const grouped = new Map<string, Order>()
+    return seeds.map((t) => {
+      const p = this.bySymbol.get(t.symbol) ?? this.products.get(t.symbol)
+      if (!p) throw new Error(`fake-coinbase: seedTrades: unknown product ${t.symbol}`)
+      if (t.feeCurrency !== p.quote)
+        throw new Error(`fake-coinbase: seedTrades: fees are charged in the quote (${p.quote})`)
+      if (!Number.isSafeInteger(t.time) || t.time <= 0)
+        throw new Error(`fake-coinbase: seedTrades: bad time ${String(t.time)}`)
+      for (const v of [t.amount, t.price, t.fee])
+        if (!DECIMAL_RE.test(v)) throw new Error(`fake-coinbase: seedTrades: bad number ${v}`)
+      const base = new D(t.amount)
+      const price = new D(t.price)
+      const side: Side = t.side === 'buy' ? 'BUY' : 'SELL'
+      const configKey: ConfigKey = t.type === 'limit' ? 'limit_limit_gtc' : 'market_market_ioc'
+      const key = t.orderId === undefined ? undefined : `${p.id}:${t.orderId}`
+      let o = key === undefined ? undefined : grouped.get(key)
+      if (o && (o.side !== side || o.configKey !== configKey))
+        throw new Error(`fake-coinbase: seedTrades: order ${String(t.orderId)} mixes sides or types`)
+      if (!o) {
+        o = {
+          id: crypto.randomUUID(),
+          clientOrderId: crypto.randomUUID(),
+          product: p,
+          side,
+          configKey,
+          config: {},
+          baseSize: ZERO,
+          limitPrice: configKey === 'limit_limit_gtc' ? price : undefined,
+          postOnly: false,
+          status: 'FILLED',
+          created: iso(t.time),
+          createdMs: t.time,
+          fills: [],
+          holdCurrency: side === 'BUY' ? p.quote : p.base,
+          hold: ZERO,
+          cancelMessage: '',
+        }
+        this.orders.push(o)
+        this.orderById.set(o.id, o)
+        this.orderByClientId.set(o.clientOrderId, o)
+        if (key !== undefined) grouped.set(key, o)
+      }
+      o.baseSize = present(o.baseSize, 'base_size').add(base)
+      o.config = {
+        [configKey]:
+          configKey === 'limit_limit_gtc'
+            ? {base_size: fmt(o.baseSize), limit_price: t.price, post_only: false}
+            : {base_size: fmt(o.baseSize)},
+      }
+      const fill: Fill = {
+        price,
+        base,
+        quote: base.mul(price),
+        commission: new D(t.fee),
+        liquidity: t.maker === true ? 'MAKER' : 'TAKER',
+        tradeId: crypto.randomUUID(),
+        entryId: crypto.randomBytes(32).toString('hex'),
+        seq: ++this.seq,
+        time: iso(t.time),
+      }
+      o.fills.push(fill)
+      this.fills.push({order: o, fill})
+      return {id: fill.tradeId, orderId: o.id}
+    })
   }
 
   // ---- accounts ----
@@ -1156,6 +1287,56 @@ class CoinbaseState {
 
   getProduct(id: string): Reply {
     return jsonReply(200, this.productJson(this.product(id)))
+  }
+
+  /**
+   * docs (Get Product Candles / Get Public Product Candles): start and end, UNIX times in seconds, and granularity
+   * required; limit "The number of candle buckets to be returned. By default, returns 350 (max 350)"; newest first,
+   * each {start, low, high, open, close, volume}. Only the seeded one-minute candles exist here. INFERRED: start
+   * and end both inclusive.
+   */
+  productCandles(id: string, req: RecordedRequest): Reply {
+    const p = this.product(id)
+    const q = queryOf(req)
+    const start = intParam(q, 'start')
+    const end = intParam(q, 'end')
+    if (start === undefined) throw badRequest('start is required')
+    if (end === undefined) throw badRequest('end is required')
+    const granularity = q.get('granularity')
+    if (!granularity || !CANDLE_GRANULARITIES.includes(granularity)) throw badRequest('invalid granularity')
+    if (granularity !== 'ONE_MINUTE')
+      throw grpcError(501, 'UNIMPLEMENTED', `fake-coinbase: only ONE_MINUTE candles are modelled, not ${granularity}`)
+    const limit = Math.min(intParam(q, 'limit') ?? 350, 350)
+    const candles = [...(this.candles.get(p.id)?.values() ?? [])]
+      .filter((c) => c.time >= start * 1000 && c.time <= end * 1000)
+      .sort((a, b) => b.time - a.time)
+      .slice(0, limit)
+      .map((c) => ({
+        start: String(c.time / 1000),
+        low: c.low,
+        high: c.high,
+        open: c.open,
+        close: c.close,
+        volume: c.volume ?? '0',
+      }))
+    return jsonReply(200, {candles})
+  }
+
+  seedCandles(symbol: string, list: SeedCandle[]): void {
+    const p = this.bySymbol.get(symbol) ?? this.products.get(symbol)
+    if (!p) throw new Error(`fake-coinbase: seedCandles: unknown product ${symbol}`)
+    let byTime = this.candles.get(p.id)
+    if (!byTime) {
+      byTime = new Map()
+      this.candles.set(p.id, byTime)
+    }
+    for (const c of list) {
+      if (!Number.isSafeInteger(c.time) || c.time % 60_000 !== 0)
+        throw new Error(`fake-coinbase: seedCandles: ${String(c.time)} is not the start of a minute`)
+      for (const v of [c.open, c.high, c.low, c.close, c.volume ?? '0'])
+        if (!DECIMAL_RE.test(v)) throw new Error(`fake-coinbase: seedCandles: bad number ${v}`)
+      byTime.set(c.time, {...c})
+    }
   }
 
   marketTrades(id: string, req: RecordedRequest): Reply {
@@ -1277,11 +1458,21 @@ class CoinbaseState {
         (r, m) => this.marketTrades(decodeURIComponent(m[1]), r),
       ],
       ['GET', /^\/api\/v3\/brokerage\/market\/product_book$/, (r) => this.productBook(r)],
+      [
+        'GET',
+        /^\/api\/v3\/brokerage\/market\/products\/([^/]+)\/candles$/,
+        (r, m) => this.productCandles(decodeURIComponent(m[1]), r),
+      ],
     ]
     const privateRoutes: [string, RegExp, Handler][] = [
       ['GET', new RegExp(`^${P}/products$`), (r) => this.listProducts(r)],
       ['GET', new RegExp(`^${P}/products/([^/]+)$`), (_r, m) => this.getProduct(decodeURIComponent(m[1]))],
       ['GET', new RegExp(`^${P}/products/([^/]+)/ticker$`), (r, m) => this.marketTrades(decodeURIComponent(m[1]), r)],
+      [
+        'GET',
+        new RegExp(`^${P}/products/([^/]+)/candles$`),
+        (r, m) => this.productCandles(decodeURIComponent(m[1]), r),
+      ],
       ['GET', new RegExp(`^${P}/product_book$`), (r) => this.productBook(r)],
       ['GET', new RegExp(`^${P}/best_bid_ask$`), (r) => this.bestBidAsk(r)],
       ['GET', new RegExp(`^${P}/transaction_summary$`), () => this.transactionSummary()],
@@ -1416,6 +1607,22 @@ function dateParam(q: URLSearchParams, name: string): number | undefined {
   if (Number.isNaN(ms)) throw badRequest(`${name} must be an RFC 3339 timestamp`)
   return ms
 }
+
+/** docs (Get Product Candles): granularity */
+const CANDLE_GRANULARITIES = [
+  'ONE_MINUTE',
+  'FIVE_MINUTE',
+  'FIFTEEN_MINUTE',
+  'THIRTY_MINUTE',
+  'ONE_HOUR',
+  'TWO_HOUR',
+  'FOUR_HOUR',
+  'SIX_HOUR',
+  'ONE_DAY',
+]
+
+/** docs (List Fills): limit "Defaults to 100" */
+const FILLS_DEFAULT_LIMIT = 100
 
 /** Cursor paging (limit + cursor, has_next); the cursor is opaque to clients, here the offset of the next item. */
 function paginate<T>(list: T[], q: URLSearchParams): {items: T[]; hasNext: boolean; cursor: string} {
