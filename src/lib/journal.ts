@@ -42,7 +42,6 @@ export interface TradeRecord {
   notes: string | null
 }
 
-
 export const TRADE_FIELDS: (keyof TradeRecord)[] = [
   'id',
   'broker',
