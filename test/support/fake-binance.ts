@@ -22,6 +22,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {Decimal} from 'decimal.js'
+import type {SeedCandle, SeedTrade, SeededTrade} from './seed.js'
 
 // ---------------------------------------------------------------------------------------------
 // Public API
@@ -95,43 +96,8 @@ export interface FakeOrder {
   fills: FakeFill[]
 }
 
-/** A trade made outside tradedesk (on the website, in the app), for seedTrades(). Decimals are strings. */
-export interface SeedTrade {
-  /** unified ('BTC/USDT') or Binance's own ('BTCUSDT') */
-  symbol: string
-  side: 'buy' | 'sell'
-  /** base quantity */
-  amount: string
-  price: string
-  /** the commission, in feeCurrency */
-  fee: string
-  feeCurrency: string
-  /** when it executed, ms since the epoch */
-  time: number
-  /** trades that name the same orderId are fills of one order; by default each trade is an order of its own */
-  orderId?: string
-  /** a maker fill (default: taker) */
-  maker?: boolean
-  /** the order's type (default 'market') */
-  type?: 'market' | 'limit'
-}
-
-/** What Binance calls a seeded trade: its trade id and its order's id, as myTrades shows them. */
-export interface SeededTrade {
-  id: string
-  orderId: string
-}
-
-/** A one-minute candle for seedCandles(): `time` is its open time (ms, on the minute). */
-export interface SeedCandle {
-  time: number
-  open: string
-  high: string
-  low: string
-  close: string
-  /** base volume (default '0') */
-  volume?: string
-}
+/** A history made on the website (seedTrades: symbol unified or Binance's own, 'BTCUSDT'; any fee currency) and one-minute candles for GET /api/v3/klines. */
+export type {SeedCandle, SeedTrade, SeededTrade} from './seed.js'
 
 export interface FakeBinance {
   url: string // 'http://127.0.0.1:PORT'

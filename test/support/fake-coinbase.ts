@@ -38,6 +38,7 @@ import {
   rawUrl,
   startFakeServer,
 } from './fake-exchange.js'
+import type {SeedCandle, SeedTrade, SeededTrade} from './seed.js'
 
 // ---------------------------------------------------------------------------------------------
 // Public interface
@@ -73,44 +74,8 @@ export interface FakeCoinbaseOptions extends FakeExchangeOptions {
   makerFee?: string
 }
 
-/** A trade made outside tradedesk (on the website, in the app), for seedTrades(). Decimals are strings. */
-export interface SeedTrade {
-  /** unified ('BTC/USD') or Coinbase's product id ('BTC-USD') */
-  symbol: string
-  side: 'buy' | 'sell'
-  /** base size */
-  amount: string
-  price: string
-  /** the commission, in feeCurrency */
-  fee: string
-  /** must be the product's quote: Coinbase charges fees in the quote */
-  feeCurrency: string
-  /** when it executed, ms since the epoch */
-  time: number
-  /** trades that name the same orderId are fills of one order; by default each trade is an order of its own */
-  orderId?: string
-  /** a maker fill (default: taker) */
-  maker?: boolean
-  /** the order's type (default 'market') */
-  type?: 'market' | 'limit'
-}
-
-/** A one-minute candle for seedCandles(): `time` is its open time (ms, on the minute). */
-export interface SeedCandle {
-  time: number
-  open: string
-  high: string
-  low: string
-  close: string
-  /** base volume (default '0') */
-  volume?: string
-}
-
-/** What Coinbase calls a seeded trade: its trade_id and its order's order_id, as List Fills shows them. */
-export interface SeededTrade {
-  id: string
-  orderId: string
-}
+/** A history made on the website (seedTrades: symbol unified or a product id, 'BTC-USD'; the fee must be in the quote, as Coinbase charges it) and one-minute candles. */
+export type {SeedCandle, SeedTrade, SeededTrade} from './seed.js'
 
 export interface FakeCoinbase extends FakeExchange {
   readonly exchange: 'coinbase'

@@ -50,6 +50,7 @@ import {
   rawUrl,
   startFakeServer,
 } from './fake-exchange.js'
+import type {SeedCandle, SeedTrade, SeededTrade} from './seed.js'
 
 export const ORDER_ROUTE = {method: 'POST', path: '/0/private/AddOrder'}
 /** ccxt 4.5.84's kraken.fetchBalance posts to BalanceEx (balance + hold_trade), not Balance */
@@ -87,46 +88,10 @@ export interface FakeKrakenOptions extends FakeExchangeOptions {
  * `clientOrderId` is the cl_ord_id, else the userref as text, else null.
  */
 /**
- * A trade made outside tradedesk (on the website, in the app), for seedTrades(). Decimals are strings, at most
- * the decimals Kraken prints for the pair (lot_decimals, pair_decimals or 5, cost_decimals).
+ * A history made on the website (seedTrades: symbol unified, a pair id 'XXBTZUSD' or an altname 'XBTUSD'; at most the
+ * decimals Kraken prints for the pair; the fee in the quote, as TradesHistory states it) and one-minute OHLC candles.
  */
-export interface SeedTrade {
-  /** unified ('BTC/USD'), a pair id ('XXBTZUSD') or an altname ('XBTUSD') */
-  symbol: string
-  side: 'buy' | 'sell'
-  /** base volume */
-  amount: string
-  price: string
-  /** TradesHistory states the fee in the quote currency [spec: "Total fee (quote currency)"] */
-  fee: string
-  /** must be the pair's quote */
-  feeCurrency: string
-  /** when it executed, ms since the epoch */
-  time: number
-  /** trades that name the same orderId are fills of one order; by default each trade is an order of its own */
-  orderId?: string
-  /** a maker fill (default: taker) */
-  maker?: boolean
-  /** the order's type (default 'market') */
-  type?: 'market' | 'limit'
-}
-
-/** A one-minute candle for seedCandles(): `time` is its open time (ms, on the minute). */
-export interface SeedCandle {
-  time: number
-  open: string
-  high: string
-  low: string
-  close: string
-  /** base volume (default '0') */
-  volume?: string
-}
-
-/** What Kraken calls a seeded trade: its trade txid and its order's txid, as TradesHistory shows them. */
-export interface SeededTrade {
-  id: string
-  orderId: string
-}
+export type {SeedCandle, SeedTrade, SeededTrade} from './seed.js'
 
 export interface FakeKraken extends FakeExchange {
   /** every order as QueryOrders would serve it (trades included), keyed by txid, oldest first */

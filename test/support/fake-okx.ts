@@ -38,6 +38,7 @@ import {
   rawUrl,
   startFakeServer,
 } from './fake-exchange.js'
+import type {SeedCandle, SeedTrade, SeededTrade} from './seed.js'
 
 /** ccxt 4.5.84's createOrder posts a one-item array here (options.createOrder = 'privatePostTradeBatchOrders'). */
 export const ORDER_ROUTE = {method: 'POST', path: '/api/v5/trade/batch-orders'}
@@ -50,43 +51,8 @@ export interface FakeOkxOptions extends FakeExchangeOptions {
   makerFee?: string
 }
 
-/** A trade made outside tradedesk (on the website, in the app), for seedTrades(). Decimals are strings. */
-export interface SeedTrade {
-  /** unified ('BTC/USDT') or OKX's instId ('BTC-USDT') */
-  symbol: string
-  side: 'buy' | 'sell'
-  /** base quantity (fillSz) */
-  amount: string
-  price: string
-  /** the fee charged, positive (OKX prints it negative) */
-  fee: string
-  feeCurrency: string
-  /** when it executed, ms since the epoch */
-  time: number
-  /** trades that name the same orderId are fills of one order; by default each trade is an order of its own */
-  orderId?: string
-  /** a maker fill (default: taker) */
-  maker?: boolean
-  /** the order's type (default 'market') */
-  type?: 'market' | 'limit'
-}
-
-/** A one-minute candle for seedCandles(): `time` is its open time (ms, on the minute). */
-export interface SeedCandle {
-  time: number
-  open: string
-  high: string
-  low: string
-  close: string
-  /** base volume (default '0') */
-  volume?: string
-}
-
-/** What OKX calls a seeded trade: its tradeId and its order's ordId, as fills-history shows them. */
-export interface SeededTrade {
-  id: string
-  orderId: string
-}
+/** A history made on the website (seedTrades: symbol unified or an instId, 'BTC-USDT'; the fee positive, OKX prints it negative) and one-minute candles. */
+export type {SeedCandle, SeedTrade, SeededTrade} from './seed.js'
 
 export interface FakeOkx extends FakeExchange {
   /** every order as GET /api/v5/trade/order would serve it, oldest first */
