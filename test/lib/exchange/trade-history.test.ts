@@ -22,22 +22,14 @@ import {type FakeBinance, startFakeBinance} from '../../support/fake-binance.js'
 import {type FakeCoinbase, startFakeCoinbase} from '../../support/fake-coinbase.js'
 import {DEFAULT_SECRET, type FakeKraken, startFakeKraken} from '../../support/fake-kraken.js'
 import {type FakeOkx, startFakeOkx} from '../../support/fake-okx.js'
+import type {SeedTrade} from '../../support/seed.js'
 import {freshSession} from '../../support/session.js'
 
 const MINUTE = 60_000
 const DAY = 24 * 60 * MINUTE
 
 /** A trade as a test seeds it: the fields every fake's seedTrades takes. */
-interface Seed {
-  symbol: string
-  side: 'buy' | 'sell'
-  amount: string
-  price: string
-  fee: string
-  feeCurrency: string
-  time: number
-  maker?: boolean
-}
+type Seed = SeedTrade
 
 /**
  * `count` trades alternating between two markets, one every 10 minutes (plus `offsetMs`) from
