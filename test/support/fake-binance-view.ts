@@ -96,6 +96,7 @@ export async function startFakeBinanceView(
     setPrice: (symbol, p) => {
       fake.setTicker(symbol.replace('/', ''), {lastPrice: p.last, bidPrice: p.bid, askPrice: p.ask})
     },
+    seedTrades: (trades) => fake.seedTrades(trades),
     close: () => fake.close(),
   }
 }

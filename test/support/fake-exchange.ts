@@ -9,6 +9,8 @@
  */
 import http from 'node:http'
 
+import type {SeedTrade, SeededTrade} from './seed.js'
+
 export interface RecordedRequest {
   method: string
   /** the path without the query string, e.g. "/0/private/AddOrder" */
@@ -95,6 +97,8 @@ export interface FakeExchange {
   balance(asset: string): {free: string; locked: string}
   /** moves a market's price (unified symbol); resting orders the move crosses fill */
   setPrice(symbol: string, price: {last?: string; bid?: string; ask?: string}): void
+  /** adds a trade history made outside tradedesk (balances do not move); each trade's ids, in the order given */
+  seedTrades(trades: SeedTrade[]): SeededTrade[]
   close(): Promise<void>
 }
 

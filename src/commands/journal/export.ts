@@ -1,7 +1,7 @@
 import {PAPER} from '../../lib/brokers.js'
 import {defineCommand, result} from '../../lib/cli/spec.js'
 import {parseIsoDate} from '../../lib/history.js'
-import {renderTaxExport, TAX_FORMATS, type TaxFormat} from '../../lib/render/tax-export.js'
+import {fillView, renderTaxExport, TAX_FORMATS, type TaxFormat} from '../../lib/render/tax-export.js'
 
 export default defineCommand({
   summary: 'Every fill of the profile as CSV for tax software: Koinly, CoinTracking, or plain.',
@@ -34,7 +34,8 @@ export default defineCommand({
     const exchanges = new Map(brokers.map((b) => [b.name, b.exchange]))
     const fills = await session.journal.fills.list({brokers: [...exchanges.keys()], since, until})
     const format = flags.format as TaxFormat
-    const csv = renderTaxExport(format, fills, (broker) => exchanges.get(broker) ?? broker)
-    return result({format, fills}, () => csv)
+    const exchangeOf = (broker: string) => exchanges.get(broker) ?? broker
+    const csv = renderTaxExport(format, fills, exchangeOf)
+    return result({format, fills: fills.map((f) => fillView(f, exchangeOf(f.broker)))}, () => csv)
   },
 })

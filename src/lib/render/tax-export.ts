@@ -39,7 +39,27 @@ export const COINTRACKING_HEADER = [
 ]
 
 /** Our own columns: the fill record for a spreadsheet, with the exchange and the trade's USD value. */
-export const FILLS_CSV_HEADER = [
+export interface FillView {
+  broker: string
+  exchange: string
+  trade_id: string
+  order_id: string | null
+  journal_id: number | null
+  symbol: string
+  side: string
+  amount: string
+  price: string
+  cost: string
+  fee: string | null
+  fee_currency: string | null
+  quote_usd: string | null
+  fee_usd: string | null
+  value_usd: string | null
+  executed_at: string
+  source: string
+}
+
+export const FILLS_CSV_HEADER: (keyof FillView)[] = [
   'broker',
   'exchange',
   'trade_id',
@@ -78,7 +98,14 @@ export function renderTaxExport(
       csvLine(COINTRACKING_HEADER, true),
       ...ordered.flatMap((f) => cointrackingRows(f, exchangeOf(f.broker)).map((r) => csvLine(r, true))),
     ]
-  else lines = [csvLine(FILLS_CSV_HEADER), ...ordered.map((f) => csvLine(fillsCsvRow(f, exchangeOf(f.broker))))]
+  else
+    lines = [
+      csvLine(FILLS_CSV_HEADER),
+      ...ordered.map((f) => {
+        const view = fillView(f, exchangeOf(f.broker))
+        return csvLine(FILLS_CSV_HEADER.map((column) => view[column]))
+      }),
+    ]
   return lines.join('\n')
 }
 
@@ -158,26 +185,27 @@ function cointrackingRows(f: FillRecord, exchange: string): CsvValue[][] {
   return rows
 }
 
-function fillsCsvRow(f: FillRecord, exchange: string): CsvValue[] {
-  return [
-    f.broker,
+/** A fill as `journal export` shows it: the CSV's columns (and, with --json, its keys), exact decimals. */
+export function fillView(f: FillRecord, exchange: string): FillView {
+  return {
+    broker: f.broker,
     exchange,
-    f.trade_id,
-    f.order_id,
-    f.trade_row,
-    f.symbol,
-    f.side,
-    num(f.amount),
-    num(f.price),
-    num(f.cost),
-    f.fee === null ? null : num(f.fee),
-    f.fee_currency,
-    f.quote_usd === null ? null : num(f.quote_usd),
-    f.fee_usd === null ? null : num(f.fee_usd),
-    valueUsd(f),
-    f.executed_at,
-    f.source,
-  ]
+    trade_id: f.trade_id,
+    order_id: f.order_id,
+    journal_id: f.trade_row,
+    symbol: f.symbol,
+    side: f.side,
+    amount: num(f.amount),
+    price: num(f.price),
+    cost: num(f.cost),
+    fee: f.fee === null ? null : num(f.fee),
+    fee_currency: f.fee_currency,
+    quote_usd: f.quote_usd === null ? null : num(f.quote_usd),
+    fee_usd: f.fee_usd === null ? null : num(f.fee_usd),
+    value_usd: valueUsd(f),
+    executed_at: f.executed_at,
+    source: f.source,
+  }
 }
 
 /** The canonical text of an exact decimal ("0.00000001", never "1e-8"; no trailing zeros). */
