@@ -215,7 +215,9 @@ export function utcDay(at: Date): {start: string; end: string} {
 }
 
 /**
- * What the day's buys count against the daily cap, in USD. A buy counts for what it can still spend or
+ * What the day's buys count against the daily cap, in USD: the broker's buys in the journal created
+ * that UTC day, tradedesk's own and imported ones (`journal import`, dated by their execution) alike,
+ * since money spent on the exchange's website is spent too. A buy counts for what it can still spend or
  * did spend:
  * - pending, open and unknown: their full value asked (quantity x price), since all of it may still be
  *   spent (an unknown order may have filled in full; an open one may fill the rest);
