@@ -75,7 +75,10 @@ With SIDE, SYMBOL or the size left out, on a terminal, it opens an order ticket 
 
     const gateway = await session.gateway(broker)
     // On the ticket, a size the market or the balance refuses is asked again with the reasons.
-    const prepared = ticket ? await ticket.prepare(gateway, broker, input) : await prepareOrder(gateway, broker, input)
+    const {journal} = session
+    const prepared = ticket
+      ? await ticket.prepare(gateway, broker, input, journal)
+      : await prepareOrder(gateway, broker, input, journal)
     if (dryRun) {
       const validation = validationOf(prepared)
       const human = (d: Validation, ui: Ui) => renderValidation({...d, prices: prepared.prices}, ui)
@@ -95,6 +98,6 @@ With SIDE, SYMBOL or the size left out, on a terminal, it opens an order ticket 
       if (!yes) throw new TradedeskError('DECLINED', 'order not confirmed: nothing was sent', ExitCode.DECLINED)
     }
 
-    return result(await placeOrder(gateway, session.journal, prepared), renderTrade)
+    return result(await placeOrder(gateway, journal, prepared), renderTrade)
   },
 })

@@ -22,7 +22,8 @@ export default defineCommand({
     const session = await open()
     const broker = await session.broker(flags.broker)
     const gateway = await session.gateway(broker)
-    const prepared = await prepareOrder(gateway, broker, {...flags, side: args.side, symbol: args.symbol})
+    const input = {...flags, side: args.side, symbol: args.symbol}
+    const prepared = await prepareOrder(gateway, broker, input, session.journal)
     const validation = validationOf(prepared)
     const human = (d: Validation, ui: Ui) => renderValidation({...d, prices: prepared.prices}, ui)
     return result(validation, human, validation.valid ? 0 : ExitCode.ORDER_INVALID)

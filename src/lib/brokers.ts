@@ -1,6 +1,7 @@
 import {envPrefix} from './credentials.js'
 import {TradedeskError, ExitCode, usageError} from './errors.js'
 import {closePaperAccount, openPaperAccount} from './exchange/paper-accounts.js'
+import {type BrokerLimits, NO_LIMITS, limitColumns, limitsOfRow} from './limits.js'
 import type {Store} from './store.js'
 
 export interface Broker {
@@ -11,6 +12,13 @@ export interface Broker {
   apiUrl: string | null
   options: Record<string, string>
   isDefault: boolean
+  /** its guardrails (`broker limits`) */
+  limits: BrokerLimits
+}
+
+/** What `broker limits` changes: `clear` removes every limit first; a limit not given is left as it is. */
+export interface LimitChanges extends Partial<BrokerLimits> {
+  clear?: boolean
 }
 
 export interface NewBroker {
@@ -175,6 +183,22 @@ export class BrokerService {
     return this.resolve(name)
   }
 
+  /** Sets the limits given (after removing them all, with `clear`), leaving the others as they are. */
+  async setLimits(name: string, changes: LimitChanges): Promise<Broker> {
+    const broker = await this.resolve(name)
+    const {clear, ...given} = changes
+    const columns = limitColumns({...(clear ? NO_LIMITS : {}), ...given})
+    // Only the columns given are written, in one statement: two runs setting different limits at
+    // once both keep theirs.
+    if (Object.keys(columns).length > 0) {
+      await this.store.write(async (tx) => {
+        await tx('brokers').where({id: broker.id, profile: this.profile}).update(columns)
+      })
+    }
+
+    return this.resolve(name)
+  }
+
   async setDefault(name: string): Promise<Broker> {
     const broker = await this.resolve(name)
     await this.store.write(async (tx) => {
@@ -230,6 +254,7 @@ function toBroker(row: Record<string, unknown>): Broker {
     options:
       typeof row.options === 'string' && row.options !== '' ? (JSON.parse(row.options) as Broker['options']) : {},
     isDefault: Boolean(row.is_default),
+    limits: limitsOfRow(row),
   }
 }
 

@@ -2,7 +2,8 @@ import {Decimal, str} from './decimal.js'
 import {usageError} from './errors.js'
 import {FillLedger} from './fills.js'
 import type {ExchangeOrder, OrderType, Side} from './exchange/types.js'
-import type {Store} from './store.js'
+import {type DayBuy, utcDay} from './limits.js'
+import type {Store, Tx} from './store.js'
 
 export type TradeStatus = 'pending' | 'open' | 'filled' | 'cancelled' | 'expired' | 'rejected' | 'failed' | 'unknown'
 export const TRADE_STATUSES: TradeStatus[] = [
@@ -108,7 +109,12 @@ export class TradeJournal {
     this.fills = new FillLedger(store, profile)
   }
 
-  async recordPending(trade: NewTrade): Promise<TradeRecord> {
+  /**
+   * Writes the row of an order about to be sent. `check` runs first in the same write transaction,
+   * which holds the journal's write lock (Store.write): what it reads no other writer can change until
+   * the row is committed, and if it throws, no row is written.
+   */
+  async recordPending(trade: NewTrade, check?: (tx: Tx) => Promise<void>): Promise<TradeRecord> {
     const now = new Date().toISOString()
     const row = {
       ...trade,
@@ -119,6 +125,7 @@ export class TradeJournal {
       updated_at: now,
     }
     const id = await this.store.write(async (tx) => {
+      if (check) await check(tx)
       const [inserted] = await tx('trades').insert(row).returning<{id: number}[]>('id')
       return inserted.id
     })
@@ -245,6 +252,24 @@ export class TradeJournal {
       [this.profile, broker, ...ids],
     )
     return rows.map(toRecord)
+  }
+
+  /** The broker's buys made on the UTC day of `at`, read in a write transaction when `tx` is given. */
+  async buysOfDay(broker: string, at: Date, tx?: Tx): Promise<DayBuy[]> {
+    const {start, end} = utcDay(at)
+    const columns = ['symbol', 'status', 'total_value', 'filled_value', 'quote_usd']
+    if (tx) {
+      return tx('trades')
+        .where({profile: this.profile, broker, side: 'buy'})
+        .where('created_at', '>=', start)
+        .where('created_at', '<', end)
+        .select<DayBuy[]>(columns)
+    }
+
+    return this.store.query<DayBuy>(
+      `SELECT ${columns.join(', ')} FROM trades WHERE profile = ? AND broker = ? AND side = 'buy' AND created_at >= ? AND created_at < ?`,
+      [this.profile, broker, start, end],
+    )
   }
 
   /** Rows of a broker whose outcome is not settled: open, unknown and pending. */

@@ -2,6 +2,7 @@ import type {Broker} from './brokers.js'
 import {Decimal, dec, limitPriceOnTick, parsePlainDecimal, str, truncateToStep} from './decimal.js'
 import {usageError} from './errors.js'
 import type {ExchangeGateway, Market, Ticker} from './exchange/types.js'
+import type {TradeJournal} from './journal.js'
 import type {InputStream, OutputStream} from './cli/io.js'
 import {findMarket} from './markets.js'
 import {
@@ -280,8 +281,13 @@ export class OrderTicket {
   }
 
   /** Prepares the order; a size the market or the balance refuses is asked again, with the reasons. */
-  async prepare(gateway: ExchangeGateway, broker: Broker, input: OrderInput): Promise<PreparedOrder> {
-    let prepared = await prepareOrder(gateway, broker, input)
+  async prepare(
+    gateway: ExchangeGateway,
+    broker: Broker,
+    input: OrderInput,
+    journal?: TradeJournal,
+  ): Promise<PreparedOrder> {
+    let prepared = await prepareOrder(gateway, broker, input, journal)
     while (!prepared.valid && prepared.market && prepared.errors.every((e) => SIZE_CODES.has(e.code))) {
       input = await this.resize(
         gateway,
@@ -289,7 +295,7 @@ export class OrderTicket {
         input,
         prepared.errors.map((e) => e.message),
       )
-      prepared = await prepareOrder(gateway, broker, input)
+      prepared = await prepareOrder(gateway, broker, input, journal)
     }
 
     return prepared

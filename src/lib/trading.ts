@@ -3,8 +3,10 @@ import {Decimal, dec, limitPriceOnTick, parsePlainDecimal, str, truncateToStep} 
 import {ExitCode, NotSentError, TradedeskError, invalidOrder, usageError} from './errors.js'
 import type {ExchangeGateway, Market, OrderType, Side, Ticker} from './exchange/types.js'
 import type {TradeJournal, TradeRecord} from './journal.js'
+import {dailyFailure, limitFailures, orderUsd, spentUsd} from './limits.js'
 import {priceBand} from './exchange/binance-filters.js'
 import {findMarket} from './markets.js'
+import type {Tx} from './store.js'
 import {usdPriceAlong, usdRoute} from './usd.js'
 
 export const VALIDATION_CODES = [
@@ -17,6 +19,11 @@ export const VALIDATION_CODES = [
   'PRICE_OUT_OF_RANGE',
   'INSUFFICIENT_FUNDS',
   'PRICE_REQUIRED',
+  // the broker's guardrails (`broker limits`): src/lib/limits.ts
+  'LIMIT_ORDER_VALUE',
+  'LIMIT_DAILY',
+  'SYMBOL_NOT_ALLOWED',
+  'PRICE_DEVIATION',
 ] as const
 export type ValidationCode = (typeof VALIDATION_CODES)[number]
 
@@ -60,6 +67,8 @@ export interface PreparedOrder extends Validation {
   quoteUsd: Decimal | null
   /** where the prices it was computed at come from (the paper snapshot's date, or live) */
   prices: string
+  /** a buy under the broker's daily cap: checked again as its journal row is written (placeOrder) */
+  dailyCap: {capUsd: string; orderUsd: Decimal; quote: string} | null
 }
 
 interface ParsedInput {
@@ -113,13 +122,15 @@ export function parseOrderInput(input: OrderInput): ParsedInput {
 
 /**
  * Computes the order exactly as the exchange will see it (amount truncated to the step, price
- * rounded to the tick) and checks it against the market's rules and the free balance, reporting
+ * rounded to the tick) and checks it against the market's rules, the free balance and the broker's
+ * guardrails (the daily cap against the journal's buys of today, when a journal is given), reporting
  * every failing rule. Reads only: nothing is sent.
  */
 export async function prepareOrder(
   gateway: ExchangeGateway,
   broker: Broker,
   input: OrderInput,
+  journal?: TradeJournal,
 ): Promise<PreparedOrder> {
   const parsed = parseOrderInput(input)
   const result: PreparedOrder = {
@@ -142,6 +153,7 @@ export async function prepareOrder(
     note: input.note ?? null,
     quoteUsd: null,
     prices: gateway.prices,
+    dailyCap: null,
   }
   const fail = (code: ValidationCode, message: string) => result.errors.push({code, message})
 
@@ -240,6 +252,24 @@ export async function prepareOrder(
       fail('INSUFFICIENT_FUNDS', `${str(required)} ${spendAsset} needed, ${str(free)} ${spendAsset} free`)
     }
   }
+
+  const {limits} = broker
+  const cap = parsed.side === 'buy' ? limits.dailyUsd : null
+  const order = {
+    broker: broker.name,
+    symbol: market.symbol,
+    quote: market.quote,
+    side: parsed.side,
+    type: parsed.type,
+    price,
+    last: ticker?.last ? new Decimal(ticker.last) : null,
+    value: amount !== null && price !== null ? amount.mul(price) : null,
+    quoteUsd,
+    spentTodayUsd: cap !== null && journal ? spentUsd(await journal.buysOfDay(broker.name, new Date())) : null,
+  }
+  for (const failure of limitFailures(limits, order)) fail(failure.code, failure.message)
+  const usd = orderUsd(order)
+  if (cap !== null && usd !== null) result.dailyCap = {capUsd: cap, orderUsd: usd, quote: market.quote}
 
   result.valid = result.errors.length === 0
   return result
@@ -393,18 +423,31 @@ export async function placeOrder(
   }
 
   const limitPrice = order.order_type === 'limit' ? order.price : null
-  const trade = await journal.recordPending({
-    broker: order.broker,
-    client_order_id: gateway.newClientOrderId(),
-    quote_usd: prepared.quoteUsd ? str(prepared.quoteUsd) : null,
-    symbol: order.symbol,
-    side: order.side,
-    order_type: order.order_type,
-    quantity,
-    price: order.price,
-    total_value: order.total_value,
-    notes: prepared.note,
-  })
+  const {dailyCap} = prepared
+  // The daily cap is checked again under the journal's write lock, against every buy written before
+  // this one: processes buying at the same moment cannot together spend more than it allows.
+  const underCap =
+    dailyCap &&
+    (async (tx: Tx) => {
+      const spent = spentUsd(await journal.buysOfDay(order.broker, new Date(), tx))
+      const failure = dailyFailure(order.broker, dailyCap.capUsd, spent, dailyCap.orderUsd, dailyCap.quote)
+      if (failure) throw invalidOrder(`order invalid: ${failure.code}: ${failure.message}`, [failure])
+    })
+  const trade = await journal.recordPending(
+    {
+      broker: order.broker,
+      client_order_id: gateway.newClientOrderId(),
+      quote_usd: prepared.quoteUsd ? str(prepared.quoteUsd) : null,
+      symbol: order.symbol,
+      side: order.side,
+      order_type: order.order_type,
+      quantity,
+      price: order.price,
+      total_value: order.total_value,
+      notes: prepared.note,
+    },
+    underCap || undefined,
+  )
 
   let sent
   try {

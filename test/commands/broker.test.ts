@@ -23,6 +23,12 @@ function expectBrokerView(b: BrokerJson): void {
   expect(b.default).to.be.a('boolean')
 }
 
+function omitLimits(b: BrokerJson): BrokerJson {
+  expect(b).to.have.property('limits')
+  const {name, exchange, sandbox, default: isDefault} = b
+  return {name, exchange, sandbox, default: isDefault}
+}
+
 describe('broker add / list / default / remove / test', () => {
   const cli = new Cli(tempHome())
   const SECRETS = ['AKIAsuperSecretKey123', 'shhhTopSecretValue456', 'pa55phraseXYZ789', 'jsonFileSecretABC']
@@ -30,7 +36,8 @@ describe('broker add / list / default / remove / test', () => {
   it('a new profile lists the built-in paper broker as the default', async () => {
     const json = await cli.ok<BrokerListJson>(['broker', 'list'])
     expect(json).to.have.all.keys('brokers')
-    expect(json.brokers).to.deep.equal([{name: 'paper', exchange: 'paper', sandbox: false, default: true}])
+    const limits = {max_order_usd: null, daily_usd: null, symbols: null, max_deviation_pct: null}
+    expect(json.brokers).to.deep.equal([{name: 'paper', exchange: 'paper', sandbox: false, default: true, limits}])
   })
 
   it('broker add NAME --exchange paper --balance ...: the broker view, funded as asked', async () => {
@@ -93,7 +100,8 @@ describe('broker add / list / default / remove / test', () => {
     ])
     expect(json.code).to.equal(0)
     expect(json.json.brokers.map((b) => b.name)).to.have.members(['paper', 'practice', 'main', 'second'])
-    for (const b of json.json.brokers) expectBrokerView(b)
+    // broker list adds each broker's limits to the broker view (test/commands/broker-limits.test.ts)
+    for (const b of json.json.brokers) expectBrokerView(omitLimits(b))
     const out = expectHuman(human, 'broker list')
     for (const s of SECRETS) {
       expect(json.stdout + json.stderr).to.not.include(s)

@@ -210,6 +210,7 @@ describe('fast path: the hot commands without oclif', function () {
         'broker default': ['nosuch'],
         'broker remove': ['nosuch'],
         'broker test': ['p2'],
+        'broker limits': ['nosuch'],
         price: ['BTC/USDT'],
         'exchange-info': ['paper'],
         validate: ['buy', 'BTC/USDT', '--usd', '20'],

@@ -1,6 +1,7 @@
 import {expect} from 'chai'
 
 import type {Broker} from '../../src/lib/brokers.js'
+import {NO_LIMITS} from '../../src/lib/limits.js'
 import type {Market} from '../../src/lib/exchange/types.js'
 import {SNAPSHOT_ID} from '../../src/lib/exchange/snapshot.js'
 import {MarketCache, type MarketListing, marketsCacheKey, paperMarketsKey} from '../../src/lib/markets.js'
@@ -142,6 +143,7 @@ describe('brokerSymbols: the same page from the rows of a warm cache as from the
         apiUrl: 'http://127.0.0.1:1',
         options: {},
         isDefault: false,
+        limits: NO_LIMITS,
       }
       const markets = [summary('BTC/USDT'), summary('DOGE/USDT', false), summary('DOGE/BTC'), summary('ETH/BTC')]
       await new MarketCache(session.store).put(marketsCacheKey(broker), markets, null)

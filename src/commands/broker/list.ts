@@ -1,14 +1,14 @@
 import {defineCommand, result} from '../../lib/cli/spec.js'
-import {brokerView, renderBrokers} from '../../lib/render/broker.js'
+import {brokerListView, renderBrokers} from '../../lib/render/broker.js'
 
 export default defineCommand({
-  summary: 'The brokers of this profile; the default is marked.',
+  summary: 'The brokers of this profile, with their limits; the default is marked.',
   examples: ['broker list', 'broker list --json'],
   flags: {},
   args: {},
   fast: true,
   async run({session}) {
-    const brokers = (await (await session()).brokers.list()).map(brokerView)
+    const brokers = (await (await session()).brokers.list()).map(brokerListView)
     return result({brokers}, renderBrokers)
   },
 })

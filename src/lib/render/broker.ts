@@ -1,5 +1,6 @@
 import {type Broker, PAPER} from '../brokers.js'
 import {type CredentialStatus, describeMissing} from '../credentials.js'
+import {type LimitsView, limitsView} from '../limits.js'
 import type {Ui} from '../ui.js'
 
 /** A broker as the SPEC shows it: never a secret, never an option value that could hold one. */
@@ -15,11 +16,46 @@ export function renderCredentials(broker: string, exchange: string, statuses: Cr
 
 export type BrokerView = ReturnType<typeof brokerView>
 
-export function renderBrokers(d: {brokers: BrokerView[]}, ui: Ui): string {
+/** A broker as `broker list` shows it: with its guardrails (nulls where unset). */
+export function brokerListView(b: Broker): BrokerView & {limits: LimitsView} {
+  return {...brokerView(b), limits: limitsView(b.limits)}
+}
+
+export function renderBrokers(d: {brokers: ReturnType<typeof brokerListView>[]}, ui: Ui): string {
   return ui.table(
-    ['Name', 'Exchange', 'Sandbox', 'Default'],
-    d.brokers.map((b) => [b.name, b.exchange, b.sandbox ? 'yes' : '', b.default ? ui.green('*') : '']),
+    ['Name', 'Exchange', 'Sandbox', 'Default', 'Limits'],
+    d.brokers.map((b) => [
+      b.name,
+      b.exchange,
+      b.sandbox ? 'yes' : '',
+      b.default ? ui.green('*') : '',
+      describeLimits(b.limits).join('; '),
+    ]),
   )
+}
+
+/** The limits in words, one phrase per limit set: "order <= 500 USD", "day <= 2000 USD (buys)"... */
+function describeLimits(l: LimitsView): string[] {
+  return [
+    l.max_order_usd !== null && `order <= ${l.max_order_usd} USD`,
+    l.daily_usd !== null && `buys/day <= ${l.daily_usd} USD`,
+    l.symbols !== null && `only ${l.symbols.join(', ')}`,
+    l.max_deviation_pct !== null && `price within ${l.max_deviation_pct}% of last`,
+  ].filter((p): p is string => typeof p === 'string')
+}
+
+export function renderLimits(d: {broker: string; limits: LimitsView}, ui: Ui): string {
+  const l = d.limits
+  const none = 'none'
+  return [
+    `Limits of broker ${d.broker}:`,
+    ui.pairs([
+      ['max order', l.max_order_usd === null ? none : `${l.max_order_usd} USD`],
+      ['daily buys', l.daily_usd === null ? none : `${l.daily_usd} USD per UTC day`],
+      ['symbols', l.symbols === null ? 'any' : l.symbols.join(', ')],
+      ['max deviation', l.max_deviation_pct === null ? none : `${l.max_deviation_pct}% from the last price`],
+    ]),
+  ].join('\n')
 }
 
 export function renderAdded(d: BrokerView & {credentials: CredentialStatus[]}): string {

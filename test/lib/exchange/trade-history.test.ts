@@ -14,6 +14,7 @@ import {TradedeskError} from '../../../src/lib/errors.js'
 import {CcxtGateway} from '../../../src/lib/exchange/ccxt-gateway.js'
 import {PAPER_TRADES_PAGE, PaperExchange} from '../../../src/lib/exchange/paper.js'
 import type {ExchangeGateway, ExchangeTrade, OrderRequest} from '../../../src/lib/exchange/types.js'
+import {NO_LIMITS} from '../../../src/lib/limits.js'
 import type {Session} from '../../../src/lib/session.js'
 import {Store} from '../../../src/lib/store.js'
 import {databaseEnv, tempHome} from '../../support/cli.js'
@@ -74,6 +75,7 @@ async function openGateway(exchange: string, url: string, credentials: Credentia
     apiUrl: url,
     options: {enableRateLimit: 'false'},
     isDefault: true,
+    limits: NO_LIMITS,
   }
   try {
     const gateway = await CcxtGateway.create(broker, credentials, store)
