@@ -10,7 +10,7 @@ import {expect} from 'chai'
 
 import type {HistoryJson, TradeJson} from '../support/json.js'
 import type {StatsFiguresJson, StatsJson} from '../support/json-stats.js'
-import {runCli} from '../support/cli.js'
+import {runCli, runJson, tempHome, withJournal} from '../support/cli.js'
 import {
   D,
   type Desk,
@@ -308,5 +308,49 @@ describe('stats: the KPIs of a journal built through the CLI, against hand count
     expect(r.stdout).to.match(/^Unpriced fills\s+1\s+0\s+1$/m)
     expect(r.stdout).to.contain('(first to last trade)')
     expect(r.stdout).to.contain('p95 by nearest rank')
+  })
+})
+
+describe('stats: the days trades per day is taken over', function () {
+  this.timeout(60_000)
+
+  it('no period: from the first trade to the last, each a UTC day; --since alone: to today', async () => {
+    const home = tempHome('tradedesk-stats-')
+    for (const side of ['buy', 'buy', 'sell'])
+      expect((await runJson(['trade', side, 'BTC/USDT', '--quantity', '0.001', '--yes'], {home})).code).to.equal(0)
+    // As if placed earlier (each execution with its order: the same latency): the first order four
+    // days ago, the other two two days ago, so that the last trade is not today.
+    const back = (iso: string, days: number) => new Date(Date.parse(iso) - days * DAY_MS).toISOString()
+    await withJournal(home, async (db) => {
+      const rows = await db('trades').orderBy('id').select<{id: number; created_at: string; executed_at: string}[]>()
+      for (const [i, r] of rows.entries()) {
+        const days = i === 0 ? 4 : 2
+        await db('trades')
+          .where({id: r.id})
+          .update({created_at: back(r.created_at, days), executed_at: back(r.executed_at, days)})
+      }
+    })
+    const {json: history} = await runJson<HistoryJson>(['history'], {home})
+    const first = history.trades[2].created_at.slice(0, 10)
+    const last = history.trades[0].created_at.slice(0, 10)
+    const days = (Date.parse(last) - Date.parse(first)) / DAY_MS + 1
+    expect(days).to.be.within(3, 4) // 4 when the run crosses midnight UTC
+
+    const all = await runJson<StatsJson>(['stats'], {home})
+    expect(all.json.period).to.deep.equal({from: first, to: last, days, basis: 'trades'})
+    expect(all.json.total).to.deep.equal(expectedFigures([...history.trades].reverse(), days, () => '1'))
+    expect(all.json.total.trades_per_day).to.equal(ratio(3, days))
+
+    const since = await runJson<StatsJson>(['stats', '--since', first], {home})
+    expect(since.json.period).to.deep.equal({
+      from: first,
+      to: utcDay(),
+      days: (Date.parse(utcDay()) - Date.parse(first)) / DAY_MS + 1,
+      basis: 'period',
+    })
+    expect(since.json.period.days, 'to today, not to the last trade').to.be.greaterThan(days)
+    expect(since.json.total.trades_per_day).to.equal(ratio(3, since.json.period.days))
+    const recent = await runJson<StatsJson>(['stats', '--since', utcDay(-3)], {home})
+    expect(recent.json.total.trades, 'the first order is before the period').to.equal(2)
   })
 })
