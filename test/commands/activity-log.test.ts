@@ -194,6 +194,17 @@ describe('the log: one JSON line per trade attempt and per exchange communicatio
     d().fake.clearFaults()
     expectError(timeout, 5, 'TIMEOUT')
 
+    // 10. an answer that cannot be read (HTTP 200, broken JSON): no request failed, the exchange's answer did
+    d().fake.injectFault({method: 'GET', path: ACCOUNT, kind: 'malformed-json', times: 'always'})
+    const garbled = await attempt(['balance'], {
+      command: 'balance',
+      outcome: 'unavailable',
+      error_code: 'BAD_EXCHANGE_ANSWER',
+      http_failures: 0,
+    })
+    d().fake.clearFaults()
+    expectError(garbled, 5, 'BAD_EXCHANGE_ANSWER')
+
     const lines = linesOf(logFile(d().home))
     expect(lines, `one line per attempt or exchange error of: ${runs.join('; ')}`).to.have.length(expected.length)
     for (const [i, line] of lines.entries()) {
