@@ -21,6 +21,9 @@ export async function runFast(argv: string[], io: Io): Promise<number | undefine
   const parsed = parseStrict(command, found.rest, io.env)
   if (!parsed) return undefined
 
-  const invocation = new Invocation(io, Boolean(parsed.flags.json), parsed.flags.profile)
+  const invocation = new Invocation(io, Boolean(parsed.flags.json), parsed.flags.profile, {
+    command: found.id,
+    verbose: Boolean(parsed.flags.verbose),
+  })
   return invocation.run(() => command.run(invocation.context(parsed.flags, parsed.args)))
 }

@@ -20,6 +20,7 @@ export const COMMANDS: Record<string, Load> = {
   'journal import': () => import('./journal/import.js'),
   'journal export': () => import('./journal/export.js'),
   pnl: () => import('./pnl.js'),
+  stats: () => import('./stats.js'),
   'order list': () => import('./order/list.js'),
   'order cancel': () => import('./order/cancel.js'),
   'order sync': () => import('./order/sync.js'),

@@ -1,5 +1,6 @@
 import {defineCommand, result} from '../lib/cli/spec.js'
 import {ExitCode, TradedeskError, invalidOrder, usageError} from '../lib/errors.js'
+import type {TradeRecord} from '../lib/journal.js'
 import {orderArgs, orderFlags} from '../lib/order-flags.js'
 import {renderTrade} from '../lib/render/trade.js'
 import {renderValidation} from '../lib/render/validation.js'
@@ -32,8 +33,10 @@ With SIDE, SYMBOL or the size left out, on a terminal, it opens an order ticket 
     'dry-run': {type: 'boolean', description: 'Validate and show the order; send nothing (same as validate).'},
   },
   args: orderArgs,
-  async run({args, flags, io, interactive, quiet, session: open}) {
+  async run({args, flags, io, interactive, quiet, session: open, attempt}) {
     const dryRun = flags['dry-run']
+    // Every attempt is logged, whatever its outcome; a dry run sends nothing and is no attempt.
+    if (!dryRun) attempt({broker: flags.broker ?? null, symbol: args.symbol ?? null})
     const missing = [
       !args.side && 'SIDE',
       !args.symbol && 'SYMBOL',
@@ -73,6 +76,7 @@ With SIDE, SYMBOL or the size left out, on a terminal, it opens an order ticket 
       input = start as OrderInput
     }
 
+    if (!dryRun) attempt({broker: broker.name, symbol: input.symbol})
     const gateway = await session.gateway(broker)
     // On the ticket, a size the market or the balance refuses is asked again with the reasons.
     const {journal} = session
@@ -98,6 +102,19 @@ With SIDE, SYMBOL or the size left out, on a terminal, it opens an order ticket 
       if (!yes) throw new TradedeskError('DECLINED', 'order not confirmed: nothing was sent', ExitCode.DECLINED)
     }
 
-    return result(await placeOrder(gateway, journal, prepared), renderTrade)
+    if (prepared.market) attempt({symbol: prepared.market.symbol})
+    let recorded: TradeRecord | undefined
+    try {
+      const trade = await placeOrder(gateway, journal, prepared, (row) => {
+        recorded = row
+        attempt({trade_id: row.id, client_order_id: row.client_order_id, status: row.status})
+      })
+      attempt({status: trade.status})
+      return result(trade, renderTrade)
+    } catch (error) {
+      // The row's outcome (rejected, failed, unknown), for the log.
+      if (recorded) attempt({status: (await session.journal.get(recorded.id).catch(() => null))?.status ?? null})
+      throw error
+    }
   },
 })

@@ -77,7 +77,10 @@ export function oclifCommand(declaration: AnyCommand): typeof Command {
         if (spec.type === 'string' && spec.env && !given) flags[name] = envDefault(spec, io.env)
       }
 
-      const invocation = new Invocation(io, Boolean(flags.json), flags.profile as string | undefined)
+      const invocation = new Invocation(io, Boolean(flags.json), flags.profile as string | undefined, {
+        command: this.id?.replaceAll(':', ' '),
+        verbose: Boolean(flags.verbose),
+      })
       this.invocation = invocation
       await invocation.perform(() =>
         declaration.run(invocation.context(flags as CommandContext<FlagSpecs, ArgSpecs>['flags'], args)),

@@ -48,6 +48,25 @@ export const orderRejected = (message: string, code = 'ORDER_REJECTED') =>
 /** Raised before an order left the machine: the journal row becomes `failed`. */
 export class NotSentError extends TradedeskError {}
 
+/** Errors that came from talking to an exchange (see markExchangeError). */
+const fromExchange = new WeakSet<TradedeskError>()
+
+/** Marks an error as the exchange's (its answer, or the lack of one): the log records those for any command. */
+export function markExchangeError<E extends TradedeskError>(error: E): E {
+  fromExchange.add(error)
+  return error
+}
+
+/**
+ * An exchange communication error: no answer, a bad answer, an unavailable or rate-limited exchange,
+ * an order whose outcome is unknown (not a refusal of an order or of credentials, which is an answer).
+ */
+export function isExchangeCommunicationError(error: TradedeskError): boolean {
+  return (
+    fromExchange.has(error) && (error.exitCode === ExitCode.UNAVAILABLE || error.exitCode === ExitCode.OUTCOME_UNKNOWN)
+  )
+}
+
 /** A text with every secret in it replaced by ***: what any message or output goes through. */
 export function scrub(text: string, secrets: string[]): string {
   let out = text

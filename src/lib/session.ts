@@ -2,6 +2,7 @@ import {BrokerService, PAPER, type Broker} from './brokers.js'
 import {ensureHome, resolveProfile} from './config.js'
 import {type CredentialStatus, credentialStatus, loadCredentials, secretValues} from './credentials.js'
 import {PaperExchange} from './exchange/paper.js'
+import type {HttpObserver} from './exchange/http-trace.js'
 import type {ExchangeGateway, Market} from './exchange/types.js'
 import {TradeJournal} from './journal.js'
 import {MARKETS_TTL_MS, MarketCache, marketsCacheKey} from './markets.js'
@@ -23,17 +24,19 @@ export class Session {
     readonly profile: string,
     readonly home: string,
     private readonly env: NodeJS.ProcessEnv,
+    private readonly http?: HttpObserver,
   ) {
     this.brokers = new BrokerService(store, profile)
     this.journal = new TradeJournal(store, profile)
   }
 
-  static async open(options: {profile?: string; env?: NodeJS.ProcessEnv} = {}): Promise<Session> {
+  /** http: sees every HTTP request the run's exchanges make (--verbose, the log) */
+  static async open(options: {profile?: string; env?: NodeJS.ProcessEnv; http?: HttpObserver} = {}): Promise<Session> {
     const env = options.env ?? process.env
     const profile = resolveProfile(options.profile, env)
     const home = ensureHome(env)
     const store = await Store.open(env)
-    return new Session(store, profile, home, env)
+    return new Session(store, profile, home, env, options.http)
   }
 
   async broker(name?: string): Promise<Broker> {
@@ -51,7 +54,7 @@ export class Session {
       const credentials = loadCredentials(broker.name, this.home, this.env)
       this.secrets.push(...secretValues(credentials))
       const {CcxtGateway} = await import('./exchange/ccxt-gateway.js')
-      gateway = await CcxtGateway.create(broker, credentials, this.store)
+      gateway = await CcxtGateway.create(broker, credentials, this.store, this.http)
     }
 
     this.gateways.set(broker.id, gateway)

@@ -1,6 +1,6 @@
 import type {Broker} from './brokers.js'
 import {Decimal, dec, limitPriceOnTick, parsePlainDecimal, str, truncateToStep} from './decimal.js'
-import {ExitCode, NotSentError, TradedeskError, invalidOrder, usageError} from './errors.js'
+import {ExitCode, NotSentError, TradedeskError, invalidOrder, markExchangeError, usageError} from './errors.js'
 import type {ExchangeGateway, Market, OrderType, Side, Ticker} from './exchange/types.js'
 import type {TradeJournal, TradeRecord} from './journal.js'
 import {dailyFailure, limitFailures, orderUsd, spentUsd} from './limits.js'
@@ -415,6 +415,8 @@ export async function placeOrder(
   gateway: ExchangeGateway,
   journal: TradeJournal,
   prepared: PreparedOrder,
+  /** told of the row as soon as it is written, before the order leaves */
+  onRecorded?: (trade: TradeRecord) => void,
 ): Promise<TradeRecord> {
   const {order} = prepared
   const quantity = order.quantity
@@ -448,6 +450,7 @@ export async function placeOrder(
     },
     underCap || undefined,
   )
+  onRecorded?.(trade)
 
   let sent
   try {
@@ -482,9 +485,11 @@ async function recordSendError(journal: TradeJournal, trade: TradeRecord, error:
   // Anything else may have reached the exchange: never resend, settle it with `order sync`.
   const message = error instanceof Error ? error.message : String(error)
   await journal.recordProblem(trade.id, 'unknown', message)
-  return new TradedeskError(
-    'ORDER_OUTCOME_UNKNOWN',
-    `order ${String(trade.id)} (client id ${trade.client_order_id}) was sent but not confirmed: ${message}. Run \`tradedesk order sync\` to settle it; do not resend`,
-    ExitCode.OUTCOME_UNKNOWN,
+  return markExchangeError(
+    new TradedeskError(
+      'ORDER_OUTCOME_UNKNOWN',
+      `order ${String(trade.id)} (client id ${trade.client_order_id}) was sent but not confirmed: ${message}. Run \`tradedesk order sync\` to settle it; do not resend`,
+      ExitCode.OUTCOME_UNKNOWN,
+    ),
   )
 }

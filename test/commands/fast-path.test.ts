@@ -128,6 +128,11 @@ describe('fast path: the hot commands without oclif', function () {
     {args: ['exchange-info', 'paper', '--json']},
     {args: ['exchange-info', 'kraken']},
     {args: ['exchange-info', 'nosuch', '--json']},
+    {args: ['stats']},
+    {args: ['stats', '--json']},
+    {args: ['stats', '--broker', 'p2', '--since', '2020-01-01', '--until', '2020-01-31', '--json']},
+    {args: ['stats', '--since', 'yesterday', '--json']},
+    {args: ['--verbose', 'history', '--json']},
     // names that are not commands, including ones every JavaScript object has
     {args: ['constructor']},
     {args: ['broker', 'toString']},
@@ -179,7 +184,7 @@ describe('fast path: the hot commands without oclif', function () {
       return [...new Set([...r.stderr.matchAll(/^LOADED (\S+)$/gm)].map((m) => m[1]))].sort()
     }
 
-    it('history, symbols (paper, and a warm cache of a real exchange), broker list, paper balance and portfolio, pnl and journal export: none of oclif, knex, ccxt', async () => {
+    it('history, symbols (paper, and a warm cache of a real exchange), broker list, paper balance and portfolio, pnl, stats and journal export: none of oclif, knex, ccxt', async () => {
       // On PostgreSQL the journal is always reached through knex (the pg driver); oclif and ccxt stay out.
       const none = usingPostgres() ? ['knex'] : []
       expect(await loaded(['history', '--json'])).to.deep.equal(none)
@@ -190,6 +195,7 @@ describe('fast path: the hot commands without oclif', function () {
       expect(await loaded(['balance', '--json'])).to.deep.equal(none)
       expect(await loaded(['portfolio'])).to.deep.equal(none)
       expect(await loaded(['pnl', '--json'])).to.deep.equal(none)
+      expect(await loaded(['stats', '--json'])).to.deep.equal(none)
       expect(await loaded(['journal', 'export', '--format', 'koinly'])).to.deep.equal(none)
     })
 

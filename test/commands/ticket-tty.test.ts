@@ -1,5 +1,7 @@
 import {expect} from 'chai'
 import {execFileSync, spawnSync} from 'node:child_process'
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
 
 import {Decimal} from 'decimal.js'
 
@@ -138,6 +140,26 @@ describe('trade: the order ticket in a terminal', function () {
     await term.waitFor(/EXIT=7/)
     const {json} = await runJson<HistoryJson>(['history'], {home})
     expect(json.trades).to.deep.equal([])
+    // both attempts are in the log, each with its outcome
+    const log = readFileSync(join(home, 'logs', 'tradedesk.log'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map(
+        (l) =>
+          JSON.parse(l) as {command: string; symbol: string; outcome: string; exit_code: number; error_code: string},
+      )
+    expect(
+      log.map(({command, symbol, outcome, exit_code, error_code}) => ({
+        command,
+        symbol,
+        outcome,
+        exit_code,
+        error_code,
+      })),
+    ).to.deep.equal([
+      {command: 'trade', symbol: 'BTC/USDT', outcome: 'interrupted', exit_code: 130, error_code: 'INTERRUPTED'},
+      {command: 'trade', symbol: 'BTC/USDT', outcome: 'declined', exit_code: 7, error_code: 'DECLINED'},
+    ])
   })
 })
 

@@ -40,6 +40,7 @@ describe('parseStrict: argv for the fast path, or null when oclif must answer', 
     ).to.deep.equal({
       flags: {
         json: true,
+        verbose: undefined,
         broker: undefined,
         profile: undefined,
         side: 'buy',
@@ -85,7 +86,7 @@ describe('parseStrict: argv for the fast path, or null when oclif must answer', 
   ]
   it('reads a required flag and an argument among its choices; refuses either missing or off the list', () => {
     expect(parseStrict(withRequired, ['buy', '--exchange', 'kraken'], {})).to.deep.equal({
-      flags: {json: undefined, broker: undefined, profile: undefined, exchange: 'kraken'},
+      flags: {json: undefined, verbose: undefined, broker: undefined, profile: undefined, exchange: 'kraken'},
       args: {side: 'buy'},
     })
     expect(parseStrict(withRequired, ['--exchange', 'kraken'], {})?.args).to.deep.equal({side: undefined})

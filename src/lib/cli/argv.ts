@@ -1,5 +1,5 @@
 /** Global flags that may come before the command: `tradedesk --json balance`. */
-const GLOBAL_BOOLEANS = new Set(['--json'])
+const GLOBAL_BOOLEANS = new Set(['--json', '--verbose'])
 const GLOBAL_VALUES = new Set(['--broker', '--profile'])
 
 /**

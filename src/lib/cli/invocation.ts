@@ -1,4 +1,6 @@
-import {ExitCode, TradedeskError, scrub} from '../errors.js'
+import {type AttemptFields, appendLog, outcomeOf} from '../activity-log.js'
+import {ExitCode, TradedeskError, isExchangeCommunicationError, scrub} from '../errors.js'
+import {type HttpExchange, failedInTransit, redactedPath} from '../exchange/http-trace.js'
 import {Session} from '../session.js'
 import {Spinner, Ui} from '../ui.js'
 import {type Io, type OutputStream, interactive} from './io.js'
@@ -16,11 +18,19 @@ export class Invocation {
   private spinner?: Spinner
   private openedSession?: Session
   private readonly onSignal: [NodeJS.Signals, () => void][] = []
+  private readonly started = performance.now()
+  /** set when the command says this run is a trade attempt (logged whatever its outcome) */
+  private attempt?: AttemptFields
+  private failure?: TradedeskError
+  private http: {requests: number; failures: number; broker?: string} = {requests: 0, failures: 0}
+  private logged = false
 
   constructor(
     readonly io: Io,
     readonly json: boolean,
     private readonly profile?: string,
+    /** command: its id, for the log; verbose: print each HTTP request on stderr */
+    private readonly options: {command?: string; verbose?: boolean} = {},
   ) {
     // Interrupted scripts still get the envelope: 130 for SIGINT, 143 for SIGTERM.
     if (!io.process) return
@@ -31,6 +41,7 @@ export class Invocation {
       const listener = () => {
         const message = `interrupted by ${signal}: whatever was sent is in the journal; \`tradedesk order sync\` settles an order left pending or unknown`
         this.fail(new TradedeskError('INTERRUPTED', message, exit))
+        this.log()
         process.exit(exit)
       }
 
@@ -40,8 +51,27 @@ export class Invocation {
   }
 
   async session(): Promise<Session> {
-    this.openedSession ??= await Session.open({profile: this.profile, env: this.io.env})
+    this.openedSession ??= await Session.open({
+      profile: this.profile,
+      env: this.io.env,
+      http: (exchange) => {
+        this.sawHttp(exchange)
+      },
+    })
     return this.openedSession
+  }
+
+  /** Counts a request for the log; with --verbose, prints it on stderr (never stdout, whatever --json). */
+  private sawHttp(exchange: HttpExchange): void {
+    this.http.requests += 1
+    this.http.broker = exchange.broker
+    if (failedInTransit(exchange)) this.http.failures += 1
+    if (!this.options.verbose) return
+    const status = exchange.status === null ? 'no-answer' : String(exchange.status)
+    this.write(
+      `HTTP ${exchange.method.toUpperCase()} ${redactedPath(exchange.url)} ${status} ${String(exchange.ms)}ms\n`,
+      this.io.stderr,
+    )
   }
 
   /** What a command's declaration gets from this run. */
@@ -56,12 +86,17 @@ export class Invocation {
       interactive: interactive(this.io),
       session: () => this.session(),
       quiet: () => this.spinner?.stop(),
+      attempt: (fields) => {
+        this.attempt = {...this.attempt, ...fields}
+      },
     }
   }
 
   /** Runs the command's work with a spinner, then prints its result. */
   async perform(work: () => Promise<Result>): Promise<void> {
-    this.spinner = new Spinner('working…', this.io.stderr).start()
+    // --verbose writes lines on stderr as it goes: no spinner to overwrite them.
+    this.spinner = new Spinner('working…', this.io.stderr)
+    if (!this.options.verbose) this.spinner.start()
     let result: Result
     try {
       result = await work()
@@ -84,6 +119,7 @@ export class Invocation {
     this.spinner?.stop()
     // A database failure after start-up (a server gone, a disk full) gets the same clear words as one at start.
     const e = toTradedeskError(this.openedSession ? this.openedSession.store.describe(error) : error)
+    this.failure = e
     this.exitCode = e.exitCode
     if (this.json) {
       const error = {code: e.code, message: e.message, exit_code: e.exitCode, retryable: e.retryable}
@@ -109,7 +145,42 @@ export class Invocation {
       this.fail(error)
     }
 
+    this.log()
     return this.exitCode
+  }
+
+  /**
+   * One line in $TRADEDESK_HOME/logs/tradedesk.log for a trade attempt, whatever its outcome, and for
+   * any run that met an exchange communication error (a failure, or a request that failed and was
+   * retried). Built from known fields only; never fails the run.
+   */
+  private log(): void {
+    const e = this.failure
+    const exchangeTrouble = (e !== undefined && isExchangeCommunicationError(e)) || this.http.failures > 0
+    if (this.logged || !this.options.command || (!this.attempt && !exchangeTrouble)) return
+    this.logged = true
+    const a = this.attempt ?? {}
+    appendLog(
+      this.io.env,
+      {
+        time: new Date().toISOString(),
+        command: this.options.command,
+        broker: a.broker ?? this.http.broker ?? null,
+        symbol: a.symbol ?? null,
+        outcome: outcomeOf(this.exitCode),
+        exit_code: this.exitCode,
+        duration_ms: Math.round(performance.now() - this.started),
+        error_code: e?.code ?? null,
+        error_message: e?.message ?? null,
+        validation_codes: e?.errors?.map((v) => v.code) ?? null,
+        trade_id: a.trade_id ?? null,
+        client_order_id: a.client_order_id ?? null,
+        status: a.status ?? null,
+        http_requests: this.http.requests,
+        http_failures: this.http.failures,
+      },
+      this.openedSession?.secrets ?? [],
+    )
   }
 
   /** Runs a whole command: the work, its failure if any, and the close; returns the exit code. */

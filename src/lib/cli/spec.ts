@@ -1,5 +1,6 @@
 import {parseArgs} from 'node:util'
 
+import type {AttemptFields} from '../activity-log.js'
 import type {Session} from '../session.js'
 import type {Ui} from '../ui.js'
 import type {Io} from './io.js'
@@ -56,6 +57,11 @@ export type ArgValues<A extends ArgSpecs> = {
 /** What every command takes. */
 export const GLOBAL_FLAGS = {
   json: {type: 'boolean', description: 'Print JSON on stdout, for scripts.', helpGroup: 'GLOBAL'},
+  verbose: {
+    type: 'boolean',
+    description: 'Print each HTTP request to the exchange on stderr: method, path (no credentials), status, ms.',
+    helpGroup: 'GLOBAL',
+  },
   broker: {
     type: 'string',
     description: 'Broker to use (default: the default broker).',
@@ -97,6 +103,11 @@ export interface CommandContext<F extends FlagSpecs, A extends ArgSpecs> {
   session: () => Promise<Session>
   /** stops the spinner: call it before prompting or writing to stderr */
   quiet: () => void
+  /**
+   * Marks this run as a trade attempt, logged as one line of $TRADEDESK_HOME/logs/tradedesk.log when
+   * it ends, whatever the outcome; each call adds what the command has learnt (broker, journal id...).
+   */
+  attempt: (fields: AttemptFields) => void
 }
 
 /** A command: its help, what it takes, and what it does. */

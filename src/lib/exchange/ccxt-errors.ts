@@ -1,4 +1,12 @@
-import {ExitCode, NotSentError, TradedeskError, type ExitCodeValue, scrub} from '../errors.js'
+import {
+  ExitCode,
+  NotSentError,
+  TradedeskError,
+  type ExitCodeValue,
+  isExchangeCommunicationError,
+  markExchangeError,
+  scrub,
+} from '../errors.js'
 
 /** Which call failed: a read can be retried; an order may already exist on the exchange. */
 export type Phase = 'read' | 'order'
@@ -86,10 +94,10 @@ export function mapCcxtError(
 
   const text = `${exchangeId}: ${message.startsWith(exchangeId + ' ') ? message.slice(exchangeId.length + 1) : message}`
   if (phase === 'order' && mapping.maybeSent) {
-    return new TradedeskError('ORDER_OUTCOME_UNKNOWN', text, ExitCode.OUTCOME_UNKNOWN, false)
+    return markExchangeError(new TradedeskError('ORDER_OUTCOME_UNKNOWN', text, ExitCode.OUTCOME_UNKNOWN, false))
   }
 
-  return new TradedeskError(mapping.code, text, mapping.exit, mapping.retryable)
+  return markExchangeError(new TradedeskError(mapping.code, text, mapping.exit, mapping.retryable))
 }
 
 /** A thrown value's message, else the value itself as text: anything can be thrown. */
@@ -99,5 +107,6 @@ function messageOf(error: unknown): string {
 
 /** An error raised before a request left (missing credentials, bad arguments): the order was not sent. */
 export function notSent(error: TradedeskError): NotSentError {
-  return new NotSentError(error.code, error.message, error.exitCode, error.retryable)
+  const copy = new NotSentError(error.code, error.message, error.exitCode, error.retryable)
+  return isExchangeCommunicationError(error) ? markExchangeError(copy) : copy
 }

@@ -6,11 +6,12 @@ import type {Exchange, Order} from 'ccxt'
 import type {Broker} from '../brokers.js'
 import {CREDENTIAL_KEYS, type Credentials, credentialStatus, describeMissing, secretValues} from '../credentials.js'
 import {Decimal, optStr, str} from '../decimal.js'
-import {ExitCode, TradedeskError, credentialsError, usageError} from '../errors.js'
+import {ExitCode, TradedeskError, credentialsError, markExchangeError, usageError} from '../errors.js'
 import {MARKETS_TTL_MS, MarketCache, marketsCacheKey} from '../markets.js'
 import type {Store} from '../store.js'
 import {errorClassChain, mapCcxtError, notSent} from './ccxt-errors.js'
 import {binanceRules} from './binance-filters.js'
+import type {HttpObserver} from './http-trace.js'
 import {type Dialect, type TradeHistory, type TradePaging, dialectOf, newClientOrderId} from './dialects.js'
 import type {
   BalanceRow,
@@ -157,7 +158,13 @@ export class CcxtGateway implements ExchangeGateway {
     return this.exchange.has
   }
 
-  static async create(broker: Broker, credentials: Credentials, store: Store): Promise<CcxtGateway> {
+  /** observer: sees each HTTP request ccxt makes (--verbose, the log's counts); not with a proxy, which keeps ccxt's transport */
+  static async create(
+    broker: Broker,
+    credentials: Credentials,
+    store: Store,
+    observer?: HttpObserver,
+  ): Promise<CcxtGateway> {
     const Exchange = await loadExchangeClass(broker.exchange)
     const user = constructorConfig(broker.options)
     const userOptions = (user.options ?? {}) as Record<string, unknown>
@@ -178,8 +185,25 @@ export class CcxtGateway implements ExchangeGateway {
     // them. A proxy needs CCXT's transport (undici's ProxyAgent), so any proxy option keeps it.
     if (!Object.keys(user).some((key) => /proxy/i.test(key))) {
       exchange.fetchImplementation = async (url: string, init: RequestInit) => {
-        const response = await fetch(url, {...init, redirect: 'error'})
+        const started = performance.now()
+        const seen = (status: number | null) =>
+          observer?.({
+            broker: broker.name,
+            method: init.method ?? 'GET',
+            url,
+            status,
+            ms: Math.round(performance.now() - started),
+          })
+        let response: Response
+        try {
+          response = await fetch(url, {...init, redirect: 'error'})
+        } catch (error) {
+          seen(null)
+          throw error
+        }
+
         gateway.lastStatus = response.status
+        seen(response.status)
         return response
       }
     }
@@ -222,11 +246,13 @@ export class CcxtGateway implements ExchangeGateway {
     const spot = markets.filter((m) => m.spot || m.type === 'spot')
     // A garbled exchangeInfo can load as zero markets: never cache that as the truth.
     if (spot.length === 0) {
-      throw new TradedeskError(
-        'BAD_EXCHANGE_ANSWER',
-        `${this.exchangeId}: the exchange listed no spot markets`,
-        ExitCode.UNAVAILABLE,
-        true,
+      throw markExchangeError(
+        new TradedeskError(
+          'BAD_EXCHANGE_ANSWER',
+          `${this.exchangeId}: the exchange listed no spot markets`,
+          ExitCode.UNAVAILABLE,
+          true,
+        ),
       )
     }
 
@@ -284,11 +310,13 @@ export class CcxtGateway implements ExchangeGateway {
     const balance: unknown = await this.read(() => this.exchange.fetchBalance())
     // A garbled answer can come back as an empty balance: never read that as "no funds".
     if (!isObject(balance) || !isObject(balance.info)) {
-      throw new TradedeskError(
-        'BAD_EXCHANGE_ANSWER',
-        `${this.exchangeId}: the balance answer could not be read`,
-        ExitCode.UNAVAILABLE,
-        true,
+      throw markExchangeError(
+        new TradedeskError(
+          'BAD_EXCHANGE_ANSWER',
+          `${this.exchangeId}: the balance answer could not be read`,
+          ExitCode.UNAVAILABLE,
+          true,
+        ),
       )
     }
 
@@ -359,10 +387,12 @@ export class CcxtGateway implements ExchangeGateway {
       placed = this.toOrder(order, request)
     } catch {
       // The exchange answered, but not legibly: the order may well exist.
-      throw new TradedeskError(
-        'ORDER_OUTCOME_UNKNOWN',
-        `${this.exchangeId}: the answer to the order could not be read`,
-        ExitCode.OUTCOME_UNKNOWN,
+      throw markExchangeError(
+        new TradedeskError(
+          'ORDER_OUTCOME_UNKNOWN',
+          `${this.exchangeId}: the answer to the order could not be read`,
+          ExitCode.OUTCOME_UNKNOWN,
+        ),
       )
     }
 
@@ -374,10 +404,12 @@ export class CcxtGateway implements ExchangeGateway {
       )
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error)
-      throw new TradedeskError(
-        'ORDER_OUTCOME_UNKNOWN',
-        `${this.exchangeId}: order ${placed.id} was accepted, but its state could not be read (${reason})`,
-        ExitCode.OUTCOME_UNKNOWN,
+      throw markExchangeError(
+        new TradedeskError(
+          'ORDER_OUTCOME_UNKNOWN',
+          `${this.exchangeId}: order ${placed.id} was accepted, but its state could not be read (${reason})`,
+          ExitCode.OUTCOME_UNKNOWN,
+        ),
       )
     }
   }
@@ -548,22 +580,26 @@ export class CcxtGateway implements ExchangeGateway {
       (typeof value === 'number' && Number.isSafeInteger(value))
     )
       return BigInt(value)
-    throw new TradedeskError(
-      'BAD_EXCHANGE_ANSWER',
-      `${this.exchangeId}: a trade's ${what} (${String(value)}) is not a whole number to page by`,
-      ExitCode.UNAVAILABLE,
-      true,
+    throw markExchangeError(
+      new TradedeskError(
+        'BAD_EXCHANGE_ANSWER',
+        `${this.exchangeId}: a trade's ${what} (${String(value)}) is not a whole number to page by`,
+        ExitCode.UNAVAILABLE,
+        true,
+      ),
     )
   }
 
   private historyTrade(t: CcxtTrade): ExchangeTrade {
     const trade = this.toTrade(t)
     if (!trade) {
-      throw new TradedeskError(
-        'BAD_EXCHANGE_ANSWER',
-        `${this.exchangeId}: a trade of the history could not be read`,
-        ExitCode.UNAVAILABLE,
-        true,
+      throw markExchangeError(
+        new TradedeskError(
+          'BAD_EXCHANGE_ANSWER',
+          `${this.exchangeId}: a trade of the history could not be read`,
+          ExitCode.UNAVAILABLE,
+          true,
+        ),
       )
     }
 
@@ -667,11 +703,13 @@ export class CcxtGateway implements ExchangeGateway {
     const o = isObject(answer) ? (answer as CcxtOrder) : null
     // A garbled answer can parse into an order with nothing in it: never record that as a fact.
     if (!o || o.id === undefined || o.id === null || String(o.id) === '' || (!o.symbol && !request)) {
-      throw new TradedeskError(
-        'BAD_EXCHANGE_ANSWER',
-        `${this.exchangeId}: the order answer could not be read`,
-        ExitCode.UNAVAILABLE,
-        true,
+      throw markExchangeError(
+        new TradedeskError(
+          'BAD_EXCHANGE_ANSWER',
+          `${this.exchangeId}: the order answer could not be read`,
+          ExitCode.UNAVAILABLE,
+          true,
+        ),
       )
     }
 
