@@ -56,6 +56,9 @@ export class Invocation {
       interactive: interactive(this.io),
       session: () => this.session(),
       quiet: () => this.spinner?.stop(),
+      print: (text) => {
+        this.write(text)
+      },
     }
   }
 
@@ -69,7 +72,9 @@ export class Invocation {
       this.spinner.stop()
     }
 
-    if (this.json) {
+    if (result.streamed) {
+      // printed as it went
+    } else if (this.json) {
       this.write(`${JSON.stringify(result.data, null, 2)}\n`)
     } else {
       const text = result.human(result.data, await Ui.create(this.io.stdout, this.io.env))
