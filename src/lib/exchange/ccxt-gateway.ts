@@ -157,6 +157,10 @@ export class CcxtGateway implements ExchangeGateway {
     return this.exchange.has
   }
 
+  get rateLimitMs(): number {
+    return this.exchange.rateLimit ?? 0
+  }
+
   static async create(broker: Broker, credentials: Credentials, store: Store): Promise<CcxtGateway> {
     const Exchange = await loadExchangeClass(broker.exchange)
     const user = constructorConfig(broker.options)
