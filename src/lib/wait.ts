@@ -156,22 +156,33 @@ function eventOf(before: TradeRecord, after: TradeRecord): WatchEvent {
   return 'updated'
 }
 
+/** With a websocket pushing order updates, the journal is still polled this often (a missed push costs no more). */
+const PUSHED_POLL_MS = 30_000
+
 /**
  * Follows journal rows until every one is final: first each as the journal has it (`watching`), then
  * every change a poll sees, each settled in the journal as `order sync` would before it is handed to
- * onChange (awaited, in order). A poll the exchange cannot answer for now (a retryable error) is
- * tried again at the next round.
+ * onChange (awaited, in order). Where the exchange pushes order updates over a websocket, a round of
+ * polls follows each push (and at least every 30 s); where it cannot, or the socket fails (onFallback
+ * says why), a round follows every pollMs. A poll the exchange cannot answer for now (a retryable
+ * error) is tried again at the next round.
  */
 export async function watchOrders(
   gateway: ExchangeGateway,
   journal: TradeJournal,
   rows: TradeRecord[],
-  options: PollOptions & {onChange: (change: WatchChange) => void | Promise<void>},
+  options: PollOptions & {
+    onChange: (change: WatchChange) => void | Promise<void>
+    onFallback?: (reason: string) => void
+  },
 ): Promise<TradeRecord[]> {
   const latest = new Map(rows.map((r) => [r.id, r]))
   for (const row of rows) await options.onChange({event: 'watching', record: row})
   let active = rows.filter((r) => !isFinal(r.status))
+  let socket = 'watchOrderUpdates' in gateway
   while (active.length > 0) {
+    // Subscribed before looking, so that no push falls between the look and the wait.
+    const pushed = socket ? nextPush(gateway) : null
     for (const row of active) {
       let settled
       try {
@@ -187,8 +198,42 @@ export async function watchOrders(
     }
 
     active = active.map((r) => latest.get(r.id) ?? r).filter((r) => !isFinal(r.status))
-    if (active.length > 0) await sleep(options.pollMs)
+    if (active.length === 0) break
+    const push = pushed ? await within(pushed, Math.max(PUSHED_POLL_MS, options.pollMs)) : null
+    if (push && push.kind !== 'update') {
+      socket = false
+      if (push.kind === 'failed') options.onFallback?.(push.reason)
+    }
+
+    if (!socket) await sleep(options.pollMs)
   }
 
   return rows.map((r) => latest.get(r.id) ?? r)
+}
+
+/** What the promise gives, or null when it takes longer than ms (the timer does not outlive it). */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<null>((resolve) => {
+    timer = setTimeout(() => {
+      resolve(null)
+    }, ms)
+  })
+  try {
+    return await Promise.race([promise, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+type Push = {kind: 'update'} | {kind: 'unsupported'} | {kind: 'failed'; reason: string}
+
+/** The next order update the exchange pushes, as a value: a push that is never awaited never throws. */
+async function nextPush(gateway: ExchangeGateway): Promise<Push> {
+  try {
+    const update = await gateway.watchOrderUpdates?.()
+    return update ? {kind: 'update'} : {kind: 'unsupported'}
+  } catch (error) {
+    return {kind: 'failed', reason: error instanceof Error ? error.message : String(error)}
+  }
 }

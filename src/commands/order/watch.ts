@@ -41,6 +41,9 @@ With --json the lines are NDJSON, one trade record per line with two more keys, 
     await watchOrders(gateway, session.journal, rows, {
       pollMs: pollIntervalMs(gateway, io.env),
       graceMs: pendingGraceMs(io.env),
+      onFallback: (reason) => {
+        io.stderr.write(`The websocket for order updates failed (${reason}): polling instead.\n`)
+      },
       onChange: (change) => {
         const final = isFinal(change.record.status)
         print(

@@ -164,6 +164,12 @@ export interface ExchangeGateway {
    */
   fetchOrder(ref: OrderRef): Promise<ExchangeOrder | null>
   cancelOrder(id: string, symbol: string): Promise<ExchangeOrder>
+  /**
+   * Waits for the next update of the account's orders the exchange pushes over its websocket and
+   * returns the ids it names; null, at once, where there is no such stream. Rejects when the socket
+   * fails. Absent: no websocket at all (the paper exchange).
+   */
+  watchOrderUpdates?(): Promise<{id: string; clientOrderId: string | null}[] | null>
   fetchOpenOrders(symbol?: string): Promise<ExchangeOrder[]>
   /** whether the trade history can only be read one symbol at a time (Binance's myTrades) */
   readonly tradesNeedSymbol: boolean
