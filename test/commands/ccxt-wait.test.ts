@@ -155,6 +155,26 @@ describe('ccxt end to end: trade --wait, --cancel-after, order watch', function 
     expect(count(d.fake.requests, 'DELETE', '/api/v3/order')).to.equal(1)
   })
 
+  it('the order fills just as the deadline cancel is sent: the refused cancel is followed by a read, exit 0, filled', async () => {
+    const d = (desk = await openDesk({balances: {USDT: '1000'}}))
+    const stop = atRequest(d, 'DELETE', '/api/v3/order', 1, () => {
+      askFallsTo(d, LOW)
+    })
+    const run = await d.td<TradeJson>(limitBuy(LOW, '0.001', '--cancel-after', '1'), WAIT_ENV)
+    stop()
+    expectOk(run)
+    const value = LOW.mul('0.001')
+    expect(run.json).to.include({
+      status: 'filled',
+      filled_quantity: '0.001',
+      filled_price: canon(LOW),
+      filled_value: canon(value),
+      fees: canon(fee8(value.mul('0.001'))),
+    })
+    expect(await d.lastTrade()).to.deep.equal(run.json)
+    expect(d.fake.orders().map((o) => o.status)).to.deep.equal(['FILLED'])
+  })
+
   it('the cancel at the deadline fails and the order cannot be read: exit 6, the row left open for order sync', async () => {
     const d = (desk = await openDesk({balances: {USDT: '1000'}}))
     const stop = atRequest(d, 'DELETE', '/api/v3/order', 1, () => {
@@ -240,6 +260,53 @@ describe('ccxt end to end: trade --wait, --cancel-after, order watch', function 
     const history = await d.td<{trades: TradeJson[]}>(['history'])
     expect(history.json.trades.find((t) => t.id === b.json.id)).to.deep.equal(record)
     expect(history.json.trades.map((t) => t.status)).to.deep.equal(['filled', 'filled'])
+  })
+
+  it('order watch --json interrupted (SIGTERM): exit 143, the envelope as one more NDJSON line, the order as it was', async () => {
+    const d = (desk = await openDesk({balances: {USDT: '1000'}}))
+    const a = await d.td<TradeJson>(limitBuy(LOW, '0.001'))
+    expectOk(a)
+    const run = await runCli(['order', 'watch', '--json'], {
+      home: d.home,
+      env: WAIT_ENV,
+      binary: true,
+      timeoutMs: 30_000,
+      onSpawn: (child) => {
+        // once: a second signal, after the first one's handler, would end it the default way
+        child.stdout?.once('data', () => {
+          child.kill('SIGTERM')
+        })
+      },
+    })
+    expect(run.code, run.stderr).to.equal(143)
+    const lines = run.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as WatchLineJson | ErrorJson)
+    expect(lines[0]).to.include({id: a.json.id, event: 'watching', status: 'open'})
+    expect(lines[lines.length - 1]).to.deep.nested.include({'error.code': 'INTERRUPTED', 'error.exit_code': 143})
+    expect(await d.lastTrade()).to.deep.equal(a.json)
+  })
+
+  it('trade --wait interrupted (SIGTERM) while polling: exit 143, the order left on the book and open in the journal', async () => {
+    const d = (desk = await openDesk({balances: {USDT: '1000'}}))
+    let kill = () => undefined as unknown
+    const stop = atRequest(d, 'GET', '/api/v3/order', 1, () => kill())
+    const run = await runCli([...limitBuy(LOW, '0.001', '--wait', '30'), '--json'], {
+      home: d.home,
+      env: WAIT_ENV,
+      binary: true,
+      timeoutMs: 30_000,
+      onSpawn: (child) => {
+        kill = () => child.kill('SIGTERM')
+      },
+    })
+    stop()
+    expect(run.code, run.stderr).to.equal(143)
+    expect(JSON.parse(run.stdout)).to.deep.nested.include({'error.code': 'INTERRUPTED'})
+    expect(await d.lastTrade()).to.include({status: 'open', filled_quantity: '0'})
+    expect(d.fake.orders().map((o) => o.status)).to.deep.equal(['NEW'])
+    expect(count(d.fake.requests, 'DELETE', '/api/v3/order')).to.equal(0)
   })
 
   it('order watch ID on an order already final: its one line, final; an unknown id is exit 2', async () => {

@@ -16,6 +16,8 @@ export class Invocation {
   private spinner?: Spinner
   private openedSession?: Session
   private readonly onSignal: [NodeJS.Signals, () => void][] = []
+  /** output went out as it happened (NDJSON): an error then comes as one more line */
+  private streaming = false
 
   constructor(
     readonly io: Io,
@@ -57,6 +59,7 @@ export class Invocation {
       session: () => this.session(),
       quiet: () => this.spinner?.stop(),
       print: (text) => {
+        this.streaming = true
         this.write(text)
       },
     }
@@ -95,7 +98,7 @@ export class Invocation {
       // The validation failures go with the error, and beside it as in validate's own result, so
       // that `.errors` reads the same from validate and from a refused trade.
       const envelope = e.errors ? {error: {...error, errors: e.errors}, errors: e.errors} : {error}
-      this.write(`${JSON.stringify(envelope, null, 2)}\n`)
+      this.write(`${JSON.stringify(envelope, null, this.streaming ? undefined : 2)}\n`)
     } else {
       this.write(`Error: ${e.message}\n`, this.io.stderr)
     }
