@@ -101,11 +101,14 @@ async function cancelAtDeadline(
 ): Promise<TradeRecord> {
   let cancelError: unknown
   if (record.exchange_order_id) {
+    let cancelled
     try {
-      return await journal.recordOrder(record.id, await gateway.cancelOrder(record.exchange_order_id, record.symbol))
+      cancelled = await gateway.cancelOrder(record.exchange_order_id, record.symbol)
     } catch (error) {
       cancelError = error
     }
+
+    if (cancelled) return journal.recordOrder(record.id, cancelled)
   }
 
   let settled
