@@ -1,4 +1,5 @@
-import {normalizeArgv} from './lib/cli/argv.js'
+import {commandOf} from './commands/index.js'
+import {fillBareValues, normalizeArgv} from './lib/cli/argv.js'
 import {Invocation} from './lib/cli/invocation.js'
 import {type Io, processIo, withRun} from './lib/cli/io.js'
 import {runFast} from './fast.js'
@@ -16,7 +17,7 @@ export interface MainOptions {
  * marked fast, else oclif. Output goes to io's streams; returns the exit code.
  */
 export async function main(args: string[], options: MainOptions, io: Io = processIo()): Promise<number> {
-  const argv = normalizeArgv(args)
+  const argv = await withBareValues(normalizeArgv(args))
   return withRun(io, async (state) => {
     const fast = await runFast(argv, io)
     if (fast !== undefined) {
@@ -42,6 +43,14 @@ export async function main(args: string[], options: MainOptions, io: Io = proces
       state.exitCode = await invocation.close()
     }
   })
+}
+
+/** argv with the bare value of each flag given without one (`trade ... --wait`): see fillBareValues. */
+async function withBareValues(argv: string[]): Promise<string[]> {
+  const found = commandOf(argv)
+  if (!found) return argv
+  const {flags} = (await found.load()).default
+  return [...argv.slice(0, argv.length - found.rest.length), ...fillBareValues(found.rest, flags)]
 }
 
 /**

@@ -24,6 +24,7 @@ export const COMMANDS: Record<string, Load> = {
   'order list': () => import('./order/list.js'),
   'order cancel': () => import('./order/cancel.js'),
   'order sync': () => import('./order/sync.js'),
+  'order watch': () => import('./order/watch.js'),
   'broker list': () => import('./broker/list.js'),
   'broker add': () => import('./broker/add.js'),
   'broker set': () => import('./broker/set.js'),

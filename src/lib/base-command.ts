@@ -46,7 +46,7 @@ export function oclifFlags(specs: FlagSpecs): Interfaces.FlagInput {
  */
 export function oclifArgs(specs: ArgSpecs): Interfaces.ArgInput {
   return Object.fromEntries(
-    Object.entries(specs).map(([name, {options, ...spec}]) => [
+    Object.entries(specs).map(([name, {options, multiple, ...spec}]) => [
       name,
       Args.string({...spec, options: options ? [...options] : undefined, ignoreStdin: true}),
     ]),
@@ -62,13 +62,19 @@ export function oclifCommand(declaration: AnyCommand): typeof Command {
     static override baseFlags = oclifFlags(GLOBAL_FLAGS)
     static override flags = oclifFlags(declaration.flags)
     static override args = oclifArgs(declaration.args)
+    /** an argument that takes the rest (`order watch [ID...]`) needs oclif's non-strict parsing */
+    static override strict = !Object.values(declaration.args).some((a) => a.multiple)
     /** read by the fast-path test, through the manifest */
     static fast = Boolean(declaration.fast)
 
     private invocation?: Invocation
 
     async run(): Promise<void> {
-      const {flags, args, raw} = await this.parse(this.ctor)
+      const {flags, args, argv, raw} = await this.parse(this.ctor)
+      // The argument that takes the rest gets every remaining one (oclif gives it the first only).
+      for (const [i, [name, spec]] of Object.entries(declaration.args).entries()) {
+        if (spec.multiple) args[name] = argv.slice(i).map(String)
+      }
       const {io} = currentRun()
       // A flag's environment variable is read from the run's environment (oclif reads the process's).
       const specs: FlagSpecs = {...GLOBAL_FLAGS, ...declaration.flags}

@@ -8,6 +8,8 @@ export const ExitCode = {
   UNAVAILABLE: 5,
   OUTCOME_UNKNOWN: 6,
   DECLINED: 7,
+  /** `--wait`, `order watch`: the order ended (or the wait did) without filling: cancelled, expired, still open */
+  NOT_FILLED: 8,
   INTERRUPTED: 130,
   /** SIGTERM: 128 + 15, as a shell reports it */
   TERMINATED: 143,

@@ -108,10 +108,7 @@ export interface LeftAlone {
 
 /**
  * Settles every journal row of the broker whose outcome is not final (open, unknown, pending) from
- * what the exchange says, found by exchange id or by client order id. An order the exchange
- * definitively does not have, past the grace period, never left: it is `failed`. A younger one may
- * still be on its way from another process, so it is left as it is, and so is one the exchange
- * cannot look up: each with its reason.
+ * what the exchange says (settleOrder, row by row).
  */
 export async function syncOrders(
   gateway: ExchangeGateway,
@@ -124,38 +121,60 @@ export async function syncOrders(
   const changed: TradeRecord[] = []
   const left: LeftAlone[] = []
   for (const row of rows) {
-    const order = await lookUp(gateway, row)
-    const age = Date.now() - Date.parse(row.created_at)
-    if (typeof order === 'string') {
-      left.push({id: row.id, status: row.status, reason: order})
-    } else if (order) {
-      const unchanged =
-        row.status === tradeStatusOf(order) &&
-        row.filled_quantity === order.filled &&
-        row.exchange_order_id === order.id
-      if (!unchanged) changed.push(await journal.recordOrder(row.id, order))
-    } else if (row.status === 'open') {
-      left.push({
-        id: row.id,
-        status: row.status,
-        reason: 'the exchange has no order with its id or client order id any more',
-      })
-    } else if (age < graceMs) {
-      const grace = `the ${String(graceMs / 1000)} s grace period (TRADEDESK_PENDING_GRACE_SECONDS)`
-      const reason = `not on the exchange, but recorded ${String(Math.floor(age / 1000))} s ago: within ${grace} another process may still be sending it`
-      left.push({id: row.id, status: row.status, reason})
-    } else {
-      changed.push(
-        await journal.recordProblem(
-          row.id,
-          'failed',
-          'the exchange has no order with this client order id: it was never placed',
-        ),
-      )
-    }
+    const settled = await settleOrder(gateway, journal, row, graceMs)
+    if (settled.left !== undefined) left.push({id: row.id, status: row.status, reason: settled.left})
+    else if (settled.changed) changed.push(settled.record)
   }
 
   return {checked: rows.length, changed, left}
+}
+
+/** What settling one row did: its record as it now is, whether that changed, and why it was left alone. */
+export interface Settled {
+  record: TradeRecord
+  changed: boolean
+  /** why the row was left as it is (the exchange could not tell, or a pending row may still be on its way) */
+  left?: string
+}
+
+/**
+ * Settles one journal row from what the exchange says, found by exchange id or by client order id
+ * (`order sync` does it for every unsettled row; `trade --wait` and `order watch` on every poll). An
+ * order the exchange definitively does not have, past the grace period, never left: it is `failed`.
+ * A younger one may still be on its way from another process, so it is left as it is, and so is one
+ * the exchange cannot look up: each with its reason.
+ */
+export async function settleOrder(
+  gateway: ExchangeGateway,
+  journal: TradeJournal,
+  row: TradeRecord,
+  graceMs: number,
+): Promise<Settled> {
+  const order = await lookUp(gateway, row)
+  const age = Date.now() - Date.parse(row.created_at)
+  if (typeof order === 'string') return {record: row, changed: false, left: order}
+  if (order) {
+    const unchanged =
+      row.status === tradeStatusOf(order) && row.filled_quantity === order.filled && row.exchange_order_id === order.id
+    return unchanged ? {record: row, changed: false} : {record: await journal.recordOrder(row.id, order), changed: true}
+  }
+
+  if (row.status === 'open') {
+    return {record: row, changed: false, left: 'the exchange has no order with its id or client order id any more'}
+  }
+
+  if (age < graceMs) {
+    const grace = `the ${String(graceMs / 1000)} s grace period (TRADEDESK_PENDING_GRACE_SECONDS)`
+    const reason = `not on the exchange, but recorded ${String(Math.floor(age / 1000))} s ago: within ${grace} another process may still be sending it`
+    return {record: row, changed: false, left: reason}
+  }
+
+  const failed = await journal.recordProblem(
+    row.id,
+    'failed',
+    'the exchange has no order with this client order id: it was never placed',
+  )
+  return {record: failed, changed: true}
 }
 
 /**

@@ -34,9 +34,14 @@ export class Spinner {
   private shown = false
 
   constructor(
-    private readonly text: string,
+    private text: string,
     private readonly stream: OutputStream = process.stderr,
   ) {}
+
+  /** Says something else from the next frame on (a wait's progress). */
+  update(text: string): void {
+    this.text = text
+  }
 
   start(delayMs = 250): this {
     if (!this.stream.isTTY || this.timer) return this
@@ -59,7 +64,7 @@ export class Spinner {
 
   private draw() {
     this.shown = true
-    this.stream.write(`\r${FRAMES[this.frame++ % FRAMES.length]} ${this.text}`)
+    this.stream.write(`\r\u001B[K${FRAMES[this.frame++ % FRAMES.length]} ${this.text}`)
   }
 }
 

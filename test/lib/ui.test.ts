@@ -27,6 +27,18 @@ describe('ui', () => {
     expect(tty.written.endsWith('\r\u001B[K')).to.equal(true)
   })
 
+  it('says what update() gives it from the next frame on, each frame on a cleared line', async () => {
+    const tty = stream(true)
+    const spinner = new Spinner('waiting for order 1: open', tty).start(0)
+    await wait(120)
+    spinner.update('waiting for order 1: filled')
+    await wait(200)
+    spinner.stop()
+    const frames = tty.written.split('\r\u001B[K').map((f) => f.slice(2))
+    expect(frames).to.include('waiting for order 1: open')
+    expect(frames).to.include('waiting for order 1: filled')
+  })
+
   it('never spins when the stream is not a terminal', async () => {
     const pipe = stream(false)
     const spinner = new Spinner('waiting', pipe).start(0)

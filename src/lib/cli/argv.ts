@@ -1,3 +1,5 @@
+import type {FlagSpecs} from './spec.js'
+
 /** Global flags that may come before the command: `tradedesk --json balance`. */
 const GLOBAL_BOOLEANS = new Set(['--json', '--verbose'])
 const GLOBAL_VALUES = new Set(['--broker', '--profile'])
@@ -31,4 +33,29 @@ export function normalizeArgv(argv: string[]): string[] {
   const rest = argv.slice(i)
   const end = rest.indexOf('--')
   return end < 0 ? [...rest, ...leading] : [...rest.slice(0, end), ...leading, ...rest.slice(end)]
+}
+
+/**
+ * Flags whose value may be left out (`--wait`, `--wait 30`, `--wait=30`): given alone, or followed by
+ * anything but a whole number (another flag, an argument, the end), such a flag gets its bare value,
+ * written in as `--wait=60` so that both parsers read the one form they know. Nothing after a `--`
+ * is touched.
+ */
+export function fillBareValues(argv: string[], flags: FlagSpecs): string[] {
+  const bare = new Map<string, number>(
+    Object.entries(flags).flatMap(([name, spec]) =>
+      spec.type === 'integer' && spec.bare !== undefined ? [[`--${name}`, spec.bare] as const] : [],
+    ),
+  )
+  if (bare.size === 0) return argv
+  const out: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i]
+    if (token === '--') return [...out, ...argv.slice(i)]
+    const value = bare.get(token)
+    if (value !== undefined && !/^\d+$/.test(argv.at(i + 1) ?? '')) out.push(`${token}=${String(value)}`)
+    else out.push(token)
+  }
+
+  return out
 }

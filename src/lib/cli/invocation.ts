@@ -24,6 +24,8 @@ export class Invocation {
   private failure?: TradedeskError
   private http: {requests: number; failures: number; broker?: string} = {requests: 0, failures: 0}
   private logged = false
+  /** output went out as it happened (NDJSON): an error then comes as one more line */
+  private streaming = false
 
   constructor(
     readonly io: Io,
@@ -89,6 +91,10 @@ export class Invocation {
       attempt: (fields) => {
         this.attempt = {...this.attempt, ...fields}
       },
+      print: (text) => {
+        this.streaming = true
+        this.write(text)
+      },
     }
   }
 
@@ -104,7 +110,9 @@ export class Invocation {
       this.spinner.stop()
     }
 
-    if (this.json) {
+    if (result.streamed) {
+      // printed as it went
+    } else if (this.json) {
       this.write(`${JSON.stringify(result.data, null, 2)}\n`)
     } else {
       const text = result.human(result.data, await Ui.create(this.io.stdout, this.io.env))
@@ -126,7 +134,7 @@ export class Invocation {
       // The validation failures go with the error, and beside it as in validate's own result, so
       // that `.errors` reads the same from validate and from a refused trade.
       const envelope = e.errors ? {error: {...error, errors: e.errors}, errors: e.errors} : {error}
-      this.write(`${JSON.stringify(envelope, null, 2)}\n`)
+      this.write(`${JSON.stringify(envelope, null, this.streaming ? undefined : 2)}\n`)
     } else {
       this.write(`Error: ${e.message}\n`, this.io.stderr)
     }

@@ -26,12 +26,21 @@ interface FlagBase {
 export type FlagSpec =
   | (FlagBase & {type: 'boolean'; /** --no-NAME sets it to false */ allowNo?: boolean})
   | (FlagBase & {type: 'string'; options?: readonly string[]; multiple?: boolean; env?: string})
-  | (FlagBase & {type: 'integer'; default?: number; min: number; max: number})
+  | (FlagBase & {
+      type: 'integer'
+      default?: number
+      min: number
+      max: number
+      /** the value when the flag is given without one (`--wait` alone is `--wait=60`): see fillBareValues */
+      bare?: number
+    })
 
 export interface ArgSpec {
   description: string
   required?: boolean
   options?: readonly string[]
+  /** the last argument only: it takes every remaining argument (`order watch [ID...]`) */
+  multiple?: boolean
 }
 
 export type FlagSpecs = Record<string, FlagSpec>
@@ -51,7 +60,7 @@ type FlagValue<S extends FlagSpec> = S extends {type: 'boolean'}
 
 export type FlagValues<F extends FlagSpecs> = {[K in keyof F]: FlagValue<F[K]>}
 export type ArgValues<A extends ArgSpecs> = {
-  [K in keyof A]: A[K] extends {required: true} ? string : string | undefined
+  [K in keyof A]: A[K] extends {multiple: true} ? string[] : A[K] extends {required: true} ? string : string | undefined
 }
 
 /** What every command takes. */
@@ -85,11 +94,18 @@ export interface Result<D = unknown> {
   human(data: D, ui: Ui): string
   /** a non-zero exit code for a result that is not a failure to run (validate: the order is invalid) */
   exitCode?: number
+  /** the command printed its output as it went (`order watch`'s lines): nothing is left to print */
+  streamed?: boolean
 }
 
 /** A command's result: its data, how a person sees it, and a non-zero exit code if it has one. */
 export function result<D>(data: D, human: (data: D, ui: Ui) => string, exitCode?: number): Result<D> {
   return exitCode ? {data, human, exitCode} : {data, human}
+}
+
+/** The result of a command that printed its output as it went (with `print`). */
+export function streamed(exitCode?: number): Result<null> {
+  return {data: null, human: () => '', streamed: true, ...(exitCode ? {exitCode} : {})}
 }
 
 export interface CommandContext<F extends FlagSpecs, A extends ArgSpecs> {
@@ -108,6 +124,8 @@ export interface CommandContext<F extends FlagSpecs, A extends ArgSpecs> {
    * it ends, whatever the outcome; each call adds what the command has learnt (broker, journal id...).
    */
   attempt: (fields: AttemptFields) => void
+  /** writes to stdout at once, scrubbed as every output is: for output that comes as it happens */
+  print: (text: string) => void
 }
 
 /** A command: its help, what it takes, and what it does. */
@@ -197,11 +215,20 @@ export function parseStrict<F extends FlagSpecs, A extends ArgSpecs>(
   }
 
   const names = Object.keys(command.args)
-  if (parsed.positionals.length > names.length) return null
-  const args: Record<string, string | undefined> = {}
+  const rest = names.length > 0 && command.args[names[names.length - 1]].multiple
+  if (parsed.positionals.length > names.length && !rest) return null
+  const args: Record<string, string | string[] | undefined> = {}
   for (const [i, name] of names.entries()) {
-    const value = parsed.positionals.at(i)
     const spec = command.args[name]
+    if (spec.multiple) {
+      const values = parsed.positionals.slice(i)
+      if (spec.required && values.length === 0) return null
+      if (spec.options && values.some((v) => !spec.options?.includes(v))) return null
+      args[name] = values
+      continue
+    }
+
+    const value = parsed.positionals.at(i)
     if (spec.required && value === undefined) return null
     if (value !== undefined && spec.options && !spec.options.includes(value)) return null
     args[name] = value

@@ -56,6 +56,42 @@ export async function loadExchangeClass(id: string): Promise<ExchangeClass> {
   return exported.default
 }
 
+/**
+ * The ccxt.pro class of one exchange (REST and websocket in one), imported alone as loadExchangeClass
+ * does; null when ccxt has no websocket support for it.
+ */
+async function loadProExchangeClass(id: string): Promise<ExchangeClass | null> {
+  const file = new URL(`./pro/${id}.js`, CCXT_SRC)
+  if (!/^[a-z0-9]+$/.test(id) || !existsSync(fileURLToPath(file))) return null
+  const exported = (await import(file.href)) as {default: ExchangeClass}
+  return exported.default
+}
+
+/**
+ * When a socket fails, ccxt 4.5.84 rejects every pending future of its client, including some that no
+ * one awaits (binance creates its subscribe-by-signature future ahead of the request): an unhandled
+ * rejection, which ends the process. Each future a client makes is marked handled here; whoever awaits
+ * one still gets its error.
+ */
+function handleEveryFuture(exchange: Exchange): void {
+  const makeClient = exchange.client.bind(exchange)
+  const handled = new WeakSet()
+  exchange.client = (url) => {
+    const client = makeClient(url)
+    if (!handled.has(client)) {
+      handled.add(client)
+      const makeFuture = client.future.bind(client) as (hash: string) => Promise<unknown>
+      client.future = (hash: string) => {
+        const future = makeFuture(hash)
+        future.catch(() => undefined)
+        return future
+      }
+    }
+
+    return client
+  }
+}
+
 /** What ccxt declares of an exchange, with no keys and no network: its name, capabilities, rate limit, credentials. */
 export async function describeExchange(id: string): Promise<{
   name: string
@@ -109,7 +145,9 @@ function constructorConfig(options: Record<string, string>): Record<string, unkn
 
 /** Points every URL of an exchange's API at another origin (regional endpoints, proxies, tests). */
 function rewriteOrigins(node: unknown, origin: string): unknown {
-  if (typeof node === 'string') return node.replace(/^https?:\/\/[^/]+/, origin)
+  // A websocket URL moves to the same host, as ws:// beside http:// (wss:// beside https://).
+  if (typeof node === 'string')
+    return node.replace(/^https?:\/\/[^/]+/, origin).replace(/^wss?:\/\/[^/]+/, origin.replace(/^http/, 'ws'))
   if (Array.isArray(node)) return node.map((n) => rewriteOrigins(n, origin))
   if (node && typeof node === 'object') {
     return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, rewriteOrigins(v, origin)]))
@@ -131,12 +169,16 @@ export class CcxtGateway implements ExchangeGateway {
   private readonly dialect: Dialect
   /** the HTTP status of the last answer (undefined: none came), where our transport sees it */
   private lastStatus?: number
+  /** the websocket (ccxt.pro) instance of the exchange, built on first use; null: ccxt has none */
+  private pro?: Promise<Exchange | null>
 
   private constructor(
     private readonly exchange: Exchange,
     private readonly broker: Broker,
     private readonly credentials: Credentials,
     private readonly cache: MarketCache,
+    /** the constructor settings of the exchange, for its websocket twin */
+    private readonly settings: Record<string, unknown>,
   ) {
     this.secrets = secretValues(credentials)
     this.dialect = dialectOf(broker.exchange)
@@ -158,6 +200,13 @@ export class CcxtGateway implements ExchangeGateway {
     return this.exchange.has
   }
 
+  /** sees each HTTP request ccxt makes (--verbose, the log's counts) */
+  private observer?: HttpObserver
+
+  get rateLimitMs(): number {
+    return this.exchange.rateLimit ?? 0
+  }
+
   /** observer: sees each HTTP request ccxt makes (--verbose, the log's counts); not with a proxy, which keeps ccxt's transport */
   static async create(
     broker: Broker,
@@ -169,7 +218,7 @@ export class CcxtGateway implements ExchangeGateway {
     const user = constructorConfig(broker.options)
     const userOptions = (user.options ?? {}) as Record<string, unknown>
     const {config} = dialectOf(broker.exchange)
-    const exchange = new Exchange({
+    const settings = {
       timeout: DEFAULT_TIMEOUT_MS,
       enableRateLimit: true,
       // Numbers as the exchange wrote them: a Coinbase fill of 0.0101196583443936 BTC does not survive a float.
@@ -178,8 +227,17 @@ export class CcxtGateway implements ExchangeGateway {
       ...user,
       ...credentials,
       options: {defaultType: 'spot', fetchOpenOrders: {warnWithoutSymbol: false}, ...config.options, ...userOptions},
-    })
-    const gateway = new CcxtGateway(exchange, broker, credentials, new MarketCache(store))
+    }
+    const exchange = new Exchange(settings)
+    const gateway = new CcxtGateway(exchange, broker, credentials, new MarketCache(store), settings)
+    gateway.observer = observer
+    gateway.configure(exchange, user)
+    return gateway
+  }
+
+  /** What every instance of the broker's exchange gets: our transport, the sandbox, another origin. */
+  private configure(exchange: Exchange, user: Record<string, unknown>): void {
+    const {broker, observer} = this
     // Node's built-in fetch instead of the undici package CCXT would import (~70 ms of a ~450 ms
     // `price`). Same engine and error classes; redirects stay refused, as CCXT's own transport refuses
     // them. A proxy needs CCXT's transport (undici's ProxyAgent), so any proxy option keeps it.
@@ -202,7 +260,7 @@ export class CcxtGateway implements ExchangeGateway {
           throw error
         }
 
-        gateway.lastStatus = response.status
+        this.lastStatus = response.status
         seen(response.status)
         return response
       }
@@ -223,8 +281,6 @@ export class CcxtGateway implements ExchangeGateway {
       const origin = new URL(broker.apiUrl).origin
       exchange.urls.api = rewriteOrigins(exchange.urls.api, origin) as typeof exchange.urls.api
     }
-
-    return gateway
   }
 
   private get cacheKey(): string {
@@ -635,8 +691,43 @@ export class CcxtGateway implements ExchangeGateway {
     return fee.cost === null ? order : {...order, fee: fee.cost, feeCurrency: fee.currency}
   }
 
+  /**
+   * Waits for the next update of the account's orders the exchange pushes over its websocket
+   * (ccxt.pro's watchOrders) and returns the ids it names; null, at once, where ccxt has no websocket
+   * order stream for the exchange. Rejects when the socket fails.
+   */
+  async watchOrderUpdates(): Promise<{id: string; clientOrderId: string | null}[] | null> {
+    this.requireCredentials()
+    const pro = await (this.pro ??= this.websocketExchange())
+    if (!pro) return null
+    try {
+      const orders = await pro.watchOrders()
+      return orders.map((o) => ({id: String(o.id), clientOrderId: o.clientOrderId ?? null}))
+    } catch (error) {
+      throw mapCcxtError(error, 'read', this.exchangeId, this.secrets)
+    }
+  }
+
+  /** The ccxt.pro twin of the exchange, set up as it is and given its markets; null when ccxt has none. */
+  private async websocketExchange(): Promise<Exchange | null> {
+    const Pro = await loadProExchangeClass(this.broker.exchange)
+    if (!Pro) return null
+    const pro = new Pro(this.settings)
+    if (pro.has.watchOrders !== true) return null
+    this.configure(pro, constructorConfig(this.broker.options))
+    // ccxt refuses a plain ws:// URL (another origin given as http://) until it has an agent for it.
+    if (this.broker.apiUrl?.startsWith('http:')) await pro.loadHttpProxyAgent()
+    handleEveryFuture(pro)
+    await this.ensureLoaded()
+    // ccxt types the currencies parameter as `undefined`; it takes the structure loadMarkets built.
+    pro.setMarkets(this.exchange.markets, this.exchange.currencies as never)
+    restoreAltnames(pro)
+    return pro
+  }
+
   async close(): Promise<void> {
-    await this.exchange.close()
+    const pro = await this.pro?.catch(() => null)
+    await Promise.all([this.exchange.close(), pro?.close()])
   }
 
   /** Every credential the exchange requires (ccxt's requiredCredentials), or exit 4 naming what to set. */

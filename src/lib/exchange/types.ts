@@ -143,6 +143,12 @@ export interface ExchangeGateway {
   readonly has: Record<string, Capability>
   /** where its prices come from, for people: "snapshot 2023-03-21" (paper) or "live: binance" */
   readonly prices: string
+  /**
+   * The least time between two requests the exchange's rate limit allows, in ms (ccxt's `rateLimit`,
+   * whose throttle every request already goes through): what a poll loop must not undercut. Absent
+   * where there is no limit (the paper exchange).
+   */
+  readonly rateLimitMs?: number
   /** The spot markets, from the cache when it is fresh; refresh forces a download. */
   markets(options?: {refresh?: boolean}): Promise<Market[]>
   fetchTicker(symbol: string): Promise<Ticker>
@@ -158,6 +164,12 @@ export interface ExchangeGateway {
    */
   fetchOrder(ref: OrderRef): Promise<ExchangeOrder | null>
   cancelOrder(id: string, symbol: string): Promise<ExchangeOrder>
+  /**
+   * Waits for the next update of the account's orders the exchange pushes over its websocket and
+   * returns the ids it names; null, at once, where there is no such stream. Rejects when the socket
+   * fails. Absent: no websocket at all (the paper exchange).
+   */
+  watchOrderUpdates?(): Promise<{id: string; clientOrderId: string | null}[] | null>
   fetchOpenOrders(symbol?: string): Promise<ExchangeOrder[]>
   /** whether the trade history can only be read one symbol at a time (Binance's myTrades) */
   readonly tradesNeedSymbol: boolean

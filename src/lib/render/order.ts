@@ -1,6 +1,7 @@
 import type {TradeRecord} from '../journal.js'
 import type {LeftAlone, OrderRecord} from '../orders.js'
 import type {Ui} from '../ui.js'
+import type {WatchChange} from '../wait.js'
 import {renderTrades} from './trade.js'
 
 export function renderOpenOrders(d: {orders: OrderRecord[]}, ui: Ui, broker: string): string {
@@ -27,4 +28,12 @@ export function renderSync(d: {checked: number; changed: TradeRecord[]; left: Le
     ...(d.changed.length > 0 ? [renderTrades(d.changed, ui)] : []),
     ...d.left.map((l) => `Left trade ${String(l.id)} (${l.status}) as it is: ${l.reason}.`),
   ].join('\n')
+}
+
+/** One line of `order watch`: when, which order, what changed, and where it now stands. */
+export function renderWatchLine({event, record: t}: WatchChange, ui: Ui, now = new Date()): string {
+  const fill = t.filled_price === null ? '' : ` at ${t.filled_price}`
+  const filled = `${t.filled_quantity ?? '0'} of ${t.quantity} filled${fill}`
+  const what = `${t.symbol} ${ui.side(t.side)} ${t.order_type}${t.price === null ? '' : ` ${t.price}`}`
+  return `${ui.time(now.toISOString()) ?? ''}  trade ${String(t.id)} ${what}: ${ui.bold(event)}, ${t.status}, ${filled}`
 }
