@@ -56,6 +56,19 @@ describe('ccxt end to end: faults between tradedesk and fake Binance', function 
 
   const buy = (qty = '0.001') => desk.td(['trade', 'buy', 'BTC/USDT', '--quantity', qty, '--yes'])
 
+  it('a signed read that times out or meets an HTML 503: exit 5, its URL quoted without the signature', async () => {
+    for (const kind of ['hang', 'html-503'] as const) {
+      desk.fake.injectFault({method: 'GET', path: ACCOUNT, kind, times: 'always'})
+      // td() fails on any `signature=` in stdout or stderr; the message still names the request
+      const run = await desk.td(['balance'])
+      desk.fake.clearFaults()
+      expectError(run, 5, undefined, true)
+      expect(run.json.error.message, kind).to.match(
+        /GET http:\/\/127\.0\.0\.1:\d+\/api\/v3\/account\?timestamp=\d+&recvWindow=\d+ /,
+      )
+    }
+  })
+
   describe('on the order request', () => {
     it('accept-then-hang: exit 6, row `unknown`, exactly one order on the exchange, no resend; `order sync` settles it `filled` with the fills', async () => {
       desk.fake.injectFault({method: 'POST', path: ORDER, kind: 'accept-then-hang'})

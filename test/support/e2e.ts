@@ -104,6 +104,11 @@ export const VALIDATION_CODES = [
   'PRICE_OUT_OF_RANGE',
   'INSUFFICIENT_FUNDS',
   'PRICE_REQUIRED',
+  // the guardrails of `broker limits` (SPEC additions)
+  'LIMIT_ORDER_VALUE',
+  'LIMIT_DAILY',
+  'SYMBOL_NOT_ALLOWED',
+  'PRICE_DEVIATION',
 ]
 export const BROKER_KEYS = ['name', 'exchange', 'sandbox', 'default']
 export const ERROR_KEYS = ['code', 'message', 'exit_code', 'retryable']

@@ -1,6 +1,6 @@
 import {type AttemptFields, appendLog, outcomeOf} from '../activity-log.js'
 import {ExitCode, TradedeskError, isExchangeCommunicationError, scrub} from '../errors.js'
-import {type HttpExchange, failedInTransit, redactedPath} from '../exchange/http-trace.js'
+import {type HttpExchange, failedInTransit, redactUrls, redactedPath} from '../exchange/http-trace.js'
 import {Session} from '../session.js'
 import {Spinner, Ui} from '../ui.js'
 import {type Io, type OutputStream, interactive} from './io.js'
@@ -126,7 +126,9 @@ export class Invocation {
   fail(error: unknown): void {
     this.spinner?.stop()
     // A database failure after start-up (a server gone, a disk full) gets the same clear words as one at start.
-    const e = toTradedeskError(this.openedSession ? this.openedSession.store.describe(error) : error)
+    const described = toTradedeskError(this.openedSession ? this.openedSession.store.describe(error) : error)
+    // ccxt quotes the signed URL in a timeout's or a 5xx's message: never its signature or key parameters
+    const e = Object.assign(described, {message: redactUrls(described.message)})
     this.failure = e
     this.exitCode = e.exitCode
     if (this.json) {
