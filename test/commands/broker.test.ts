@@ -30,7 +30,9 @@ describe('broker add / list / default / remove / test', () => {
   it('a new profile lists the built-in paper broker as the default', async () => {
     const json = await cli.ok<BrokerListJson>(['broker', 'list'])
     expect(json).to.have.all.keys('brokers')
-    expect(json.brokers).to.deep.equal([{name: 'paper', exchange: 'paper', sandbox: false, default: true}])
+    expect(json.brokers).to.deep.equal([
+      {name: 'paper', exchange: 'paper', sandbox: false, default: true, prices: 'snapshot 2023-03-21'},
+    ])
   })
 
   it('broker add NAME --exchange paper --balance ...: the broker view, funded as asked', async () => {
@@ -46,7 +48,13 @@ describe('broker add / list / default / remove / test', () => {
       'BTC=0.1',
     ])
     expectBrokerView(added)
-    expect(added).to.deep.equal({name: 'practice', exchange: 'paper', sandbox: false, default: false})
+    expect(added).to.deep.equal({
+      name: 'practice',
+      exchange: 'paper',
+      sandbox: false,
+      default: false,
+      prices: 'snapshot 2023-03-21',
+    })
     expect(credentials, 'the paper exchange needs no credentials').to.deep.equal([])
     const bal = await cli.ok<BalanceJson>(['balance', '--broker', 'practice'])
     const byAsset = Object.fromEntries(bal.balances.map((b) => [b.asset, b.total]))

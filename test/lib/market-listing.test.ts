@@ -142,6 +142,7 @@ describe('brokerSymbols: the same page from the rows of a warm cache as from the
         apiUrl: 'http://127.0.0.1:1',
         options: {},
         isDefault: false,
+        prices: null,
       }
       const markets = [summary('BTC/USDT'), summary('DOGE/USDT', false), summary('DOGE/BTC'), summary('ETH/BTC')]
       await new MarketCache(session.store).put(marketsCacheKey(broker), markets, null)

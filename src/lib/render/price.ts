@@ -8,6 +8,8 @@ export interface PriceView {
   ask: string | null
   change_24h_pct: string | null
   timestamp: string | null
+  /** which market a paper broker trades on; null for the others */
+  prices: string | null
 }
 
 /** A price for people; `prices` says where it comes from. */

@@ -82,6 +82,7 @@ async function openGateway(exchange: string, url: string, credentials: Credentia
     apiUrl: url,
     options: {enableRateLimit: 'false'},
     isDefault: true,
+    prices: null,
   }
   try {
     const gateway = await CcxtGateway.create(broker, credentials, store)
