@@ -149,6 +149,9 @@ export class SnapshotMarket implements PaperMarketData {
   }
 }
 
+/** Up to how many markets tickers are asked for by name (Binance's `symbols` is a URL parameter). */
+const TICKERS_BY_NAME = 100
+
 /**
  * An exchange's live public market data, through its CCXT gateway built without credentials: markets
  * (cached as a real broker's), tickers and order books. Nothing private is ever asked.
@@ -175,7 +178,11 @@ export class LiveMarket implements PaperMarketData {
   async tickers(markets: Market[]): Promise<Map<string, Ticker>> {
     if (markets.length === 0) return new Map()
     if (markets.length === 1) return new Map([[markets[0].symbol, await this.ticker(markets[0])]])
-    return this.source.fetchTickers(markets.map((m) => m.symbol))
+    if (markets.length <= TICKERS_BY_NAME) return this.source.fetchTickers(markets.map((m) => m.symbol))
+    // Many markets (all of them, for fetchTickers without symbols): every ticker in one request, not a
+    // request line naming thousands of symbols.
+    const wanted = new Set(markets.map((m) => m.symbol))
+    return new Map([...(await this.source.fetchTickers())].filter(([symbol]) => wanted.has(symbol)))
   }
 
   async book(market: Market, side: Side): Promise<BookLevel[]> {
