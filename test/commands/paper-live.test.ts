@@ -9,7 +9,7 @@ import {type FakeBinance, startFakeBinance} from '../support/fake-binance.js'
 import {type CliResult, runCli, tempHome} from '../support/cli.js'
 import {D, canon, closeOpened} from './ccxt-support.js'
 import {defined} from '../support/e2e.js'
-import type {BrokerAddJson, ErrorJson, OrderListJson, SyncJson, TradeJson} from '../support/json.js'
+import type {BrokerAddJson, ErrorJson, OrderListJson, SymbolsJson, SyncJson, TradeJson} from '../support/json.js'
 import type {
   PricedBalanceJson,
   PricedBrokerListJson,
@@ -262,6 +262,19 @@ describe('paper trading on live prices (--prices binance, loopback fake Binance)
     expect(sync.changed[0]).to.include({id: resting.id, status: 'filled', filled_price: '28500', fees: canon(fee)})
   })
 
+  it("lists its source exchange's markets, from the cache it downloaded, not the snapshot's", async () => {
+    await ok(['symbols', '--all', '--broker', 'paper']) // the snapshot's listing is cached too
+    const before = fake.requests.length
+    const live = await ok<SymbolsJson>(['symbols', '--all', '--page-size', '5000'])
+    expect(fake.requests.length, 'from the cache').to.equal(before)
+    const snapshot = await ok<SymbolsJson>(['symbols', '--all', '--page-size', '5000', '--broker', 'paper'])
+    // The fake's exchangeInfo says which markets trade; the snapshot also stops those it has no price for.
+    expect(live.total).to.be.greaterThan(snapshot.total)
+    expect(fake.countRequests('GET', '/api/v3/exchangeInfo'), 'downloaded once so far').to.equal(1)
+    const refreshed = await ok<SymbolsJson>(['symbols', '--all', '--page-size', '5000', '--refresh'])
+    expect(refreshed.symbols).to.deep.equal(live.symbols)
+  })
+
   it('an order book that cannot be read fails the order before it is placed: exit 5, recorded failed, nothing moved', async () => {
     const {json: before} = await balance()
     fake.injectFault({path: '/api/v3/depth', kind: 'html-503', times: 'always'})
@@ -284,6 +297,42 @@ describe('paper trading on live prices (--prices binance, loopback fake Binance)
       expect(r.method).to.equal('GET')
       expect(r.query, `${r.path} was signed`).to.not.have.any.keys('signature', 'timestamp')
     }
-    expect(fake.countRequests('GET', '/api/v3/exchangeInfo')).to.equal(1)
+    // once for every command; once more for `symbols --refresh`, which asks for it
+    expect(fake.countRequests('GET', '/api/v3/exchangeInfo')).to.equal(2)
+  })
+})
+
+describe('broker add/set --prices: what applies to a paper broker', () => {
+  const home = tempHome('tradedesk-paper-prices-')
+  const td = async (args: string[]) => {
+    const r = await runCli([...args, '--json'], {home, env: {}})
+    return {code: r.code, json: JSON.parse(r.stdout) as unknown}
+  }
+  const refused = async (args: string[], message: RegExp) => {
+    const r = await td(args)
+    expect(r.code, args.join(' ')).to.equal(2)
+    expect((r.json as ErrorJson).error.message, args.join(' ')).to.match(message)
+  }
+
+  it('refuses --prices off paper, paper or unknown as a source, --sandbox, and --api-url/--option on the snapshot', async () => {
+    await refused(['broker', 'add', 'a', '--exchange', 'binance', '--prices', 'kraken'], /only applies to paper/)
+    await refused(['broker', 'add', 'b', '--exchange', 'paper', '--prices', 'paper'], /not paper/)
+    await refused(['broker', 'add', 'c', '--exchange', 'paper', '--prices', 'nosuch'], /unknown exchange "nosuch"/)
+    await refused(['broker', 'add', 'd', '--exchange', 'paper', '--prices', 'binance', '--sandbox'], /--sandbox/)
+    await refused(['broker', 'add', 'e', '--exchange', 'paper', '--api-url', 'http://127.0.0.1:9'], /--prices/)
+    await refused(['broker', 'add', 'f', '--exchange', 'paper', '--option', 'timeout=5'], /--prices/)
+    const list = (await td(['broker', 'list'])).json as PricedBrokerListJson
+    expect(list.brokers.map((b) => b.name)).to.deep.equal(['paper'])
+  })
+
+  it('broker set changes the API origin and options of a live paper broker, not of a snapshot one', async () => {
+    const added = await td(['broker', 'add', 'lv', '--exchange', 'paper', '--prices', 'Kraken'])
+    expect(added.code).to.equal(0)
+    expect(added.json).to.include({prices: 'live: kraken'})
+    expect(
+      (await td(['broker', 'set', 'lv', '--api-url', 'http://127.0.0.1:9', '--option', 'timeout=5'])).code,
+    ).to.equal(0)
+    await refused(['broker', 'set', 'lv', '--sandbox'], /--sandbox/)
+    await refused(['broker', 'set', 'paper', '--api-url', 'http://127.0.0.1:9'], /snapshot/)
   })
 })
