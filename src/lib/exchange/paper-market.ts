@@ -11,6 +11,8 @@ import {
 } from './snapshot.js'
 import type {Market, Side, Ticker} from './types.js'
 
+export const PAPER_NAME = 'Paper (simulated Binance spot)'
+
 /** One level of an order book: a price and the base amount offered at it, exact decimal strings. */
 export interface BookLevel {
   price: string
@@ -46,7 +48,7 @@ export interface PaperMarketData {
  */
 export class SnapshotMarket implements PaperMarketData {
   readonly prices = `snapshot ${SNAPSHOT_PRICES_DATE}`
-  readonly name = 'Paper (simulated Binance spot)'
+  readonly name = PAPER_NAME
   private marketList?: Market[]
   private tickerMap?: Map<string, Omit<Ticker, 'symbol'>>
 

@@ -22,7 +22,7 @@ import type {
   TradeHistoryQuery,
 } from './types.js'
 
-export const PAPER_NAME = 'Paper (simulated Binance spot)'
+export {PAPER_NAME} from './paper-market.js'
 
 /** What the paper exchange can do, in CCXT's `has` vocabulary. */
 export const PAPER_HAS: Record<string, Capability> = {
