@@ -1,3 +1,4 @@
+import {pricesOf} from '../lib/brokers.js'
 import {defineCommand, result} from '../lib/cli/spec.js'
 import {Decimal} from '../lib/decimal.js'
 import {renderBalance} from '../lib/render/balance.js'
@@ -15,6 +16,6 @@ export default defineCommand({
     const broker = await session.broker(flags.broker)
     const rows = await (await session.gateway(broker)).fetchBalance()
     const balances = flags.all ? rows : rows.filter((r) => !new Decimal(r.total).isZero())
-    return result({broker: broker.name, exchange: broker.exchange, balances}, renderBalance)
+    return result({broker: broker.name, exchange: broker.exchange, prices: pricesOf(broker), balances}, renderBalance)
   },
 })

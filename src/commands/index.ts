@@ -32,6 +32,7 @@ export const COMMANDS: Record<string, Load> = {
   'broker remove': () => import('./broker/remove.js'),
   'broker test': () => import('./broker/test.js'),
   'broker limits': () => import('./broker/limits.js'),
+  'paper set-price': () => import('./paper/set-price.js'),
 }
 
 /** The command an argv names (two words before one: `history show` before `history`), and the rest. */

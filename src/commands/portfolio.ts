@@ -1,3 +1,4 @@
+import {pricesOf} from '../lib/brokers.js'
 import {defineCommand, result} from '../lib/cli/spec.js'
 import type {CostMethod} from '../lib/lots.js'
 import {buildPortfolio} from '../lib/portfolio.js'
@@ -22,7 +23,10 @@ export default defineCommand({
     const broker = await session.broker(flags.broker)
     const gateway = await session.gateway(broker)
     const fills = await session.journal.fills.list({brokers: [broker.name]})
-    const data = await buildPortfolio(gateway, broker, fills, (flags.method ?? 'fifo') as CostMethod)
+    const data = {
+      ...(await buildPortfolio(gateway, broker, fills, (flags.method ?? 'fifo') as CostMethod)),
+      prices: pricesOf(broker),
+    }
     return result(data, (d, ui) => renderPortfolio(d, ui, gateway.prices))
   },
 })

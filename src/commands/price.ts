@@ -1,3 +1,4 @@
+import {pricesOf} from '../lib/brokers.js'
 import {defineCommand, result} from '../lib/cli/spec.js'
 import {usageError} from '../lib/errors.js'
 import {findMarket} from '../lib/markets.js'
@@ -30,6 +31,7 @@ export default defineCommand({
       ask: t.ask,
       change_24h_pct: t.changePct,
       timestamp: t.timestamp === null ? null : new Date(t.timestamp).toISOString(),
+      prices: pricesOf(broker),
     }
     return result(data, (d, ui) => renderPrice(d, ui, gateway.prices))
   },

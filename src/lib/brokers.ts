@@ -2,6 +2,7 @@ import {envPrefix} from './credentials.js'
 import {TradedeskError, ExitCode, usageError} from './errors.js'
 import {closePaperAccount, openPaperAccount} from './exchange/paper-accounts.js'
 import {type BrokerLimits, NO_LIMITS, limitColumns, limitsOfRow} from './limits.js'
+import {SNAPSHOT_PRICES_DATE} from './exchange/snapshot.js'
 import type {Store} from './store.js'
 
 export interface Broker {
@@ -14,6 +15,11 @@ export interface Broker {
   isDefault: boolean
   /** its guardrails (`broker limits`) */
   limits: BrokerLimits
+  /**
+   * A paper broker's price source: the CCXT exchange whose public markets, prices and order books it
+   * trades on; null on the offline snapshot (and for every broker that is not paper).
+   */
+  prices: string | null
 }
 
 /** What `broker limits` changes: `clear` removes every limit first; a limit not given is left as it is. */
@@ -29,9 +35,17 @@ export interface NewBroker {
   options?: Record<string, string>
   makeDefault?: boolean
   balances?: Record<string, string>
+  /** paper only: the CCXT exchange whose public market data it trades on */
+  prices?: string | null
 }
 
 export const PAPER = 'paper'
+
+/** Which prices a broker trades on, for people: a paper broker's snapshot or live exchange; null for others. */
+export function pricesOf(broker: Pick<Broker, 'exchange' | 'prices'>): string | null {
+  if (broker.exchange !== PAPER) return null
+  return broker.prices ? `live: ${broker.prices}` : `snapshot ${SNAPSHOT_PRICES_DATE}`
+}
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/
 
 /** The brokers (exchange accounts) of one profile. No method reads or writes another profile's. */
@@ -72,8 +86,12 @@ export class BrokerService {
     }
 
     const isPaper = input.exchange === PAPER
-    if (isPaper && (input.sandbox || input.apiUrl))
-      throw usageError('--sandbox and --api-url do not apply to the paper exchange')
+    if (isPaper && input.sandbox) throw usageError('--sandbox does not apply to the paper exchange')
+    if (isPaper && !input.prices && (input.apiUrl || Object.keys(input.options ?? {}).length > 0))
+      throw usageError(
+        '--api-url and --option apply to a paper broker only with --prices EXCHANGE (the exchange whose prices it uses)',
+      )
+    if (!isPaper && input.prices) throw usageError('--prices only applies to paper brokers (--exchange paper)')
     if (!isPaper && input.balances && Object.keys(input.balances).length > 0) {
       throw usageError('--balance only applies to paper brokers (--exchange paper)')
     }
@@ -103,6 +121,7 @@ export class BrokerService {
           api_url: input.apiUrl ?? null,
           options: input.options && Object.keys(input.options).length > 0 ? JSON.stringify(input.options) : null,
           is_default: Boolean(input.makeDefault),
+          prices: input.prices ?? null,
           created_at: new Date().toISOString(),
         })
         .returning<InsertedId[]>('id')
@@ -163,8 +182,9 @@ export class BrokerService {
     const given =
       changes.sandbox !== undefined || changes.apiUrl !== undefined || Object.keys(changes.options ?? {}).length > 0
     if (!given) throw usageError('nothing to change: give --sandbox/--no-sandbox, --api-url or --option key=value')
-    if (broker.exchange === PAPER)
-      throw usageError('--sandbox, --api-url and --option do not apply to the paper exchange')
+    if (broker.exchange === PAPER && !broker.prices)
+      throw usageError('--sandbox, --api-url and --option do not apply to the paper exchange on its snapshot')
+    if (broker.exchange === PAPER && changes.sandbox) throw usageError('--sandbox does not apply to the paper exchange')
     const options = new Map(Object.entries(broker.options))
     for (const [key, value] of Object.entries(changes.options ?? {})) {
       if (value === '') options.delete(key)
@@ -255,6 +275,7 @@ function toBroker(row: Record<string, unknown>): Broker {
       typeof row.options === 'string' && row.options !== '' ? (JSON.parse(row.options) as Broker['options']) : {},
     isDefault: Boolean(row.is_default),
     limits: limitsOfRow(row),
+    prices: typeof row.prices === 'string' && row.prices !== '' ? row.prices : null,
   }
 }
 

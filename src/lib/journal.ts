@@ -142,11 +142,16 @@ export class TradeJournal {
     await this.store.write(async (tx) => {
       const current = await tx('trades')
         .where({id, profile: this.profile})
-        .first<Pick<TradeRecord, 'executed_at' | 'fees' | 'fee_currency'> | undefined>(
+        .first<Pick<TradeRecord, 'executed_at' | 'fees' | 'fee_currency' | 'notes'> | undefined>(
           'executed_at',
           'fees',
           'fee_currency',
+          'notes',
         )
+      // What the exchange says of the execution joins the trader's note, once.
+      const notes = current?.notes ?? null
+      const noted =
+        order.note && !(notes ?? '').includes(order.note) ? (notes ? `${notes}; ${order.note}` : order.note) : notes
       await tx('trades')
         .where({id, profile: this.profile})
         .update({
@@ -162,6 +167,7 @@ export class TradeJournal {
             current?.executed_at ??
             (filled.isZero() ? null : order.timestamp ? new Date(order.timestamp).toISOString() : now),
           error_message: null,
+          notes: noted,
           updated_at: now,
         })
       await this.fills.recordOrder(tx, id, order.trades)

@@ -48,7 +48,15 @@ export class Session {
     const open = this.gateways.get(broker.id)
     if (open) return open
     let gateway: ExchangeGateway
-    if (broker.exchange === PAPER) {
+    if (broker.exchange === PAPER && broker.prices) {
+      // Live prices: the price source's public API, without credentials, so nothing private can be asked.
+      const [{CcxtGateway}, {LiveMarket}] = await Promise.all([
+        import('./exchange/ccxt-gateway.js'),
+        import('./exchange/paper-market.js'),
+      ])
+      const source = await CcxtGateway.create({...broker, exchange: broker.prices}, {}, this.store)
+      gateway = new PaperExchange(this.store, broker.id, new LiveMarket(source))
+    } else if (broker.exchange === PAPER) {
       gateway = new PaperExchange(this.store, broker.id)
     } else {
       const credentials = loadCredentials(broker.name, this.home, this.env)
@@ -75,8 +83,11 @@ export class Session {
    * only lists markets never loads the exchange library; otherwise through the gateway.
    */
   async markets(broker: Broker, options: {refresh?: boolean} = {}): Promise<Market[]> {
-    if (broker.exchange !== PAPER && !options.refresh && !this.gateways.has(broker.id)) {
-      const cached = await new MarketCache(this.store).get(marketsCacheKey(broker), MARKETS_TTL_MS)
+    const live = broker.exchange !== PAPER || broker.prices !== null
+    if (live && !options.refresh && !this.gateways.has(broker.id)) {
+      // A paper broker on live prices: its source exchange's markets, cached as a real broker's.
+      const source = broker.prices ? {...broker, exchange: broker.prices} : broker
+      const cached = await new MarketCache(this.store).get(marketsCacheKey(source), MARKETS_TTL_MS)
       if (cached) return cached.markets
     }
 

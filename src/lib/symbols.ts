@@ -77,9 +77,11 @@ export async function brokerSymbols(
 ): Promise<SymbolPage> {
   if (!options.refresh) {
     // The same cache entry, and the same freshness, that Session.markets and the paper exchange read.
-    const paper = broker.exchange === PAPER
+    // A paper broker on live prices reads its source exchange's markets, cached as a real broker's.
+    const paper = broker.exchange === PAPER && !broker.prices
+    const source = broker.prices ? {...broker, exchange: broker.prices} : broker
     const listing = await new MarketCache(session.store).listing(
-      paper ? paperMarketsKey(SNAPSHOT_ID) : marketsCacheKey(broker),
+      paper ? paperMarketsKey(SNAPSHOT_ID) : marketsCacheKey(source),
       paper ? Number.POSITIVE_INFINITY : MARKETS_TTL_MS,
       query.quotes ?? [],
     )

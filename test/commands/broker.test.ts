@@ -37,7 +37,9 @@ describe('broker add / list / default / remove / test', () => {
     const json = await cli.ok<BrokerListJson>(['broker', 'list'])
     expect(json).to.have.all.keys('brokers')
     const limits = {max_order_usd: null, daily_usd: null, symbols: null, max_deviation_pct: null}
-    expect(json.brokers).to.deep.equal([{name: 'paper', exchange: 'paper', sandbox: false, default: true, limits}])
+    expect(json.brokers).to.deep.equal([
+      {name: 'paper', exchange: 'paper', sandbox: false, default: true, prices: 'snapshot 2023-03-21', limits},
+    ])
   })
 
   it('broker add NAME --exchange paper --balance ...: the broker view, funded as asked', async () => {
@@ -53,7 +55,13 @@ describe('broker add / list / default / remove / test', () => {
       'BTC=0.1',
     ])
     expectBrokerView(added)
-    expect(added).to.deep.equal({name: 'practice', exchange: 'paper', sandbox: false, default: false})
+    expect(added).to.deep.equal({
+      name: 'practice',
+      exchange: 'paper',
+      sandbox: false,
+      default: false,
+      prices: 'snapshot 2023-03-21',
+    })
     expect(credentials, 'the paper exchange needs no credentials').to.deep.equal([])
     const bal = await cli.ok<BalanceJson>(['balance', '--broker', 'practice'])
     const byAsset = Object.fromEntries(bal.balances.map((b) => [b.asset, b.total]))

@@ -72,6 +72,7 @@ describe('ccxt end to end: market data and account reads against fake Binance', 
     expect(b.json).to.deep.equal({
       broker: 'bn',
       exchange: 'binance',
+      prices: null,
       balances: [
         {asset: 'BTC', free: '0.5', used: '0', total: '0.5'},
         {asset: 'ETH', free: '2.12345678', used: '0', total: '2.12345678'},

@@ -221,6 +221,7 @@ describe('fast path: the hot commands without oclif', function () {
         'exchange-info': ['paper'],
         validate: ['buy', 'BTC/USDT', '--usd', '20'],
         trade: ['buy', 'BTC/USDT', '--usd', '20', '--dry-run'],
+        'paper set-price': ['BTC/USDT', '27000'],
       }
       const declared: Record<string, boolean> = {}
       const ran: Record<string, boolean> = {}

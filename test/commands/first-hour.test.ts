@@ -241,7 +241,7 @@ describe('first-hour rules: scripting safety and conventions', () => {
       expect((await td(['price', 'BTC/USDT'])).code).to.equal(0)
       const moved = await td(['broker', 'set', 'bn', '--api-url', 'http://127.0.0.1:9', '--option', 'timeout=700'])
       expect(moved.code, moved.stdout).to.equal(0)
-      expect(moved.json).to.deep.equal({name: 'bn', exchange: 'binance', sandbox: false, default: true})
+      expect(moved.json).to.deep.equal({name: 'bn', exchange: 'binance', sandbox: false, default: true, prices: null})
       const nowhere = await td(['price', 'BTC/USDT'])
       expect(nowhere.code, 'the next command uses the new origin: nothing listens there').to.equal(5)
       expect((await td(['broker', 'set', 'bn', '--api-url', desk.fake.url])).code).to.equal(0)

@@ -144,6 +144,7 @@ describe('brokerSymbols: the same page from the rows of a warm cache as from the
         options: {},
         isDefault: false,
         limits: NO_LIMITS,
+        prices: null,
       }
       const markets = [summary('BTC/USDT'), summary('DOGE/USDT', false), summary('DOGE/BTC'), summary('ETH/BTC')]
       await new MarketCache(session.store).put(marketsCacheKey(broker), markets, null)

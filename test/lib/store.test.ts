@@ -44,6 +44,7 @@ describe('Store', () => {
     const store = await Store.open({TRADEDESK_HOME: home})
     // Back to the first schema, as an earlier tradedesk left it: a cached blob of markets, one trade.
     for (const name of [
+      '20261205070000_paper_prices',
       '20261205000002_broker_limits',
       '20261205000001_fills',
       '20261204000002_market_symbols',

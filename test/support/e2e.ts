@@ -43,9 +43,9 @@ export const TRADE_KEYS = [
   'notes',
 ]
 export const TRADE_STATUSES = ['pending', 'open', 'filled', 'cancelled', 'expired', 'rejected', 'failed', 'unknown']
-export const BALANCE_KEYS = ['broker', 'exchange', 'balances']
+export const BALANCE_KEYS = ['broker', 'exchange', 'prices', 'balances']
 export const BALANCE_ROW_KEYS = ['asset', 'free', 'used', 'total']
-export const PORTFOLIO_KEYS = ['broker', 'total_value_usd', 'positions', 'unpriced']
+export const PORTFOLIO_KEYS = ['broker', 'total_value_usd', 'positions', 'unpriced', 'prices']
 export const POSITION_KEYS = [
   'asset',
   'quantity',
@@ -80,7 +80,7 @@ export const EXCHANGE_INFO_BOOL_KEYS = [
   'cancel_all_orders',
 ]
 export const EXCHANGE_INFO_KEYS = ['exchange', 'name', 'rate_limit', ...EXCHANGE_INFO_BOOL_KEYS]
-export const PRICE_KEYS = ['broker', 'symbol', 'last', 'bid', 'ask', 'change_24h_pct', 'timestamp']
+export const PRICE_KEYS = ['broker', 'symbol', 'last', 'bid', 'ask', 'change_24h_pct', 'timestamp', 'prices']
 export const VALIDATE_KEYS = ['valid', 'errors', 'warnings', 'order', 'balance']
 export const VALIDATE_ORDER_KEYS = [
   'broker',
@@ -110,7 +110,7 @@ export const VALIDATION_CODES = [
   'SYMBOL_NOT_ALLOWED',
   'PRICE_DEVIATION',
 ]
-export const BROKER_KEYS = ['name', 'exchange', 'sandbox', 'default']
+export const BROKER_KEYS = ['name', 'exchange', 'sandbox', 'default', 'prices']
 export const ERROR_KEYS = ['code', 'message', 'exit_code', 'retryable']
 
 /** The paper exchange's taker fee (0.1 %, charged in the quote asset). */

@@ -151,6 +151,62 @@ describe('fake-binance (driven by the real ccxt.binance)', function () {
       expect(book.bids.length).to.equal(5)
     })
 
+    it('setBook: depth serves that book as Binance documents it (best first, `limit` levels a side); the ticker follows its top', async () => {
+      const ex = await ready(fake)
+      fake.setBook('BTCUSDT', {
+        bids: [
+          ['27999.5', '0.3'],
+          ['27999', '1.25'],
+          ['27990', '2'],
+        ],
+        asks: [
+          ['28000', '0.01'],
+          ['28000.5', '0.02'],
+        ],
+      })
+      const raw = (await (await fetch(`${fake.url}/api/v3/depth?symbol=BTCUSDT&limit=2`)).json()) as {
+        lastUpdateId: number
+        bids: string[][]
+        asks: string[][]
+      }
+      expect(raw.lastUpdateId).to.be.a('number')
+      expect(raw.bids).to.deep.equal([
+        ['27999.50000000', '0.30000000'],
+        ['27999.00000000', '1.25000000'],
+      ])
+      expect(raw.asks).to.deep.equal([
+        ['28000.00000000', '0.01000000'],
+        ['28000.50000000', '0.02000000'],
+      ])
+      const book = await ex.fetchOrderBook('BTC/USDT')
+      expect(book.bids.map(([p, q]) => [p, q])).to.deep.equal([
+        [27999.5, 0.3],
+        [27999, 1.25],
+        [27990, 2],
+      ])
+      expect(book.asks.map(([p, q]) => [p, q])).to.deep.equal([
+        [28000, 0.01],
+        [28000.5, 0.02],
+      ])
+      expect(tickerAnswer(await ex.fetchTicker('BTC/USDT'))).to.include({
+        bidPrice: '27999.50000000',
+        bidQty: '0.30000000',
+        askPrice: '28000.00000000',
+        askQty: '0.01000000',
+      })
+      expect(() => {
+        fake.setBook('BTCUSDT', {
+          bids: [['1', '1']],
+          asks: [
+            ['3', '1'],
+            ['2', '1'],
+          ],
+        })
+      }).to.throw(/best first/)
+      fake.setBook('BTCUSDT', null)
+      expect((await ex.fetchOrderBook('BTC/USDT', 5)).asks).to.have.length(5)
+    })
+
     it('exchangeInfo and tickers can be filtered by symbol/symbols; unknown symbols are -1121', async () => {
       const one = (await (await fetch(`${fake.url}/api/v3/exchangeInfo?symbol=ETHBTC`)).json()) as {
         symbols: {symbol: string}[]

@@ -57,6 +57,12 @@ export interface FaultFilter {
   path?: string
 }
 
+/** An order book side by side: [price, quantity] decimal strings. */
+export interface FakeBook {
+  bids: [string, string][]
+  asks: [string, string][]
+}
+
 export interface RecordedRequest {
   method: string
   path: string
@@ -120,6 +126,13 @@ export interface FakeBinance {
   orders(): FakeOrder[] // every order the exchange has accepted
   balance(asset: string): {free: string; locked: string}
   setTicker(symbol: string, fields: Partial<{lastPrice: string; bidPrice: string; askPrice: string}>): void
+  /**
+   * Gives a symbol an order book of its own, served by GET /api/v3/depth as Binance documents it
+   * ([price, quantity] levels, bids best (highest) first, asks best (lowest) first, `limit` levels a
+   * side, default 100, at most 5000); the ticker's best bid and ask (and their quantities) follow its
+   * top, as Binance's do. Without one, depth is made of five levels around the ticker. `null` removes it.
+   */
+  setBook(symbol: string, book: FakeBook | null): void
   /**
    * Adds a past trade history, as if made on the website: FILLED orders with their fills at the given
    * times, served by myTrades and allOrders. Trade ids follow time within a call (Binance's ids grow
@@ -320,6 +333,8 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
   let nextTradeId = 1
   /** seeded one-minute candles: symbol -> open time -> candle */
   const candles = new Map<string, Map<number, SeedCandle>>()
+  /** order books set by setBook: symbol -> levels, each side best first */
+  const books = new Map<string, {bids: [Dec, Dec][]; asks: [Dec, Dec][]}>()
 
   // ---- market data, parsed lazily once per server ----
   let market: MarketData | undefined
@@ -1169,6 +1184,12 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
       const s = symbolInfo(p.symbol)
       const limit = limitParam(p, 100, 5000)
       const t = tickerOf(s.symbol)
+      const set = books.get(s.symbol)
+      if (set) {
+        const side = (levels: [Dec, Dec][]) => levels.slice(0, limit).map(([price, qty]) => [fmt(price), fmt(qty)])
+        const updateId = Number(t.lastId ?? 0) > 0 ? Number(t.lastId) : 1
+        return json(200, {lastUpdateId: updateId, bids: side(set.bids), asks: side(set.asks)})
+      }
       const pf = filter(s, 'PRICE_FILTER')
       const tick = pf && new D(String(pf.tickSize)).gt(0) ? new D(String(pf.tickSize)) : new D('0.00000001')
       const levels = Math.min(limit, 5)
@@ -1481,6 +1502,41 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
         if (!NUMBER_RE.test(v)) throw new Error(`fake-binance: setTicker: bad ${k} ${v}`)
         t[k] = fmt(new D(v))
       }
+      matchResting(symbol)
+    },
+    setBook: (symbol, book) => {
+      const md = data()
+      if (!md.symbols.has(symbol)) throw new Error(`fake-binance: setBook: unknown symbol ${symbol}`)
+      if (book === null) {
+        books.delete(symbol)
+        return
+      }
+      const side = (name: string, levels: [string, string][], better: (a: Dec, b: Dec) => boolean) => {
+        const parsed = levels.map(([price, qty]): [Dec, Dec] => {
+          if (!NUMBER_RE.test(price) || !NUMBER_RE.test(qty) || new D(price).lte(0) || new D(qty).lte(0))
+            throw new Error(`fake-binance: setBook: bad ${name} level ${price} x ${qty}`)
+          return [new D(price), new D(qty)]
+        })
+        for (let i = 1; i < parsed.length; i++) {
+          if (!better(parsed[i - 1][0], parsed[i][0]))
+            throw new Error(`fake-binance: setBook: ${name} must be best first, each price once`)
+        }
+        return parsed
+      }
+      const bids = side('bids', book.bids, (a, b) => a.gt(b))
+      const asks = side('asks', book.asks, (a, b) => a.lt(b))
+      if (bids.length > 0 && asks.length > 0 && bids[0][0].gte(asks[0][0]))
+        throw new Error('fake-binance: setBook: the best bid must be below the best ask')
+      books.set(symbol, {bids, asks})
+      let t = md.tickers.get(symbol)
+      if (!t) {
+        t = zeroTicker(symbol)
+        md.tickers.set(symbol, t)
+      }
+      t.bidPrice = fmt(bids.at(0)?.[0] ?? ZERO)
+      t.bidQty = fmt(bids.at(0)?.[1] ?? ZERO)
+      t.askPrice = fmt(asks.at(0)?.[0] ?? ZERO)
+      t.askQty = fmt(asks.at(0)?.[1] ?? ZERO)
       matchResting(symbol)
     },
     seedTrades,

@@ -13,6 +13,7 @@ export default defineCommand({
     'broker add test --exchange binance --sandbox',
     'broker add eu --exchange kraken --option timeout=20000',
     'broker add practice --exchange paper --balance USDT=500 --balance BTC=0.1',
+    'broker add live-practice --exchange paper --prices binance',
   ],
   flags: {
     exchange: {
@@ -36,6 +37,11 @@ export default defineCommand({
       description: 'Paper only: starting balance ASSET=AMOUNT (repeatable; default USDT=10000).',
       multiple: true,
     },
+    prices: {
+      type: 'string',
+      description:
+        "Paper only: trade on this CCXT exchange's live public markets, prices and order books (no keys) instead of the offline snapshot; --api-url and --option then apply to it.",
+    },
   },
   args: {
     name: {description: 'A name of your choice (letters, digits, _ and -).', required: true},
@@ -43,17 +49,20 @@ export default defineCommand({
   fast: true,
   async run({args, flags, session: open}) {
     const exchange = flags.exchange.trim().toLowerCase()
+    const prices = flags.prices?.trim().toLowerCase()
+    if (prices !== undefined && exchange !== PAPER)
+      throw usageError('--prices only applies to paper brokers (--exchange paper)')
+    if (prices === PAPER) throw usageError('--prices names a CCXT exchange (binance, kraken...), not paper')
+    // The exchange whose API the broker talks to: its own, or the one a paper broker takes prices from.
+    const api = exchange === PAPER ? prices : exchange
     let options: Record<string, string> = {}
-    if (exchange !== PAPER) {
+    if (api !== undefined) {
       const {ccxtExchangeIds, parseOptionFlags} = await import('../../lib/exchange/ccxt-gateway.js')
-      if (!ccxtExchangeIds().includes(exchange))
-        throw usageError(
-          `unknown exchange "${flags.exchange}": see \`tradedesk exchange-info --list\``,
-          'UNKNOWN_EXCHANGE',
-        )
+      if (!ccxtExchangeIds().includes(api))
+        throw usageError(`unknown exchange "${api}": see \`tradedesk exchange-info --list\``, 'UNKNOWN_EXCHANGE')
       options = parseOptionFlags(flags.option ?? [])
     } else if (flags.option?.length) {
-      throw usageError('--option does not apply to the paper exchange')
+      throw usageError('--option applies to a paper broker only with --prices EXCHANGE')
     }
 
     const apiUrl = flags['api-url']
@@ -70,6 +79,7 @@ export default defineCommand({
       options,
       makeDefault: flags.default,
       balances: parseBalanceFlag(flags.balance ?? []),
+      prices: prices ?? null,
     })
     return result({...brokerView(broker), credentials}, renderAdded)
   },

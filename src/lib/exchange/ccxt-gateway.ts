@@ -13,6 +13,7 @@ import {errorClassChain, mapCcxtError, notSent} from './ccxt-errors.js'
 import {binanceRules} from './binance-filters.js'
 import type {HttpObserver} from './http-trace.js'
 import {type Dialect, type TradeHistory, type TradePaging, dialectOf, newClientOrderId} from './dialects.js'
+import type {BookLevel} from './paper-market.js'
 import type {
   BalanceRow,
   Capability,
@@ -358,6 +359,25 @@ export class CcxtGateway implements ExchangeGateway {
     }
 
     return result
+  }
+
+  /**
+   * The market's order book now (public: no credentials), each side best first as ccxt sorts it;
+   * levels that are not two positive numbers are left out.
+   */
+  async fetchOrderBook(symbol: string): Promise<{bids: BookLevel[]; asks: BookLevel[]}> {
+    await this.ensureLoaded([symbol])
+    const book: unknown = await this.read(() => this.exchange.fetchOrderBook(symbol))
+    if (!isObject(book) || !Array.isArray(book.bids) || !Array.isArray(book.asks)) {
+      throw new TradedeskError(
+        'BAD_EXCHANGE_ANSWER',
+        `${this.exchangeId}: the order book of ${symbol} could not be read`,
+        ExitCode.UNAVAILABLE,
+        true,
+      )
+    }
+
+    return {bids: bookLevels(book.bids), asks: bookLevels(book.asks)}
   }
 
   async fetchBalance(): Promise<BalanceRow[]> {
@@ -786,6 +806,7 @@ export class CcxtGateway implements ExchangeGateway {
       maxCost: optStr(m.limits?.cost?.max),
       ...binanceRules(info.filters),
       takerFee: optStr(m.taker),
+      makerFee: optStr(m.maker),
       orderTypes,
     }
   }
@@ -949,6 +970,7 @@ interface CcxtMarket {
   precision?: {amount?: CcxtNumber; price?: CcxtNumber}
   limits?: Partial<Record<'amount' | 'market' | 'price' | 'cost', {min?: CcxtNumber; max?: CcxtNumber}>>
   taker?: CcxtNumber
+  maker?: CcxtNumber
   info?: unknown
 }
 
@@ -1042,6 +1064,24 @@ function restoreAltnames(exchange: Exchange): void {
   const byAltname: Record<string, unknown> = {}
   for (const m of Object.values(exchange.markets ?? {}) as {altname?: string}[]) if (m.altname) byAltname[m.altname] = m
   options.marketsByAltname = byAltname
+}
+
+/** An order book side as [price, amount] pairs, kept where both are positive numbers. */
+function bookLevels(levels: unknown[]): BookLevel[] {
+  const kept: BookLevel[] = []
+  for (const level of levels) {
+    if (!Array.isArray(level)) continue
+    try {
+      const price = optStr(level[0] as CcxtNumber)
+      const amount = optStr(level[1] as CcxtNumber)
+      if (price !== null && amount !== null && new Decimal(price).gt(0) && new Decimal(amount).gt(0))
+        kept.push({price, amount})
+    } catch {
+      // not a number: a garbled level is not a price anyone offered
+    }
+  }
+
+  return kept
 }
 
 function toTicker(t: {

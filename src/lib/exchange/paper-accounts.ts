@@ -24,6 +24,7 @@ export async function closePaperAccount(tx: Tx, brokerId: number): Promise<void>
   await tx('paper_balances').where({broker_id: brokerId}).delete()
   await tx('paper_orders').where({broker_id: brokerId}).delete()
   await tx('paper_fills').where({broker_id: brokerId}).delete()
+  await tx('paper_prices').where({broker_id: brokerId}).delete()
 }
 
 /** --balance ASSET=AMOUNT flags as starting balances; an asset given twice is refused. */

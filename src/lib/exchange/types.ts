@@ -36,6 +36,8 @@ export interface Market {
    */
   percentPrice?: {bidUp: string | null; bidDown: string | null; askUp: string | null; askDown: string | null} | null
   takerFee: string | null
+  /** the fee rate of an order that rested on the book; absent from summaries cached before it was kept */
+  makerFee?: string | null
   /** order types the market allows ('market', 'limit', ...), null when the exchange does not say */
   orderTypes: string[] | null
 }
@@ -73,6 +75,11 @@ export interface ExchangeOrder {
   fee: string | null
   feeCurrency: string | null
   timestamp: number | null
+  /**
+   * What the exchange says of the execution beyond its numbers, for the journal's notes (the paper
+   * exchange's slippage down a live order book). Absent when it says nothing.
+   */
+  note?: string
   /**
    * The order's executions, when the answer lists them (Binance's FULL answer, the paper exchange):
    * the journal records them as fills. Absent when the exchange did not say.

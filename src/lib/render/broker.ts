@@ -1,11 +1,20 @@
-import {type Broker, PAPER} from '../brokers.js'
+import {type Broker, PAPER, pricesOf} from '../brokers.js'
 import {type CredentialStatus, describeMissing} from '../credentials.js'
 import {type LimitsView, limitsView} from '../limits.js'
 import type {Ui} from '../ui.js'
 
-/** A broker as the SPEC shows it: never a secret, never an option value that could hold one. */
-export function brokerView(b: Broker): {name: string; exchange: string; sandbox: boolean; default: boolean} {
-  return {name: b.name, exchange: b.exchange, sandbox: b.sandbox, default: b.isDefault}
+/**
+ * A broker as the SPEC shows it: never a secret, never an option value that could hold one; `prices`
+ * says which market a paper broker trades on (null for the others).
+ */
+export function brokerView(b: Broker): {
+  name: string
+  exchange: string
+  sandbox: boolean
+  default: boolean
+  prices: string | null
+} {
+  return {name: b.name, exchange: b.exchange, sandbox: b.sandbox, default: b.isDefault, prices: pricesOf(b)}
 }
 
 /** What the exchange requires and what is still to set, in words. */
@@ -23,12 +32,13 @@ export function brokerListView(b: Broker): BrokerView & {limits: LimitsView} {
 
 export function renderBrokers(d: {brokers: ReturnType<typeof brokerListView>[]}, ui: Ui): string {
   return ui.table(
-    ['Name', 'Exchange', 'Sandbox', 'Default', 'Limits'],
+    ['Name', 'Exchange', 'Sandbox', 'Default', 'Prices', 'Limits'],
     d.brokers.map((b) => [
       b.name,
       b.exchange,
       b.sandbox ? 'yes' : '',
       b.default ? ui.green('*') : '',
+      b.prices ?? '',
       describeLimits(b.limits).join('; '),
     ]),
   )
@@ -60,7 +70,9 @@ export function renderLimits(d: {broker: string; limits: LimitsView}, ui: Ui): s
 
 export function renderAdded(d: BrokerView & {credentials: CredentialStatus[]}): string {
   const added = `Added broker ${d.name} (${d.exchange}${d.sandbox ? ', sandbox' : ''})${d.default ? ', now the default' : ''}.`
-  return d.exchange === PAPER ? added : `${added}\n${renderCredentials(d.name, d.exchange, d.credentials)}`
+  return d.exchange === PAPER
+    ? `${added} Prices: ${d.prices ?? ''}; no keys needed.`
+    : `${added}\n${renderCredentials(d.name, d.exchange, d.credentials)}`
 }
 
 export function renderUpdated(d: BrokerView): string {

@@ -1,4 +1,6 @@
+import type {MovedPrice} from '../paper-prices.js'
 import type {Ui} from '../ui.js'
+import {renderTrades} from './trade.js'
 
 export interface PriceView {
   broker: string
@@ -8,6 +10,8 @@ export interface PriceView {
   ask: string | null
   change_24h_pct: string | null
   timestamp: string | null
+  /** which market a paper broker trades on; null for the others */
+  prices: string | null
 }
 
 /** A price for people; `prices` says where it comes from. */
@@ -21,4 +25,16 @@ export function renderPrice(d: PriceView, ui: Ui, prices: string): string {
     ['as of', ui.time(d.timestamp)],
     ['prices', prices],
   ])
+}
+
+/** A moved paper price for people, and the orders it filled. */
+export function renderMovedPrice(d: MovedPrice, ui: Ui): string {
+  const price = ui.pairs([
+    ['symbol', d.symbol],
+    ['last', ui.bold(d.last)],
+    ['bid', d.bid],
+    ['ask', d.ask],
+  ])
+  if (d.filled.length === 0) return `${price}\nNo resting order crossed.`
+  return `${price}\nFilled:\n${renderTrades(d.filled, ui)}`
 }

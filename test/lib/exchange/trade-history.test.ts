@@ -76,6 +76,7 @@ async function openGateway(exchange: string, url: string, credentials: Credentia
     options: {enableRateLimit: 'false'},
     isDefault: true,
     limits: NO_LIMITS,
+    prices: null,
   }
   try {
     const gateway = await CcxtGateway.create(broker, credentials, store)
