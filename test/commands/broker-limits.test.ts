@@ -100,7 +100,7 @@ describe('broker limits: flags, broker list', () => {
       max_deviation_pct: '2.5',
     })
     const table = expectHuman(await cli.run(['broker', 'list']), 'broker list (human)')
-    expect(table.split('\n')[0]).to.match(/Name\s+Exchange\s+Sandbox\s+Default\s+Limits/)
+    expect(table.split('\n')[0]).to.match(/Name\s+Exchange\s+Sandbox\s+Default\s+Prices\s+Limits/)
     const row = defined(table.split('\n').find((l) => l.trim().startsWith('p2')))
     expect(row).to.include('order <= 250.5 USD')
     expect(row).to.include('buys/day <= 1000 USD')

@@ -106,6 +106,8 @@ export interface BrokerJson {
   exchange: string
   sandbox: boolean
   default: boolean
+  /** which market a paper broker trades on ('snapshot 2023-03-21', 'live: binance'); null for the others (SPEC additions, issue 15) */
+  prices: string | null
 }
 
 export interface CredentialJson {
