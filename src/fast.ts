@@ -22,5 +22,5 @@ export async function runFast(argv: string[], io: Io): Promise<number | undefine
   if (!parsed) return undefined
 
   const invocation = new Invocation(io, Boolean(parsed.flags.json), parsed.flags.profile)
-  return invocation.run(() => command.run(invocation.context(parsed.flags, parsed.args)))
+  return invocation.run(() => command.run(invocation.context(parsed.flags, parsed.args, parsed.rest)))
 }

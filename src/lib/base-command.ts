@@ -62,13 +62,14 @@ export function oclifCommand(declaration: AnyCommand): typeof Command {
     static override baseFlags = oclifFlags(GLOBAL_FLAGS)
     static override flags = oclifFlags(declaration.flags)
     static override args = oclifArgs(declaration.args)
+    static override strict = !declaration.variadic
     /** read by the fast-path test, through the manifest */
     static fast = Boolean(declaration.fast)
 
     private invocation?: Invocation
 
     async run(): Promise<void> {
-      const {flags, args, raw} = await this.parse(this.ctor)
+      const {flags, args, argv, raw} = await this.parse(this.ctor)
       const {io} = currentRun()
       // A flag's environment variable is read from the run's environment (oclif reads the process's).
       const specs: FlagSpecs = {...GLOBAL_FLAGS, ...declaration.flags}
@@ -80,7 +81,14 @@ export function oclifCommand(declaration: AnyCommand): typeof Command {
       const invocation = new Invocation(io, Boolean(flags.json), flags.profile as string | undefined)
       this.invocation = invocation
       await invocation.perform(() =>
-        declaration.run(invocation.context(flags as CommandContext<FlagSpecs, ArgSpecs>['flags'], args)),
+        declaration.run(
+          invocation.context(
+            flags as CommandContext<FlagSpecs, ArgSpecs>['flags'],
+            args,
+            // oclif's argv holds every positional value: those past the declared arguments are the rest.
+            (argv as string[]).slice(Object.keys(declaration.args).length),
+          ),
+        ),
       )
     }
 

@@ -48,10 +48,12 @@ export class Invocation {
   context<F extends FlagSpecs, A extends ArgSpecs>(
     flags: CommandContext<F, A>['flags'],
     args: CommandContext<F, A>['args'],
+    rest: string[] = [],
   ): CommandContext<F, A> {
     return {
       flags,
       args,
+      rest,
       io: this.io,
       interactive: interactive(this.io),
       session: () => this.session(),

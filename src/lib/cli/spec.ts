@@ -89,6 +89,8 @@ export function result<D>(data: D, human: (data: D, ui: Ui) => string, exitCode?
 export interface CommandContext<F extends FlagSpecs, A extends ArgSpecs> {
   flags: FlagValues<F> & GlobalFlags
   args: ArgValues<A>
+  /** a variadic command's positional arguments after the declared ones (`price A B C`: [B, C]) */
+  rest: string[]
   /** the run's streams and environment */
   io: Io
   /** a person is at a terminal to answer prompts */
@@ -109,6 +111,8 @@ export interface CommandDeclaration<F extends FlagSpecs, A extends ArgSpecs> {
   args: A
   /** runs on the fast path, without loading oclif, when its argv is plain (src/fast.ts) */
   fast?: boolean
+  /** the last argument repeats (`price SYMBOL...`): the values after the declared ones are the context's `rest` */
+  variadic?: boolean
   run(ctx: CommandContext<F, A>): Promise<Result>
 }
 
@@ -129,10 +133,10 @@ export function defineCommand<const F extends FlagSpecs, const A extends ArgSpec
  * oclif handles it with its own words. Defaults and environment values apply as in oclif.
  */
 export function parseStrict<F extends FlagSpecs, A extends ArgSpecs>(
-  command: Pick<CommandDeclaration<F, A>, 'flags' | 'args'>,
+  command: Pick<CommandDeclaration<F, A>, 'flags' | 'args' | 'variadic'>,
   argv: string[],
   env: NodeJS.ProcessEnv = process.env,
-): {flags: FlagValues<F> & GlobalFlags; args: ArgValues<A>} | null {
+): {flags: FlagValues<F> & GlobalFlags; args: ArgValues<A>; rest: string[]} | null {
   const specs: FlagSpecs = {...GLOBAL_FLAGS, ...command.flags}
   const options = Object.fromEntries(
     Object.entries(specs).map(
@@ -186,7 +190,7 @@ export function parseStrict<F extends FlagSpecs, A extends ArgSpecs>(
   }
 
   const names = Object.keys(command.args)
-  if (parsed.positionals.length > names.length) return null
+  if (parsed.positionals.length > names.length && !command.variadic) return null
   const args: Record<string, string | undefined> = {}
   for (const [i, name] of names.entries()) {
     const value = parsed.positionals.at(i)
@@ -196,7 +200,11 @@ export function parseStrict<F extends FlagSpecs, A extends ArgSpecs>(
     args[name] = value
   }
 
-  return {flags: flags as FlagValues<F> & GlobalFlags, args: args as ArgValues<A>}
+  return {
+    flags: flags as FlagValues<F> & GlobalFlags,
+    args: args as ArgValues<A>,
+    rest: parsed.positionals.slice(names.length),
+  }
 }
 
 /** A string flag's value from its environment variable, when it has one and it is set (not empty). */

@@ -266,7 +266,8 @@ export class CcxtGateway implements ExchangeGateway {
   }
 
   async fetchTickers(symbols?: string[]): Promise<Map<string, Ticker>> {
-    await this.ensureLoaded()
+    // Only the markets named, when named: a batch `price` of a few symbols restores no others.
+    await this.ensureLoaded(symbols)
     const result = new Map<string, Ticker>()
     if (this.has.fetchTickers) {
       const tickers = await this.read(() => this.exchange.fetchTickers(symbols))

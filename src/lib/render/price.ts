@@ -22,3 +22,20 @@ export function renderPrice(d: PriceView, ui: Ui, prices: string): string {
     ['prices', prices],
   ])
 }
+
+/** Several prices for people: one row per symbol, in the order asked. */
+export function renderPrices(prices: PriceView[], ui: Ui, source: string): string {
+  const table = ui.table(
+    ['Symbol', 'Last', 'Bid', 'Ask', '24h %', 'As of (UTC)'],
+    prices.map((p) => [
+      p.symbol,
+      p.last,
+      p.bid,
+      p.ask,
+      p.change_24h_pct === null ? null : ui.signed(p.change_24h_pct),
+      ui.time(p.timestamp, {inTable: true}),
+    ]),
+    ['left', 'right', 'right', 'right', 'right', 'left'],
+  )
+  return `${table}\nprices: ${source}`
+}
