@@ -29,6 +29,9 @@ export const COMMANDS: Record<string, Load> = {
   'broker default': () => import('./broker/default.js'),
   'broker remove': () => import('./broker/remove.js'),
   'broker test': () => import('./broker/test.js'),
+  'gateway start': () => import('./gateway/start.js'),
+  'gateway stop': () => import('./gateway/stop.js'),
+  'gateway status': () => import('./gateway/status.js'),
 }
 
 /** The command an argv names (two words before one: `history show` before `history`), and the rest. */

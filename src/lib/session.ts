@@ -23,24 +23,31 @@ export class Session {
     readonly profile: string,
     readonly home: string,
     private readonly env: NodeJS.ProcessEnv,
+    /** where a warning for people goes (stderr) */
+    private readonly warn?: (message: string) => void,
   ) {
     this.brokers = new BrokerService(store, profile)
     this.journal = new TradeJournal(store, profile)
   }
 
-  static async open(options: {profile?: string; env?: NodeJS.ProcessEnv} = {}): Promise<Session> {
+  static async open(
+    options: {profile?: string; env?: NodeJS.ProcessEnv; warn?: (message: string) => void} = {},
+  ): Promise<Session> {
     const env = options.env ?? process.env
     const profile = resolveProfile(options.profile, env)
     const home = ensureHome(env)
     const store = await Store.open(env)
-    return new Session(store, profile, home, env)
+    return new Session(store, profile, home, env, options.warn)
   }
 
   async broker(name?: string): Promise<Broker> {
     return this.brokers.resolve(name)
   }
 
-  /** The gateway of a broker: the paper exchange, or the broker's CCXT exchange (loaded on demand). */
+  /**
+   * The gateway of a broker: the paper exchange, or the broker's CCXT exchange: the one the profile's
+   * warm gateway holds when it runs (src/lib/gateway), else one loaded here on demand.
+   */
   async gateway(broker: Broker): Promise<ExchangeGateway> {
     const open = this.gateways.get(broker.id)
     if (open) return open
@@ -50,8 +57,14 @@ export class Session {
     } else {
       const credentials = loadCredentials(broker.name, this.home, this.env)
       this.secrets.push(...secretValues(credentials))
-      const {CcxtGateway} = await import('./exchange/ccxt-gateway.js')
-      gateway = await CcxtGateway.create(broker, credentials, this.store)
+      const {RemoteGateway} = await import('./gateway/remote.js')
+      const options = {home: this.home, profile: this.profile, env: this.env, warn: this.warn}
+      const remote = await RemoteGateway.open(broker, this.store, options)
+      if (remote) gateway = remote
+      else {
+        const {CcxtGateway} = await import('./exchange/ccxt-gateway.js')
+        gateway = await CcxtGateway.create(broker, credentials, this.store)
+      }
     }
 
     this.gateways.set(broker.id, gateway)

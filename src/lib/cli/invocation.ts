@@ -40,7 +40,13 @@ export class Invocation {
   }
 
   async session(): Promise<Session> {
-    this.openedSession ??= await Session.open({profile: this.profile, env: this.io.env})
+    this.openedSession ??= await Session.open({
+      profile: this.profile,
+      env: this.io.env,
+      warn: (m) => {
+        this.warn(m)
+      },
+    })
     return this.openedSession
   }
 
@@ -96,6 +102,12 @@ export class Invocation {
     } else {
       this.write(`Error: ${e.message}\n`, this.io.stderr)
     }
+  }
+
+  /** A warning for people, on stderr (never on stdout, which may carry JSON). */
+  warn(message: string): void {
+    this.spinner?.stop()
+    this.write(`Warning: ${message}\n`, this.io.stderr)
   }
 
   write(text: string, stream: OutputStream = this.io.stdout): void {

@@ -1,3 +1,4 @@
+import {AsyncLocalStorage} from 'node:async_hooks'
 import {existsSync, readdirSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 
@@ -128,8 +129,11 @@ export class CcxtGateway implements ExchangeGateway {
   private loaded: 'all' | Set<string> | false = false
   private readonly secrets: string[]
   private readonly dialect: Dialect
-  /** the HTTP status of the last answer (undefined: none came), where our transport sees it */
-  private lastStatus?: number
+  /**
+   * The HTTP status of the answer to the order call in progress, where our transport sees it: per call
+   * (the gateway serves several client processes on one instance at once), not per instance.
+   */
+  private readonly orderAnswer = new AsyncLocalStorage<{status?: number}>()
 
   private constructor(
     private readonly exchange: Exchange,
@@ -179,7 +183,8 @@ export class CcxtGateway implements ExchangeGateway {
     if (!Object.keys(user).some((key) => /proxy/i.test(key))) {
       exchange.fetchImplementation = async (url: string, init: RequestInit) => {
         const response = await fetch(url, {...init, redirect: 'error'})
-        gateway.lastStatus = response.status
+        const answer = gateway.orderAnswer.getStore()
+        if (answer) answer.status = response.status
         return response
       }
     }
@@ -336,21 +341,23 @@ export class CcxtGateway implements ExchangeGateway {
     }
 
     let order: CcxtOrder
-    this.lastStatus = undefined
+    const answer: {status?: number} = {}
     try {
       // Amounts go as the exact strings validated and recorded; CCXT's precision helpers accept them.
-      order = await this.exchange.createOrder(
-        request.symbol,
-        request.type,
-        request.side,
-        request.amount as unknown as number,
-        (price ?? undefined) as unknown as number | undefined,
-        params,
+      order = await this.orderAnswer.run(answer, () =>
+        this.exchange.createOrder(
+          request.symbol,
+          request.type,
+          request.side,
+          request.amount as unknown as number,
+          (price ?? undefined) as unknown as number | undefined,
+          params,
+        ),
       )
     } catch (error) {
       // An exchange's 5xx is "execution status unknown" (Binance documents it), whatever class
       // ccxt gives it (Coinbase's 500 arrives as a plain ExchangeError).
-      if (this.lastAnswerWasServerError())
+      if (answer.status !== undefined && answer.status >= 500)
         throw mapCcxtError(error, 'order', this.exchangeId, this.secrets, {maybeSent: true})
       throw mapCcxtError(error, 'order', this.exchangeId, this.secrets)
     }
@@ -625,11 +632,6 @@ export class CcxtGateway implements ExchangeGateway {
         await new Promise((r) => setTimeout(r, 200 * 2 ** (attempt - 1) * (0.5 + Math.random())))
       }
     }
-  }
-
-  /** Whether the last answer was a server error (5xx): the fetch hook sets lastStatus while a call runs. */
-  private lastAnswerWasServerError(): boolean {
-    return this.lastStatus !== undefined && this.lastStatus >= 500
   }
 
   private toMarket(m: CcxtMarket): Market {
