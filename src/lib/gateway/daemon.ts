@@ -293,7 +293,8 @@ export class GatewayDaemon {
           const method = String(message.method)
           if (!held || !CALLS.has(method)) throw new Error(`the gateway has no ${method} for this client`)
           held.requests++
-          const args = (message.args ?? []) as unknown[]
+          // JSON has no undefined: an omitted argument (order list's symbol) arrives as null.
+          const args = ((message.args ?? []) as unknown[]).map((a) => (a === null ? undefined : a))
           const gateway = held.gateway as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>
           if (method === 'fetchMyTrades') {
             await held.gateway.fetchMyTrades(
