@@ -389,7 +389,15 @@ describe('gateway: another version, and what crosses the socket', function () {
 
       expect(served, 'nothing was asked of it').to.deep.equal([])
       const status = (await gateway(desk.home, ['status'])).json
-      expect(status).to.include({running: true, version: '0.0.0-other', pid: 4242})
+      expect(status).to.deep.equal({
+        running: true,
+        profile: PROFILE,
+        socket: files(desk.home).socket,
+        pid: 4242,
+        version: '0.0.0-other',
+      })
+      const human = await runCli(['gateway', 'status'], {home: desk.home, env, binary: true})
+      expect(human.stdout).to.include('0.0.0-other (another tradedesk: this one does not use it)')
       const start = await gateway(desk.home, ['start'])
       expect(start.code).to.equal(1)
       expect(start.stdout).to.include('GATEWAY_OTHER_VERSION')

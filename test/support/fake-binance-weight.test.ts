@@ -60,6 +60,17 @@ describe('fake-binance: request-weight limit (opt-in)', () => {
     }
   })
 
+  it('setWeightLimit: lifted for a setup, then set from now on', async () => {
+    fake = await startFakeBinance()
+    expect((await get(fake, '/api/v3/exchangeInfo')).status).to.equal(200)
+    fake.setWeightLimit({limit: 2, windowMs: 60_000})
+    expect((await get(fake, '/api/v3/ticker/24hr?symbol=BTCUSDT')).status).to.equal(200)
+    expect((await get(fake, '/api/v3/ticker/24hr?symbol=BTCUSDT')).status).to.equal(429)
+    fake.setWeightLimit(null)
+    expect((await get(fake, '/api/v3/exchangeInfo')).status).to.equal(200)
+    expect(fake.throttled()).to.equal(1)
+  })
+
   it('the real ccxt.binance reads the 429 as DDoSProtection', async () => {
     fake = await startFakeBinance({weightLimit: {limit: 1}})
     const {default: Binance} = (await import(new URL('./src/binance.js', import.meta.resolve('ccxt')).href)) as {

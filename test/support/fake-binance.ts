@@ -126,6 +126,8 @@ export interface FakeBinance {
   onRequest(hook: (request: RecordedRequest) => void): () => void
   /** how many requests the weight limit refused with HTTP 429 (always 0 without `weightLimit`) */
   throttled(): number
+  /** Sets (or, with null, lifts) the request-weight limit from now on: a setup can run unlimited first. */
+  setWeightLimit(limit: {limit: number; windowMs?: number} | null): void
   orders(): FakeOrder[] // every order the exchange has accepted
   balance(asset: string): {free: string; locked: string}
   setTicker(symbol: string, fields: Partial<{lastPrice: string; bidPrice: string; askPrice: string}>): void
@@ -320,9 +322,12 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
   const faults: {fault: FakeFault; left: number}[] = []
   const hooks = new Set<(request: RecordedRequest) => void>()
   const weights = {window: -1, used: 0, throttled: 0}
-  const weightLimit = opts.weightLimit
-  const windowMs = weightLimit?.windowMs ?? 60_000
-  const weightHeader = `X-MBX-USED-WEIGHT-${windowMs % 60_000 === 0 ? `${String(windowMs / 60_000)}M` : `${String(Math.max(1, Math.round(windowMs / 1000)))}S`}`
+  let weightLimit = opts.weightLimit
+  const windowOf = () => weightLimit?.windowMs ?? 60_000
+  const weightHeader = () => {
+    const ms = windowOf()
+    return `X-MBX-USED-WEIGHT-${ms % 60_000 === 0 ? `${String(ms / 60_000)}M` : `${String(Math.max(1, Math.round(ms / 1000)))}S`}`
+  }
   const hanging = new Set<http.ServerResponse>()
   const balances = new Map<string, Balance>()
   for (const [asset, amount] of Object.entries(opts.balances ?? {USDT: '10000'})) {
@@ -1366,10 +1371,12 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
   /** Counts a request's weight in the current window: false when it goes over the limit. */
   function spendWeight(res: http.ServerResponse, method: string, pathname: string, p: Params): boolean {
     if (!weightLimit) return true
+    const windowMs = windowOf()
+    const header = weightHeader()
     const window = Math.floor(Date.now() / windowMs)
     if (window !== weights.window) Object.assign(weights, {window, used: 0})
     weights.used += requestWeight(method, pathname, p)
-    res.setHeader(weightHeader, String(weights.used))
+    res.setHeader(header, String(weights.used))
     if (weights.used <= weightLimit.limit) return true
     weights.throttled++
     res.setHeader('Retry-After', String(Math.ceil(((window + 1) * windowMs - Date.now()) / 1000)))
@@ -1377,7 +1384,7 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
       res,
       json(429, {
         code: -1003,
-        msg: `Too much request weight used; current limit is ${String(weightLimit.limit)} request weight per ${weightHeader.slice(18)}. Please use WebSocket Streams for live updates to avoid polling the API.`,
+        msg: `Too much request weight used; current limit is ${String(weightLimit.limit)} request weight per ${header.slice(18)}. Please use WebSocket Streams for live updates to avoid polling the API.`,
       }),
     )
     return false
@@ -1492,6 +1499,10 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
       }
     },
     throttled: () => weights.throttled,
+    setWeightLimit: (limit) => {
+      weightLimit = limit ?? undefined
+      Object.assign(weights, {window: -1, used: 0})
+    },
     onRequest: (hook) => {
       hooks.add(hook)
       return () => {

@@ -68,11 +68,13 @@ export async function connectGateway(options: ConnectOptions): Promise<GatewayCo
   }
 
   if (welcome.version !== VERSION || welcome.protocol !== PROTOCOL) {
-    if (!warned.has(options.env)) warned.add(options.env)
-    else options.warn = undefined
-    options.warn?.(
-      `ignoring the tradedesk gateway of version ${welcome.version} (pid ${String(welcome.pid)}): this is ${VERSION}; \`tradedesk gateway stop\` stops it`,
-    )
+    if (!warned.has(options.env)) {
+      warned.add(options.env)
+      options.warn?.(
+        `ignoring the tradedesk gateway of version ${welcome.version} (pid ${String(welcome.pid)}): this is ${VERSION}; \`tradedesk gateway stop\` stops it`,
+      )
+    }
+
     connection.close()
     return undefined
   }

@@ -12,7 +12,16 @@ const START_TIMEOUT_MS = 20_000
 const STOP_TIMEOUT_MS = 10_000
 export const DEFAULT_IDLE_MINUTES = 30
 
-export type StatusView = GatewayStatus | {running: false; profile: string; socket: string}
+/** A gateway that runs but speaks another protocol (another tradedesk version): what its greeting says. */
+export interface OtherGateway {
+  running: true
+  profile: string
+  socket: string
+  pid: number
+  version: string
+}
+
+export type StatusView = GatewayStatus | OtherGateway | {running: false; profile: string; socket: string}
 
 /** A control exchange with the gateway of a profile: its greeting, and its answer to `op`. */
 async function control(
@@ -52,13 +61,8 @@ export async function gatewayStatus(home: string, profile: string): Promise<Stat
   const status = answer?.reply?.status as GatewayStatus | undefined
   if (answer && status) return status
   if (answer) {
-    // A gateway of another protocol: what its greeting says.
-    return {
-      ...notRunning(home, profile),
-      running: true,
-      pid: answer.welcome.pid,
-      version: answer.welcome.version,
-    } as unknown as GatewayStatus
+    const {pid, version} = answer.welcome
+    return {running: true, profile, socket: gatewayFiles(home, profile).socket, pid, version}
   }
 
   return notRunning(home, profile)
@@ -74,7 +78,7 @@ export async function startGateway(
   profile: string,
   env: NodeJS.ProcessEnv,
   idleMinutes: number,
-): Promise<{started: boolean; status: GatewayStatus}> {
+): Promise<{started: boolean; status: StatusView}> {
   const running = await gatewayStatus(home, profile)
   if (running.running) {
     if (running.version !== VERSION) throw otherVersion(running)
@@ -90,6 +94,8 @@ export async function startGateway(
   try {
     const child = spawn(process.execPath, [DAEMON, home, profile, String(idleMinutes)], {
       detached: true,
+      // its own directory: a gateway keeps no other directory busy
+      cwd: home,
       stdio: ['ignore', 'ignore', log],
       env,
     })

@@ -5,6 +5,7 @@ import {resolve} from 'node:path'
 
 import {type Broker, BrokerService, PAPER} from '../brokers.js'
 import {loadCredentials, secretValues} from '../credentials.js'
+import {MARKETS_TTL_MS} from '../markets.js'
 import {scrub} from '../errors.js'
 import type {CcxtGateway} from '../exchange/ccxt-gateway.js'
 import {priceViews} from '../prices.js'
@@ -68,6 +69,8 @@ export class GatewayDaemon {
   private readonly started = Date.now()
   private readonly files: ReturnType<typeof gatewayFiles>
   private readonly held = new Map<string, Promise<Held>>()
+  /** when the copy under each key was made: one older than the markets cache's lifetime is made again, as a run in process would reload them */
+  private readonly made = new Map<string, number>()
   private readonly byHandle = new Map<string, Held>()
   private readonly sockets = new Set<Socket>()
   private server?: Server
@@ -143,11 +146,21 @@ export class GatewayDaemon {
       version: VERSION,
       socket: this.files.socket,
       idle_minutes: this.options.idleMs / 60_000,
-      brokers: [...this.byHandle.values()]
-        .map((h) => ({name: h.broker.name, exchange: h.broker.exchange, requests: h.requests}))
-        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+      brokers: this.brokersServed(),
       requests_served: this.served,
     }
+  }
+
+  /** Each broker served, once, with the requests of every copy of it made so far. */
+  private brokersServed(): GatewayStatus['brokers'] {
+    const byName = new Map<string, GatewayStatus['brokers'][number]>()
+    for (const h of this.byHandle.values()) {
+      const seen = byName.get(h.broker.name)
+      if (seen) seen.requests += h.requests
+      else byName.set(h.broker.name, {name: h.broker.name, exchange: h.broker.exchange, requests: h.requests})
+    }
+
+    return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
   }
 
   private accept(socket: Socket): void {
@@ -347,7 +360,14 @@ export class GatewayDaemon {
       createHash('sha256').update(JSON.stringify(credentials)).digest('hex'),
     ])
     let held = this.held.get(key)
+    const made = this.made.get(key)
+    if (held && made !== undefined && Date.now() - made > MARKETS_TTL_MS) {
+      this.held.delete(key)
+      held = undefined
+    }
+
     if (!held) {
+      this.made.set(key, Date.now())
       held = (async () => {
         const {CcxtGateway} = await import('../exchange/ccxt-gateway.js')
         const gateway = await CcxtGateway.create(broker, credentials, this.store)
@@ -358,8 +378,7 @@ export class GatewayDaemon {
           secrets: secretValues(credentials),
           requests: 0,
         }
-        // The handle a client holds names this copy; an older one of the same broker is left to finish.
-        for (const [handle, other] of this.byHandle) if (other.broker.id === broker.id) this.byHandle.delete(handle)
+        // A client may still hold the handle of an older copy: it keeps working until its run ends.
         this.byHandle.set(h.handle, h)
         return h
       })()
