@@ -49,9 +49,21 @@ describe('parseStrict: argv for the fast path, or null when oclif must answer', 
         csv: undefined,
       },
       args: {symbol: 'BTC/USDT', extra: undefined},
+      rest: [],
     })
     expect(parse(['--csv', 'ETH/USDT', 'more'])).to.deep.include({args: {symbol: 'ETH/USDT', extra: 'more'}})
     expect(parse(['X', '--page=-2'])?.flags.page).to.equal(-2)
+  })
+
+  it('a variadic command takes the positionals past its arguments as the rest; any other refuses them', () => {
+    const variadic = {flags: {}, args: {symbol: {description: 'symbol', required: true}}, variadic: true}
+    expect(parseStrict(variadic, ['BTC/USDT', 'eth/usdt', '--json', 'SOLUSDT'], {})).to.deep.include({
+      args: {symbol: 'BTC/USDT'},
+      rest: ['eth/usdt', 'SOLUSDT'],
+    })
+    expect(parseStrict(variadic, ['BTC/USDT'], {})?.rest).to.deep.equal([])
+    expect(parseStrict(variadic, [], {}), 'the declared argument is still required').to.equal(null)
+    expect(parseStrict({...variadic, variadic: false}, ['BTC/USDT', 'ETH/USDT'], {})).to.equal(null)
   })
 
   it('takes --broker and --profile from the environment when not given, the flag first', () => {
@@ -87,6 +99,7 @@ describe('parseStrict: argv for the fast path, or null when oclif must answer', 
     expect(parseStrict(withRequired, ['buy', '--exchange', 'kraken'], {})).to.deep.equal({
       flags: {json: undefined, broker: undefined, profile: undefined, exchange: 'kraken'},
       args: {side: 'buy'},
+      rest: [],
     })
     expect(parseStrict(withRequired, ['--exchange', 'kraken'], {})?.args).to.deep.equal({side: undefined})
     expect(parseStrict(withRequired, ['buy'], {})).to.equal(null)
