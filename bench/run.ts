@@ -147,6 +147,73 @@ interface Row {
   target: {ratio: 'cpu' | 'wall'; text: string} & ({max: number} | {min: number})
 }
 
+/** Runs one after the other; their times add up. */
+async function sequence(steps: (() => Promise<Sample>)[]): Promise<Sample> {
+  const total = {wall: 0, cpu: 0}
+  for (const step of steps) {
+    const s = await step()
+    total.wall += s.wall
+    total.cpu += s.cpu
+  }
+
+  return total
+}
+
+const WORKERS = 8
+const RUNS_EACH = 3
+/** Binance weighs a one-symbol ticker 2: at most 3 of them per 2 s window. */
+const LIMIT = {limit: 6, windowMs: 2000}
+/**
+ * ccxt's throttle set to it, as a user would (broker options): binance's ticker costs 0.4 (weight 2
+ * x 0.2), so rateLimit 2500 ms spaces tickers 1 s apart, and a bucket of capacity 0 allows no burst
+ * after an idle time: at most 2 tickers in any 2 s window, one fewer than the exchange allows (a
+ * margin for the time a request takes to arrive). (ccxt's rollingWindow limiter would say it more
+ * directly, but it throws a TypeError on any call that costs more than its window: exchangeInfo.)
+ */
+const THROTTLE = ['tokenBucket.capacity=0', 'rateLimit=2500']
+
+/**
+ * Several processes on one account, against an exchange that enforces a request-weight limit: each
+ * process in process has its own rate limiter and none knows of the others; through the gateway they
+ * share its one. Both with the broker's rate limit set to what the exchange allows (THROTTLE). Counts
+ * the 429s the exchange answered and the runs that failed.
+ */
+async function contend(gateway: boolean) {
+  const f = await startFakeBinance({apiKey: KEY, secret: SECRET})
+  const h = home(gateway ? 'contend-gw' : 'contend')
+  const env = {TRADEDESK_HOME: h, TRADEDESK_PROFILE: 'bench', TRADEDESK_BN_API_KEY: KEY, TRADEDESK_BN_SECRET: SECRET}
+  const args = ['broker', 'add', 'bn', '--exchange', 'binance', '--api-url', f.url]
+  await td(h, [...args, '--default'])
+  await td(h, ['symbols', '--json'])
+  // set after the markets are cached: exchangeInfo costs 4, ten seconds of this throttle
+  await td(h, ['broker', 'set', 'bn', ...THROTTLE.flatMap((o) => ['--option', o])])
+  if (gateway) await td(h, ['gateway', 'start', '--idle-minutes', '10'])
+  f.setWeightLimit(LIMIT) // from now on: the markets were loaded unlimited
+  const throttledBefore = f.throttled()
+  const requestsBefore = f.countRequests('GET', '/api/v3/ticker/24hr')
+  const start = performance.now()
+  const results = await Promise.all(
+    Array.from({length: WORKERS}, async () => {
+      const codes: number[] = []
+      for (let i = 0; i < RUNS_EACH; i++)
+        codes.push((await run([process.execPath, BIN, 'price', 'BTC/USDT', '--json'], env)).code)
+      return codes
+    }),
+  )
+  const wall = (performance.now() - start) / 1000
+  if (gateway) await td(h, ['gateway', 'stop'])
+  await f.close()
+  const codes = results.flat()
+  return {
+    label: gateway ? 'through the gateway' : 'in process (no gateway)',
+    runs: codes.length,
+    failed: codes.filter((c) => c !== 0).length,
+    throttled: f.throttled() - throttledBefore,
+    requests: f.countRequests('GET', '/api/v3/ticker/24hr') - requestsBefore,
+    wall,
+  }
+}
+
 async function main() {
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${String(cpus().length)} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`
   console.error(`tradedesk benchmark: ${machine}; ${String(ROUNDS)} interleaved rounds per case`)
@@ -166,6 +233,24 @@ async function main() {
   const hEx = home('exchange')
   await td(hEx, ['broker', 'add', 'bn', '--exchange', 'binance', '--api-url', fake.url, '--default'])
   await td(hEx, ['symbols', '--json']) // warm cache
+  // The same broker served by a running gateway (issue 16).
+  const hGw = home('gateway')
+  await td(hGw, ['broker', 'add', 'bn', '--exchange', 'binance', '--api-url', fake.url, '--default'])
+  await td(hGw, ['symbols', '--json'])
+  await td(hGw, ['gateway', 'start', '--idle-minutes', '30'])
+  await td(hGw, ['price', 'BTC/USDT', '--json']) // the gateway's first request warms its instance
+  const TEN = [
+    'BTC/USDT',
+    'ETH/USDT',
+    'BNB/USDT',
+    'SOL/USDT',
+    'XRP/USDT',
+    'ADA/USDT',
+    'DOGE/USDT',
+    'LTC/USDT',
+    'DOT/USDT',
+    'LINK/USDT',
+  ]
 
   const node0 = [process.execPath, '-e', '0']
   const cases: Row[] = [
@@ -205,6 +290,34 @@ async function main() {
       target: {ratio: 'wall', max: 1.2, text: '<= 1.2x'},
     },
     {
+      what: '`price BTC/USDT --json` through the gateway vs `node -e 0` (CPU)',
+      a: 'priceGw',
+      b: 'node',
+      samples: {a: [], b: []},
+      target: {ratio: 'cpu', max: 1.5, text: '<= 1.5x'},
+    },
+    {
+      what: 'plain ccxt script vs `price BTC/USDT --json` through the gateway, loopback exchange (wall)',
+      a: 'plain',
+      b: 'priceGw',
+      samples: {a: [], b: []},
+      target: {ratio: 'wall', min: 5, text: '>= 5x faster'},
+    },
+    {
+      what: '10 symbols: 10 `price S --json` calls vs one `price S1 ... S10 --json`, in process (wall)',
+      a: 'price10calls',
+      b: 'price10',
+      samples: {a: [], b: []},
+      target: {ratio: 'wall', min: 5, text: '>= 5x faster'},
+    },
+    {
+      what: '10 symbols: 10 `price S --json` calls vs one `price S1 ... S10 --json`, through the gateway (wall)',
+      a: 'price10callsGw',
+      b: 'price10Gw',
+      samples: {a: [], b: []},
+      target: {ratio: 'wall', min: 5, text: '>= 5x faster'},
+    },
+    {
       what: 'plain ccxt script vs `price BTC/USDT --json`, loopback exchange (wall)',
       a: 'plain',
       b: 'price',
@@ -222,7 +335,14 @@ async function main() {
     history100: () => td(h100, ['history', '--limit', '50']),
     price: () => td(hEx, ['price', 'BTC/USDT', '--json']),
     plain: () => run([process.execPath, join(ROOT, 'bench/plain-ccxt-price.mjs')], {FAKE_URL: fake.url}),
+    priceGw: () => td(hGw, ['price', 'BTC/USDT', '--json']),
+    price10: () => td(hEx, ['price', ...TEN, '--json']),
+    price10calls: () => sequence(TEN.map((s) => () => td(hEx, ['price', s, '--json']))),
+    price10Gw: () => td(hGw, ['price', ...TEN, '--json']),
+    price10callsGw: () => sequence(TEN.map((s) => () => td(hGw, ['price', s, '--json']))),
   }
+
+  const contention = [await contend(false), await contend(true)]
 
   for (let round = 0; round < ROUNDS; round++) {
     for (const c of cases) {
@@ -237,6 +357,9 @@ async function main() {
     const r = await run([process.execPath, ...tripwire, BIN, ...args], {
       TRADEDESK_HOME: h,
       TRADEDESK_PROFILE: 'bench',
+      // the environment of the gateway's own, or it is not used
+      TRADEDESK_BN_API_KEY: KEY,
+      TRADEDESK_BN_SECRET: SECRET,
       TRIPWIRE: HEAVY.join(','),
     })
     return new Set([...r.stderr.matchAll(/^LOADED (\S+)$/gm)].map((m) => m[1]))
@@ -316,15 +439,28 @@ async function main() {
     ['symbols (warm cache)', hSymbols, ['symbols', '--search', 'btc', '--json']],
     ['broker list', h10k, ['broker', 'list', '--json']],
     ['price (loopback binance)', hEx, ['price', 'BTC/USDT', '--json']],
+    ['price (loopback binance, through the gateway)', hGw, ['price', 'BTC/USDT', '--json']],
+    ['balance (loopback binance, through the gateway)', hGw, ['balance', '--json']],
   ] as [string, string, string[]][]) {
     const seen = await loads(h, args)
     lines.push(`| ${label} | ${HEAVY.map((p) => (seen.has(p) ? 'yes' : 'no')).join(' | ')} |`)
   }
 
+  await td(hGw, ['gateway', 'stop'])
   for (const f of fakes) await f.close()
 
   lines.push('', '| HTTP requests on a warm markets cache | count | requests |', '|---|---|---|')
   for (const r of requestRows) lines.push(`| ${r.label} | ${String(r.count)} | ${r.made.join(', ')} |`)
+
+  lines.push(
+    '',
+    `| ${String(WORKERS)} processes x ${String(RUNS_EACH)} \`price BTC/USDT --json\` each, one account, exchange limit ${String(LIMIT.limit)} weight per ${String(LIMIT.windowMs)} ms | runs | failed (exit != 0) | HTTP 429 | ticker requests | wall (s) |`,
+    '|---|---|---|---|---|---|',
+  )
+  for (const c of contention)
+    lines.push(
+      `| ${c.label} | ${String(c.runs)} | ${String(c.failed)} | ${String(c.throttled)} | ${String(c.requests)} | ${c.wall.toFixed(2)} |`,
+    )
 
   const table = lines.join('\n')
   console.log(table)

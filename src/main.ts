@@ -1,6 +1,5 @@
 import {commandOf} from './commands/index.js'
 import {fillBareValues, normalizeArgv} from './lib/cli/argv.js'
-import {Invocation} from './lib/cli/invocation.js'
 import {type Io, processIo, withRun} from './lib/cli/io.js'
 import {runFast} from './fast.js'
 
@@ -38,6 +37,7 @@ export async function main(args: string[], options: MainOptions, io: Io = proces
         return
       }
 
+      const {Invocation} = await import('./lib/cli/invocation.js')
       const invocation = new Invocation(io, argv.includes('--json'))
       invocation.fail(error)
       state.exitCode = await invocation.close()

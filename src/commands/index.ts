@@ -33,6 +33,9 @@ export const COMMANDS: Record<string, Load> = {
   'broker test': () => import('./broker/test.js'),
   'broker limits': () => import('./broker/limits.js'),
   'paper set-price': () => import('./paper/set-price.js'),
+  'gateway start': () => import('./gateway/start.js'),
+  'gateway stop': () => import('./gateway/stop.js'),
+  'gateway status': () => import('./gateway/status.js'),
 }
 
 /** The command an argv names (two words before one: `history show` before `history`), and the rest. */

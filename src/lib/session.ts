@@ -25,25 +25,41 @@ export class Session {
     readonly home: string,
     private readonly env: NodeJS.ProcessEnv,
     private readonly http?: HttpObserver,
+    /** where a warning for people goes (stderr) */
+    private readonly warn?: (message: string) => void,
+    /** never through the gateway (--verbose shows the requests this process makes) */
+    private readonly inProcess = false,
   ) {
     this.brokers = new BrokerService(store, profile)
     this.journal = new TradeJournal(store, profile)
   }
 
-  /** http: sees every HTTP request the run's exchanges make (--verbose, the log) */
-  static async open(options: {profile?: string; env?: NodeJS.ProcessEnv; http?: HttpObserver} = {}): Promise<Session> {
+  /** http: sees every HTTP request the run's exchanges make (--verbose, the log); warn: a warning for people (stderr) */
+  static async open(
+    options: {
+      profile?: string
+      env?: NodeJS.ProcessEnv
+      http?: HttpObserver
+      warn?: (message: string) => void
+      /** --verbose: exchange requests are made here, where they can be shown, never through the gateway */
+      inProcess?: boolean
+    } = {},
+  ): Promise<Session> {
     const env = options.env ?? process.env
     const profile = resolveProfile(options.profile, env)
     const home = ensureHome(env)
     const store = await Store.open(env)
-    return new Session(store, profile, home, env, options.http)
+    return new Session(store, profile, home, env, options.http, options.warn, options.inProcess ?? false)
   }
 
   async broker(name?: string): Promise<Broker> {
     return this.brokers.resolve(name)
   }
 
-  /** The gateway of a broker: the paper exchange, or the broker's CCXT exchange (loaded on demand). */
+  /**
+   * The gateway of a broker: the paper exchange, or the broker's CCXT exchange: the one the profile's
+   * warm gateway holds when it runs (src/lib/gateway), else one loaded here on demand.
+   */
   async gateway(broker: Broker): Promise<ExchangeGateway> {
     const open = this.gateways.get(broker.id)
     if (open) return open
@@ -61,8 +77,14 @@ export class Session {
     } else {
       const credentials = loadCredentials(broker.name, this.home, this.env)
       this.secrets.push(...secretValues(credentials))
-      const {CcxtGateway} = await import('./exchange/ccxt-gateway.js')
-      gateway = await CcxtGateway.create(broker, credentials, this.store, this.http)
+      const {RemoteGateway} = await import('./gateway/remote.js')
+      const options = {home: this.home, profile: this.profile, env: this.env, warn: this.warn}
+      const remote = this.inProcess ? null : await RemoteGateway.open(broker, this.store, options)
+      if (remote) gateway = remote
+      else {
+        const {CcxtGateway} = await import('./exchange/ccxt-gateway.js')
+        gateway = await CcxtGateway.create(broker, credentials, this.store, this.http)
+      }
     }
 
     this.gateways.set(broker.id, gateway)

@@ -50,9 +50,21 @@ describe('parseStrict: argv for the fast path, or null when oclif must answer', 
         csv: undefined,
       },
       args: {symbol: 'BTC/USDT', extra: undefined},
+      rest: [],
     })
     expect(parse(['--csv', 'ETH/USDT', 'more'])).to.deep.include({args: {symbol: 'ETH/USDT', extra: 'more'}})
     expect(parse(['X', '--page=-2'])?.flags.page).to.equal(-2)
+  })
+
+  it('an argument that takes the rest gets every positional from its place on; without one, extras are refused', () => {
+    const many = {flags: {}, args: {symbol: {description: 'symbol', required: true, multiple: true}}}
+    expect(parseStrict(many, ['BTC/USDT', 'eth/usdt', '--json', 'SOLUSDT'], {})).to.deep.include({
+      args: {symbol: ['BTC/USDT', 'eth/usdt', 'SOLUSDT']},
+    })
+    expect(parseStrict(many, ['BTC/USDT'], {})?.args.symbol).to.deep.equal(['BTC/USDT'])
+    expect(parseStrict(many, [], {}), 'the declared argument is still required').to.equal(null)
+    const one = {flags: {}, args: {symbol: {description: 'symbol', required: true}}}
+    expect(parseStrict(one, ['BTC/USDT', 'ETH/USDT'], {})).to.equal(null)
   })
 
   it('takes --broker and --profile from the environment when not given, the flag first', () => {
@@ -88,6 +100,7 @@ describe('parseStrict: argv for the fast path, or null when oclif must answer', 
     expect(parseStrict(withRequired, ['buy', '--exchange', 'kraken'], {})).to.deep.equal({
       flags: {json: undefined, verbose: undefined, broker: undefined, profile: undefined, exchange: 'kraken'},
       args: {side: 'buy'},
+      rest: [],
     })
     expect(parseStrict(withRequired, ['--exchange', 'kraken'], {})?.args).to.deep.equal({side: undefined})
     expect(parseStrict(withRequired, ['buy'], {})).to.equal(null)

@@ -37,6 +37,13 @@ export interface FakeBinanceOptions {
   fillRatio?: string // fraction of a crossing order that fills immediately (default '1')
   takerFee?: string // default '0.001', charged in the quote asset (commissionAsset = quote)
   port?: number // default 0 (any free port); a fixed port lets a test restart "the same" exchange
+  /**
+   * Opt-in request-weight limit, as Binance enforces it: each request costs its documented weight
+   * within a fixed window aligned to the clock (Binance: 6000 per minute); every answer carries the
+   * weight used so far in X-MBX-USED-WEIGHT-<interval> (1M for a minute, 1S for a second); a request
+   * over the limit is answered HTTP 429 with code -1003 and Retry-After. Off by default.
+   */
+  weightLimit?: {limit: number; windowMs?: number}
 }
 
 export interface FakeFault {
@@ -123,6 +130,10 @@ export interface FakeBinance {
    * arrives. Returns a function that removes the hook.
    */
   onRequest(hook: (request: RecordedRequest) => void): () => void
+  /** how many requests the weight limit refused with HTTP 429 (always 0 without `weightLimit`) */
+  throttled(): number
+  /** Sets (or, with null, lifts) the request-weight limit from now on: a setup can run unlimited first. */
+  setWeightLimit(limit: {limit: number; windowMs?: number} | null): void
   orders(): FakeOrder[] // every order the exchange has accepted
   balance(asset: string): {free: string; locked: string}
   setTicker(symbol: string, fields: Partial<{lastPrice: string; bidPrice: string; askPrice: string}>): void
@@ -323,6 +334,13 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
   /** pending faults, oldest first; `left` counts the matching requests still to fault (Infinity: always) */
   const faults: {fault: FakeFault; left: number}[] = []
   const hooks = new Set<(request: RecordedRequest) => void>()
+  const weights = {window: -1, used: 0, throttled: 0}
+  let weightLimit = opts.weightLimit
+  const windowOf = () => weightLimit?.windowMs ?? 60_000
+  const weightHeader = () => {
+    const ms = windowOf()
+    return `X-MBX-USED-WEIGHT-${ms % 60_000 === 0 ? `${String(ms / 60_000)}M` : `${String(Math.max(1, Math.round(ms / 1000)))}S`}`
+  }
   const hanging = new Set<http.ServerResponse>()
   const balances = new Map<string, Balance>()
   for (const [asset, amount] of Object.entries(opts.balances ?? {USDT: '10000'})) {
@@ -1371,6 +1389,28 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
     return entry.fault
   }
 
+  /** Counts a request's weight in the current window: false when it goes over the limit. */
+  function spendWeight(res: http.ServerResponse, method: string, pathname: string, p: Params): boolean {
+    if (!weightLimit) return true
+    const windowMs = windowOf()
+    const header = weightHeader()
+    const window = Math.floor(Date.now() / windowMs)
+    if (window !== weights.window) Object.assign(weights, {window, used: 0})
+    weights.used += requestWeight(method, pathname, p)
+    res.setHeader(header, String(weights.used))
+    if (weights.used <= weightLimit.limit) return true
+    weights.throttled++
+    res.setHeader('Retry-After', String(Math.ceil(((window + 1) * windowMs - Date.now()) / 1000)))
+    send(
+      res,
+      json(429, {
+        code: -1003,
+        msg: `Too much request weight used; current limit is ${String(weightLimit.limit)} request weight per ${header.slice(18)}. Please use WebSocket Streams for live updates to avoid polling the API.`,
+      }),
+    )
+    return false
+  }
+
   function send(res: http.ServerResponse, r: Reply): void {
     res.writeHead(r.status, {'Content-Type': r.contentType, 'Content-Length': Buffer.byteLength(r.body)})
     res.end(r.body)
@@ -1395,6 +1435,7 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
       const recorded: RecordedRequest = {method, path: pathname, query: {...p}}
       requests.push(recorded)
       for (const hook of [...hooks]) hook({...recorded, query: {...recorded.query}})
+      if (!spendWeight(res, method, pathname, p)) return
 
       const fault = takeFault(method, pathname)
       switch (fault?.kind) {
@@ -1478,6 +1519,11 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
         if (samePath && sameMethod) faults.splice(i, 1)
       }
     },
+    throttled: () => weights.throttled,
+    setWeightLimit: (limit) => {
+      weightLimit = limit ?? undefined
+      Object.assign(weights, {window: -1, used: 0})
+    },
     onRequest: (hook) => {
       hooks.add(hook)
       return () => {
@@ -1554,6 +1600,47 @@ async function startOnPort(opts: FakeBinanceOptions, port: number): Promise<Fake
       }
       return closed
     },
+  }
+}
+
+/**
+ * A request's weight, from Binance's spot API documentation (the REST endpoints this fake serves);
+ * 1 for anything else.
+ */
+function requestWeight(method: string, pathname: string, p: Params): number {
+  const symbols = (): number => {
+    try {
+      return (JSON.parse(p.symbols ?? '[]') as unknown[]).length
+    } catch {
+      return 0
+    }
+  }
+  switch (`${method} ${pathname}`) {
+    case 'GET /api/v3/exchangeInfo':
+      return 20
+    case 'GET /api/v3/ticker/24hr': {
+      if (p.symbol) return 2
+      const n = symbols()
+      return n === 0 ? 80 : n <= 20 ? 2 : n <= 100 ? 40 : 80
+    }
+    case 'GET /api/v3/ticker/price':
+    case 'GET /api/v3/ticker/bookTicker':
+      return p.symbol || p.symbols ? 2 : 4
+    case 'GET /api/v3/klines':
+    case 'GET /api/v3/avgPrice':
+      return 2
+    case 'GET /api/v3/depth':
+      return 5
+    case 'GET /api/v3/account':
+    case 'GET /api/v3/allOrders':
+    case 'GET /api/v3/myTrades':
+      return 20
+    case 'GET /api/v3/order':
+      return 4
+    case 'GET /api/v3/openOrders':
+      return p.symbol ? 6 : 80
+    default:
+      return 1
   }
 }
 

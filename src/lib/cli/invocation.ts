@@ -59,6 +59,10 @@ export class Invocation {
       http: (exchange) => {
         this.sawHttp(exchange)
       },
+      warn: (m) => {
+        this.warn(m)
+      },
+      inProcess: Boolean(this.options.verbose),
     })
     return this.openedSession
   }
@@ -140,6 +144,12 @@ export class Invocation {
     } else {
       this.write(`Error: ${e.message}\n`, this.io.stderr)
     }
+  }
+
+  /** A warning for people, on stderr (never on stdout, which may carry JSON). */
+  warn(message: string): void {
+    this.spinner?.stop()
+    this.write(`Warning: ${message}\n`, this.io.stderr)
   }
 
   write(text: string, stream: OutputStream = this.io.stdout): void {

@@ -234,7 +234,10 @@ export function parseStrict<F extends FlagSpecs, A extends ArgSpecs>(
     args[name] = value
   }
 
-  return {flags: flags as FlagValues<F> & GlobalFlags, args: args as ArgValues<A>}
+  return {
+    flags: flags as FlagValues<F> & GlobalFlags,
+    args: args as ArgValues<A>,
+  }
 }
 
 /** A string flag's value from its environment variable, when it has one and it is set (not empty). */

@@ -1,3 +1,4 @@
+import {AsyncLocalStorage} from 'node:async_hooks'
 import {existsSync, readdirSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 
@@ -168,10 +169,13 @@ export class CcxtGateway implements ExchangeGateway {
   private loaded: 'all' | Set<string> | false = false
   private readonly secrets: string[]
   private readonly dialect: Dialect
-  /** the HTTP status of the last answer (undefined: none came), where our transport sees it */
-  private lastStatus?: number
   /** the websocket (ccxt.pro) instance of the exchange, built on first use; null: ccxt has none */
   private pro?: Promise<Exchange | null>
+  /**
+   * The HTTP status of the answer to the order call in progress, where our transport sees it: per call
+   * (the gateway serves several client processes on one instance at once), not per instance.
+   */
+  private readonly orderAnswer = new AsyncLocalStorage<{status?: number}>()
 
   private constructor(
     private readonly exchange: Exchange,
@@ -261,7 +265,8 @@ export class CcxtGateway implements ExchangeGateway {
           throw error
         }
 
-        this.lastStatus = response.status
+        const answer = this.orderAnswer.getStore()
+        if (answer) answer.status = response.status
         seen(response.status)
         return response
       }
@@ -349,7 +354,8 @@ export class CcxtGateway implements ExchangeGateway {
   }
 
   async fetchTickers(symbols?: string[]): Promise<Map<string, Ticker>> {
-    await this.ensureLoaded()
+    // Only the markets named, when named: a batch `price` of a few symbols restores no others.
+    await this.ensureLoaded(symbols)
     const result = new Map<string, Ticker>()
     if (this.has.fetchTickers) {
       const tickers = await this.read(() => this.exchange.fetchTickers(symbols))
@@ -439,21 +445,23 @@ export class CcxtGateway implements ExchangeGateway {
     }
 
     let order: CcxtOrder
-    this.lastStatus = undefined
+    const answer: {status?: number} = {}
     try {
       // Amounts go as the exact strings validated and recorded; CCXT's precision helpers accept them.
-      order = await this.exchange.createOrder(
-        request.symbol,
-        request.type,
-        request.side,
-        request.amount as unknown as number,
-        (price ?? undefined) as unknown as number | undefined,
-        params,
+      order = await this.orderAnswer.run(answer, () =>
+        this.exchange.createOrder(
+          request.symbol,
+          request.type,
+          request.side,
+          request.amount as unknown as number,
+          (price ?? undefined) as unknown as number | undefined,
+          params,
+        ),
       )
     } catch (error) {
       // An exchange's 5xx is "execution status unknown" (Binance documents it), whatever class
       // ccxt gives it (Coinbase's 500 arrives as a plain ExchangeError).
-      if (this.lastAnswerWasServerError())
+      if (answer.status !== undefined && answer.status >= 500)
         throw mapCcxtError(error, 'order', this.exchangeId, this.secrets, {maybeSent: true})
       throw mapCcxtError(error, 'order', this.exchangeId, this.secrets)
     }
@@ -771,11 +779,6 @@ export class CcxtGateway implements ExchangeGateway {
         await new Promise((r) => setTimeout(r, 200 * 2 ** (attempt - 1) * (0.5 + Math.random())))
       }
     }
-  }
-
-  /** Whether the last answer was a server error (5xx): the fetch hook sets lastStatus while a call runs. */
-  private lastAnswerWasServerError(): boolean {
-    return this.lastStatus !== undefined && this.lastStatus >= 500
   }
 
   private toMarket(m: CcxtMarket): Market {

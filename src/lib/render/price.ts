@@ -38,3 +38,20 @@ export function renderMovedPrice(d: MovedPrice, ui: Ui): string {
   if (d.filled.length === 0) return `${price}\nNo resting order crossed.`
   return `${price}\nFilled:\n${renderTrades(d.filled, ui)}`
 }
+
+/** Several prices for people: one row per symbol, in the order asked. */
+export function renderPrices(prices: PriceView[], ui: Ui, source: string): string {
+  const table = ui.table(
+    ['Symbol', 'Last', 'Bid', 'Ask', '24h %', 'As of (UTC)'],
+    prices.map((p) => [
+      p.symbol,
+      p.last,
+      p.bid,
+      p.ask,
+      p.change_24h_pct === null ? null : ui.signed(p.change_24h_pct),
+      ui.time(p.timestamp, {inTable: true}),
+    ]),
+    ['left', 'right', 'right', 'right', 'right', 'left'],
+  )
+  return `${table}\nprices: ${source}`
+}
