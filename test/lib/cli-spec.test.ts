@@ -50,7 +50,6 @@ describe('parseStrict: argv for the fast path, or null when oclif must answer', 
         csv: undefined,
       },
       args: {symbol: 'BTC/USDT', extra: undefined},
-      rest: [],
     })
     expect(parse(['--csv', 'ETH/USDT', 'more'])).to.deep.include({args: {symbol: 'ETH/USDT', extra: 'more'}})
     expect(parse(['X', '--page=-2'])?.flags.page).to.equal(-2)
@@ -100,7 +99,6 @@ describe('parseStrict: argv for the fast path, or null when oclif must answer', 
     expect(parseStrict(withRequired, ['buy', '--exchange', 'kraken'], {})).to.deep.equal({
       flags: {json: undefined, verbose: undefined, broker: undefined, profile: undefined, exchange: 'kraken'},
       args: {side: 'buy'},
-      rest: [],
     })
     expect(parseStrict(withRequired, ['--exchange', 'kraken'], {})?.args).to.deep.equal({side: undefined})
     expect(parseStrict(withRequired, ['buy'], {})).to.equal(null)
