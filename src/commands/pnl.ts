@@ -1,5 +1,5 @@
 import {defineCommand, result} from '../lib/cli/spec.js'
-import {parseIsoDate} from '../lib/history.js'
+import {parsePeriod, periodFlags} from '../lib/history.js'
 import {type CostMethod, realizedPnl} from '../lib/lots.js'
 import {renderPnl} from '../lib/render/pnl.js'
 
@@ -14,15 +14,13 @@ export default defineCommand({
       description: 'How sales are matched with purchases (default fifo).',
       options: ['fifo', 'average'],
     },
-    since: {type: 'string', description: 'Sales from this ISO date or time (inclusive).'},
-    until: {type: 'string', description: 'Sales up to this ISO date (the whole day) or time (exclusive).'},
+    ...periodFlags('Sales'),
     asset: {type: 'string', description: 'Only this asset (BTC).'},
   },
   args: {},
   fast: true,
   async run({flags, session: open}) {
-    const since = flags.since ? parseIsoDate(flags.since, 'since') : undefined
-    const until = flags.until ? parseIsoDate(flags.until, 'until', true) : undefined
+    const {since, until} = parsePeriod(flags)
     const session = await open()
     const broker = await session.broker(flags.broker)
     const fills = await session.journal.fills.list({brokers: [broker.name], until})

@@ -1,6 +1,5 @@
 import {defineCommand, result} from '../lib/cli/spec.js'
-import {usageError} from '../lib/errors.js'
-import {parseIsoDate} from '../lib/history.js'
+import {parsePeriod, periodFlags} from '../lib/history.js'
 import {renderStats} from '../lib/render/stats.js'
 import {journalStats} from '../lib/stats.js'
 
@@ -11,15 +10,12 @@ export default defineCommand({
 Trades per day: the rows over the period's UTC days (--since to --until; a missing end is the first trade, or today), or over the days from the first trade to the last when no period is given. Sent: every order that reached or may have reached the exchange, that is every row but \`failed\` (rejected, unknown, pending, open and cancelled count as sent, and each is also counted apart). Success rate: filled / sent. Latency: executed_at - created_at of the filled orders, in ms; the mean (rounded to a whole ms) and the 95th percentile by the nearest-rank method (the value at rank ceil(0.95 x n) of the sorted latencies). Volume: the exact sum of each filled value times the USD price of its quote recorded with the order; a row with a fill but no USD price is counted as unpriced, never as zero. Rates are rounded half up to 2 decimal places.`,
   examples: ['stats', 'stats --since 2026-01-01 --until 2026-01-31', 'stats --broker binance --json'],
   flags: {
-    since: {type: 'string', description: 'Orders from this ISO date or time (inclusive).'},
-    until: {type: 'string', description: 'Orders up to this ISO date (the whole day) or time (exclusive).'},
+    ...periodFlags('Orders'),
   },
   args: {},
   fast: true,
   async run({flags, session: open}) {
-    const since = flags.since ? parseIsoDate(flags.since, 'since') : undefined
-    const until = flags.until ? parseIsoDate(flags.until, 'until', true) : undefined
-    if (since && until && since >= until) throw usageError('--since must be before --until')
+    const {since, until} = parsePeriod(flags)
     const session = await open()
     // An unknown broker is a usage error, not an empty journal.
     const broker = flags.broker ? (await session.brokers.resolve(flags.broker)).name : undefined

@@ -19,6 +19,22 @@ export function parseIsoDate(text: string, flag: string, endOfDay = false): stri
   return new Date(DATE_ONLY.test(t) && endOfDay ? ms + 86_400_000 : ms).toISOString()
 }
 
+/** The --since/--until pair of a command that reads a period; `what` names its rows ("Fills", "Sales"). */
+export function periodFlags(what: string) {
+  return {
+    since: {type: 'string', description: `${what} from this ISO date or time (inclusive).`},
+    until: {type: 'string', description: `${what} up to this ISO date (the whole day) or time (exclusive).`},
+  } as const
+}
+
+/** The period those flags give, as UTC instants: [since, until), a bare --until date covering its day. */
+export function parsePeriod(flags: {since?: string; until?: string}): {since?: string; until?: string} {
+  const since = flags.since ? parseIsoDate(flags.since, 'since') : undefined
+  const until = flags.until ? parseIsoDate(flags.until, 'until', true) : undefined
+  if (since && until && since >= until) throw usageError('--since must be before --until')
+  return {since, until}
+}
+
 export function historyFilter(flags: {
   symbol?: string
   side?: string

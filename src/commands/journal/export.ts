@@ -1,6 +1,6 @@
 import {PAPER} from '../../lib/brokers.js'
 import {defineCommand, result} from '../../lib/cli/spec.js'
-import {parseIsoDate} from '../../lib/history.js'
+import {parsePeriod, periodFlags} from '../../lib/history.js'
 import {fillView, renderTaxExport, TAX_FORMATS, type TaxFormat} from '../../lib/render/tax-export.js'
 
 export default defineCommand({
@@ -19,14 +19,12 @@ export default defineCommand({
       options: TAX_FORMATS,
       required: true,
     },
-    since: {type: 'string', description: 'Fills from this ISO date or time (inclusive).'},
-    until: {type: 'string', description: 'Fills up to this ISO date (the whole day) or time (exclusive).'},
+    ...periodFlags('Fills'),
   },
   args: {},
   fast: true,
   async run({flags, session: open}) {
-    const since = flags.since ? parseIsoDate(flags.since, 'since') : undefined
-    const until = flags.until ? parseIsoDate(flags.until, 'until', true) : undefined
+    const {since, until} = parsePeriod(flags)
     const session = await open()
     const brokers = flags.broker
       ? [await session.broker(flags.broker)]
