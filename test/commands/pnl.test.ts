@@ -133,6 +133,11 @@ describe('pnl, journal export and the portfolio from fills (paper)', () => {
     const bad = await cli.json(['pnl', '--since', 'yesterday'])
     expect(bad.code).to.equal(2)
     expect(bad.stdout).to.contain('--since must be an ISO date')
+    for (const command of [['pnl'], ['journal', 'export', '--format', 'csv']]) {
+      const backwards = await cli.json([...command, '--since', '2026-02-01', '--until', '2026-01-31'])
+      expect(backwards.code, command.join(' ')).to.equal(2)
+      expect(backwards.stdout).to.contain('--since must be before --until')
+    }
   })
 
   it('an oversell is unmatched, never at a cost of zero', async () => {
