@@ -1,5 +1,4 @@
 import {defineCommand, result} from '../lib/cli/spec.js'
-import {priceViews} from '../lib/prices.js'
 import {renderPrice, renderPrices} from '../lib/render/price.js'
 
 export default defineCommand({
@@ -23,6 +22,8 @@ export default defineCommand({
     const session = await open()
     const broker = await session.broker(flags.broker)
     const gateway = await session.gateway(broker)
+    // loaded here, not with the declaration: the gateway's shortcut answers price without it
+    const {priceViews} = await import('../lib/prices.js')
     const prices = await priceViews(gateway, broker, args.symbol)
     if (prices.length === 1) return result(prices[0], (d, ui) => renderPrice(d, ui, gateway.prices))
     return result({broker: broker.name, prices}, (d, ui) => renderPrices(d.prices, ui, gateway.prices))
