@@ -1,7 +1,6 @@
 import {commandOf} from './commands/index.js'
 import type {Io} from './lib/cli/io.js'
 import {parseStrict} from './lib/cli/spec.js'
-import {gatewayShortcut} from './lib/gateway/shortcut.js'
 
 /**
  * The fast start-up path. tradedesk runs in cron jobs and shell loops, and loading oclif costs more
@@ -21,8 +20,11 @@ export async function runFast(argv: string[], io: Io): Promise<number | undefine
   const parsed = parseStrict(command, found.rest, io.env)
   if (!parsed) return undefined
   // With the gateway running, what it answers whole (price) opens no database here.
-  const answered = await gatewayShortcut(found.id, parsed, io)
-  if (answered !== undefined) return answered
+  if (found.id === 'price') {
+    const {gatewayShortcut} = await import('./lib/gateway/shortcut.js')
+    const answered = await gatewayShortcut(found.id, parsed, io)
+    if (answered !== undefined) return answered
+  }
 
   const {Invocation} = await import('./lib/cli/invocation.js')
   const invocation = new Invocation(io, Boolean(parsed.flags.json), parsed.flags.profile, {

@@ -1,4 +1,4 @@
-import {type AttemptFields, appendLog, outcomeOf} from '../activity-log.js'
+import type {AttemptFields} from '../activity-log.js'
 import {ExitCode, TradedeskError, isExchangeCommunicationError, scrub} from '../errors.js'
 import {type HttpExchange, failedInTransit, redactUrls, redactedPath} from '../exchange/http-trace.js'
 import {Session} from '../session.js'
@@ -21,6 +21,9 @@ export class Invocation {
   private readonly started = performance.now()
   /** set when the command says this run is a trade attempt (logged whatever its outcome) */
   private attempt?: AttemptFields
+  /** the log's module, loaded only by a run that writes a line (a read-only command never does) */
+  private logger?: typeof import('../activity-log.js')
+  private loadingLogger?: Promise<void>
   private failure?: TradedeskError
   private http: {requests: number; failures: number; broker?: string} = {requests: 0, failures: 0}
   private logged = false
@@ -93,6 +96,7 @@ export class Invocation {
       session: () => this.session(),
       quiet: () => this.spinner?.stop(),
       attempt: (fields) => {
+        this.loadLogger()
         this.attempt = {...this.attempt, ...fields}
       },
       print: (text) => {
@@ -165,8 +169,28 @@ export class Invocation {
       this.fail(error)
     }
 
+    if (this.shouldLog()) {
+      this.loadLogger()
+      await this.loadingLogger
+    }
+
     this.log()
     return this.exitCode
+  }
+
+  private loadLogger(): void {
+    this.loadingLogger ??= import('../activity-log.js').then(
+      (m) => {
+        this.logger = m
+      },
+      () => undefined, // a log that cannot be written never fails a command
+    )
+  }
+
+  private shouldLog(): boolean {
+    const e = this.failure
+    const exchangeTrouble = (e !== undefined && isExchangeCommunicationError(e)) || this.http.failures > 0
+    return !this.logged && Boolean(this.options.command) && (this.attempt !== undefined || exchangeTrouble)
   }
 
   /**
@@ -176,18 +200,18 @@ export class Invocation {
    */
   private log(): void {
     const e = this.failure
-    const exchangeTrouble = (e !== undefined && isExchangeCommunicationError(e)) || this.http.failures > 0
-    if (this.logged || !this.options.command || (!this.attempt && !exchangeTrouble)) return
+    const {logger} = this
+    if (!this.shouldLog() || !logger || !this.options.command) return
     this.logged = true
     const a = this.attempt ?? {}
-    appendLog(
+    logger.appendLog(
       this.io.env,
       {
         time: new Date().toISOString(),
         command: this.options.command,
         broker: a.broker ?? this.http.broker ?? null,
         symbol: a.symbol ?? null,
-        outcome: outcomeOf(this.exitCode),
+        outcome: logger.outcomeOf(this.exitCode),
         exit_code: this.exitCode,
         duration_ms: Math.round(performance.now() - this.started),
         error_code: e?.code ?? null,
