@@ -11,7 +11,11 @@ import {parseStrict} from './lib/cli/spec.js'
  * and oclif runs the command as usual. TRADEDESK_NO_FAST_PATH=1 sends every run through oclif (the
  * tests compare the two).
  */
-export async function runFast(argv: string[], io: Io): Promise<number | undefined> {
+export async function runFast(
+  argv: string[],
+  io: Io,
+  options: {askGateway?: boolean} = {},
+): Promise<number | undefined> {
   if (io.env.TRADEDESK_NO_FAST_PATH) return undefined
   const found = commandOf(argv)
   if (!found) return undefined
@@ -19,8 +23,9 @@ export async function runFast(argv: string[], io: Io): Promise<number | undefine
   if (!command.fast) return undefined
   const parsed = parseStrict(command, found.rest, io.env)
   if (!parsed) return undefined
-  // With the gateway running, what it answers whole (price) opens no database here.
-  if (found.id === 'price') {
+  // With the gateway running, what it answers whole (price) opens no database here (unless main has
+  // asked it already).
+  if (found.id === 'price' && options.askGateway !== false) {
     const {gatewayShortcut} = await import('./lib/gateway/shortcut.js')
     const answered = await gatewayShortcut(found.id, parsed, io)
     if (answered !== undefined) return answered

@@ -1,7 +1,4 @@
-import {commandOf} from './commands/index.js'
-import {fillBareValues, normalizeArgv} from './lib/cli/argv.js'
 import {type Io, processIo, withRun} from './lib/cli/io.js'
-import {runFast} from './fast.js'
 
 export interface MainOptions {
   /** the package root (where package.json is) */
@@ -16,9 +13,20 @@ export interface MainOptions {
  * marked fast, else oclif. Output goes to io's streams; returns the exit code.
  */
 export async function main(args: string[], options: MainOptions, io: Io = processIo()): Promise<number> {
+  // price through a running gateway: asked before the command line's own modules load, its cost is
+  // little more than node's start-up (issue 16's target)
+  let askedGateway = false
+  if (args[0] === 'price') {
+    const {quickPrice} = await import('./lib/gateway/shortcut.js')
+    const quick = await quickPrice(args, io)
+    if (quick?.code !== undefined) return quick.code
+    askedGateway = quick !== undefined
+  }
+
+  const [{normalizeArgv}, {runFast}] = await Promise.all([import('./lib/cli/argv.js'), import('./fast.js')])
   const argv = await withBareValues(normalizeArgv(args))
   return withRun(io, async (state) => {
-    const fast = await runFast(argv, io)
+    const fast = await runFast(argv, io, {askGateway: !askedGateway})
     if (fast !== undefined) {
       state.exitCode = fast
       return
@@ -47,6 +55,10 @@ export async function main(args: string[], options: MainOptions, io: Io = proces
 
 /** argv with the bare value of each flag given without one (`trade ... --wait`): see fillBareValues. */
 async function withBareValues(argv: string[]): Promise<string[]> {
+  const [{commandOf}, {fillBareValues}] = await Promise.all([
+    import('./commands/index.js'),
+    import('./lib/cli/argv.js'),
+  ])
   const found = commandOf(argv)
   if (!found) return argv
   const {flags} = (await found.load()).default

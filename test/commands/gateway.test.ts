@@ -165,15 +165,15 @@ describe('gateway: start, status, stop (real binary, loopback Binance)', functio
     expect(status.uptime_s).to.be.a('number')
   })
 
-  it('the start-up of a command talking to it loads no ccxt (price: nor knex, nor oclif)', async () => {
-    const loaded = async (args: string[]) => {
+  it('the start-up of a command talking to it loads no ccxt (price: nor knex, nor oclif, nor the command line)', async () => {
+    const loaded = async (args: string[], tripwire = 'ccxt,knex,@oclif/core,undici,sqlite3') => {
       const r = await runCli([...args, '--json'], {
         home: desk.home,
         env: {
           ...GOOD_ENV,
           TRADEDESK_PROFILE: PROFILE,
           NODE_OPTIONS: `--import ${TRIPWIRE}`,
-          TRIPWIRE: 'ccxt,knex,@oclif/core,undici,sqlite3',
+          TRIPWIRE: tripwire,
         },
         binary: true,
       })
@@ -182,6 +182,15 @@ describe('gateway: start, status, stop (real binary, loopback Binance)', functio
     }
 
     expect(await loaded(['price', 'BTC/USDT'])).to.deep.equal([])
+    // In its plain shape, price is put to the gateway before the command line's own modules load.
+    const commandLine = 'dist/commands/,dist/fast.js,dist/lib/cli/spec.js,dist/lib/cli/invocation.js'
+    expect(await loaded(['price', 'BTC/USDT', 'ETH/USDT', '--broker', 'bn'], commandLine)).to.deep.equal([])
+    // Any other shape is read by the declaration's parser first, and still answered by the gateway.
+    expect(await loaded(['--profile', PROFILE, 'price', 'BTC/USDT'], `ccxt,knex,${commandLine}`)).to.deep.equal([
+      'dist/commands/',
+      'dist/fast.js',
+      'dist/lib/cli/spec.js',
+    ])
     expect(await loaded(['balance'])).to.not.include('ccxt')
     expect(await loaded(['order', 'list'])).to.not.include('ccxt')
   })

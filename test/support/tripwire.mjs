@@ -1,5 +1,7 @@
 // Loaded with NODE_OPTIONS="--import <this file>": prints "LOADED <package>" on stderr for every
-// package named in $TRIPWIRE (comma-separated) that the process loads, through import or require.
+// package named in $TRIPWIRE (comma-separated) that the process loads, through import or require. An
+// entry starting with "dist/" names tradedesk's own built modules instead (a file, or a folder ending
+// in "/").
 // Tests and the benchmark use it to prove which libraries a command never loads.
 import {createRequire, register} from 'node:module'
 
@@ -12,7 +14,10 @@ register(
 const watched = ${JSON.stringify(watched)}
 export async function resolve(specifier, context, next) {
   const result = await next(specifier, context)
-  for (const p of watched) if (result.url.includes('/node_modules/' + p + '/')) process.stderr.write('LOADED ' + p + '\\n')
+  for (const p of watched) {
+    const own = p.startsWith('dist/')
+    if (result.url.includes(own ? '/' + p : '/node_modules/' + p + '/')) process.stderr.write('LOADED ' + p + '\\n')
+  }
   return result
 }`),
 )

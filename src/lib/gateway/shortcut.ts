@@ -11,6 +11,69 @@ interface Parsed {
   args: Record<string, string | string[] | undefined>
 }
 
+/** The flags read by plainPrice, with a value or without. */
+const VALUED = new Set(['--broker', '--profile'])
+const BARE = new Set(['--json'])
+
+/**
+ * `price` argv in its plain shape, `price SYMBOL... [--json] [--broker B] [--profile P]` (each flag
+ * once; `--flag=value` or `--flag value`), read as the declaration's parser reads it (a test holds
+ * the two together), so that the command's start-up can ask a running gateway before it loads the
+ * command line's modules. Undefined for anything else (help, another flag, a value that looks like a
+ * flag, `--`): the command line then reads it as usual.
+ */
+export function plainPrice(argv: string[], env: NodeJS.ProcessEnv): Parsed | undefined {
+  if (argv[0] !== 'price') return undefined
+  const given = new Map<string, string | true>()
+  const symbols: string[] = []
+  for (let i = 1; i < argv.length; i++) {
+    const token = argv[i]
+    if (!token.startsWith('-')) {
+      if (token === '') return undefined
+      symbols.push(token)
+      continue
+    }
+
+    const eq = token.indexOf('=')
+    const name = eq < 0 ? token : token.slice(0, eq)
+    if (given.has(name)) return undefined
+    if (BARE.has(name) && eq < 0) given.set(name, true)
+    else if (VALUED.has(name)) {
+      const value = eq < 0 ? argv[++i] : token.slice(eq + 1)
+      if (!value || value.startsWith('-')) return undefined
+      given.set(name, value)
+    } else return undefined
+  }
+
+  if (symbols.length === 0) return undefined
+  const value = (name: string) => {
+    const v = given.get(name)
+    return typeof v === 'string' ? v : undefined
+  }
+
+  return {
+    flags: {
+      json: given.has('--json') || undefined,
+      verbose: undefined,
+      broker: value('--broker') ?? (env.TRADEDESK_BROKER || undefined),
+      profile: value('--profile') ?? (env.TRADEDESK_PROFILE || undefined),
+    },
+    args: {symbol: symbols},
+  }
+}
+
+/**
+ * `price` in its plain shape through a running gateway, before anything of the command line loads
+ * (main calls it first): node's start-up, this module and the socket are the whole cost. Undefined
+ * when the argv is not plain; `{code: undefined}` when the gateway was asked and does not answer it
+ * (none runs, a paper broker): the run then goes on as usual, without asking again.
+ */
+export async function quickPrice(argv: string[], io: Io): Promise<{code: number | undefined} | undefined> {
+  if (io.env.TRADEDESK_NO_FAST_PATH) return undefined
+  const parsed = plainPrice(argv, io.env)
+  return parsed && {code: await gatewayShortcut('price', parsed, io)}
+}
+
 /**
  * `price` answered whole by the running gateway, from the fast path: the gateway resolves the broker,
  * checks the symbols against its warm markets and makes the one request, so that this process opens
