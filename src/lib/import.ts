@@ -1,10 +1,9 @@
 import type {Broker} from './brokers.js'
 import {Decimal} from './decimal.js'
-import {usageError} from './errors.js'
 import type {ExchangeGateway, ExchangeTrade, Market} from './exchange/types.js'
 import type {FillLedger, TradeRates} from './fills.js'
 import type {TradeJournal} from './journal.js'
-import {findMarket} from './markets.js'
+import {marketNamed} from './markets.js'
 import {isUsdStable, usdPriceAlong, usdRoute} from './usd.js'
 
 /** Where the exchange serves every symbol's history at once, the one scope its cursor is kept under. */
@@ -80,19 +79,7 @@ async function scopesToRead(
   asked: string[] | undefined,
 ): Promise<string[]> {
   if (asked && asked.length > 0) {
-    return [
-      ...new Set(
-        asked.map((text) => {
-          const market = findMarket(markets, text)
-          if (!market)
-            throw usageError(
-              `unknown symbol ${text} on ${broker.name}: see \`tradedesk symbols --all --search ...\``,
-              'UNKNOWN_SYMBOL',
-            )
-          return market.symbol
-        }),
-      ),
-    ]
+    return [...new Set(asked.map((text) => marketNamed(markets, text, broker.name).symbol))]
   }
 
   if (!gateway.tradesNeedSymbol) return [ALL_SYMBOLS]

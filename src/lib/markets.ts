@@ -1,3 +1,4 @@
+import {usageError} from './errors.js'
 import type {Market} from './exchange/types.js'
 import type {Store} from './store.js'
 import type {Knex} from 'knex'
@@ -176,4 +177,15 @@ export function findMarket(markets: Market[], symbol: string): Market | undefine
     markets.find((m) => m.symbol.toUpperCase() === wanted) ??
     markets.find((m) => m.id.toUpperCase() === compact || `${m.base}${m.quote}`.toUpperCase() === compact)
   )
+}
+
+/** The market a user named (as findMarket reads it), or a usage error UNKNOWN_SYMBOL that says where to look. */
+export function marketNamed(markets: Market[], symbol: string, brokerName: string): Market {
+  const market = findMarket(markets, symbol)
+  if (!market)
+    throw usageError(
+      `unknown symbol ${symbol} on ${brokerName}: see \`tradedesk symbols --all --search ...\``,
+      'UNKNOWN_SYMBOL',
+    )
+  return market
 }

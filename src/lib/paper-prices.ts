@@ -3,7 +3,7 @@ import {parsePlainDecimal} from './decimal.js'
 import {usageError} from './errors.js'
 import {PaperExchange} from './exchange/paper.js'
 import type {TradeRecord} from './journal.js'
-import {findMarket} from './markets.js'
+import {marketNamed} from './markets.js'
 import type {Session} from './session.js'
 
 /** A snapshot paper market's new price, and the journal's orders the move filled. */
@@ -46,13 +46,7 @@ export async function movePaperPrice(
     throw usageError(`PRICE must be a plain positive decimal like 27000.5 (got "${priceText}")`, 'BAD_NUMBER')
   const gateway = await session.gateway(broker)
   if (!(gateway instanceof PaperExchange)) throw new Error(`broker ${broker.name} has no paper exchange`)
-  const market = findMarket(await gateway.markets(), symbol)
-  if (!market) {
-    throw usageError(
-      `unknown symbol ${symbol} on ${broker.name}: see \`tradedesk symbols --all --search ...\``,
-      'UNKNOWN_SYMBOL',
-    )
-  }
+  const market = marketNamed(await gateway.markets(), symbol, broker.name)
 
   const {ticker, filled} = await gateway.setPrice(market.symbol, price)
   const ids = filled.map((o) => o.clientOrderId).filter((id): id is string => id !== null)

@@ -1,7 +1,6 @@
 import {type Broker, pricesOf} from './brokers.js'
-import {usageError} from './errors.js'
 import type {ExchangeGateway, Ticker} from './exchange/types.js'
-import {findMarket} from './markets.js'
+import {marketNamed} from './markets.js'
 import type {PriceView} from './render/price.js'
 
 /**
@@ -15,15 +14,7 @@ export async function priceViews(
   asked: string[],
 ): Promise<PriceView[]> {
   const markets = await gateway.markets()
-  const symbols = asked.map((text) => {
-    const market = findMarket(markets, text)
-    if (!market)
-      throw usageError(
-        `unknown symbol ${text} on ${broker.name}: see \`tradedesk symbols --all --search ...\``,
-        'UNKNOWN_SYMBOL',
-      )
-    return market.symbol
-  })
+  const symbols = asked.map((text) => marketNamed(markets, text, broker.name).symbol)
 
   if (symbols.length === 1) return [priceView(broker, symbols[0], await gateway.fetchTicker(symbols[0]))]
   const tickers = await gateway.fetchTickers([...new Set(symbols)])
