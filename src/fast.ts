@@ -27,7 +27,7 @@ export async function runFast(
   // asked it already).
   if (found.id === 'price' && options.askGateway !== false) {
     const {gatewayShortcut} = await import('./lib/gateway/shortcut.js')
-    const answered = await gatewayShortcut(found.id, parsed, io)
+    const answered = await gatewayShortcut(parsed, io)
     if (answered !== undefined) return answered
   }
 

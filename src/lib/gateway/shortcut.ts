@@ -71,19 +71,19 @@ export function plainPrice(argv: string[], env: NodeJS.ProcessEnv): Parsed | und
 export async function quickPrice(argv: string[], io: Io): Promise<{code: number | undefined} | undefined> {
   if (io.env.TRADEDESK_NO_FAST_PATH) return undefined
   const parsed = plainPrice(argv, io.env)
-  return parsed && {code: await gatewayShortcut('price', parsed, io)}
+  return parsed && {code: await gatewayShortcut(parsed, io)}
 }
 
 /**
- * `price` answered whole by the running gateway, from the fast path: the gateway resolves the broker,
+ * `price` answered whole by the running gateway (from main or the fast path): the gateway resolves the broker,
  * checks the symbols against its warm markets and makes the one request, so that this process opens
  * no database and loads no exchange library: its cost is little more than node's own start-up.
  * Undefined when the gateway cannot answer it as the command would (none running, a paper broker,
  * another environment): the command then runs as usual. The output and exit codes are the command's.
  */
-export async function gatewayShortcut(id: string, parsed: Parsed, io: Io): Promise<number | undefined> {
+export async function gatewayShortcut(parsed: Parsed, io: Io): Promise<number | undefined> {
   // --verbose shows the requests this process makes: it never goes through the gateway
-  if (id !== 'price' || io.env.TRADEDESK_NO_GATEWAY || parsed.flags.verbose) return undefined
+  if (io.env.TRADEDESK_NO_GATEWAY || parsed.flags.verbose) return undefined
   let home: string
   let profile: string
   try {
